@@ -1,0 +1,89 @@
+"""Latency-throughput analysis: curves per config, SLA feasibility, the Pareto frontier, the best point."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from .model import BenchmarkPoint, SlaConstraint
+
+
+def curves(points: Iterable[BenchmarkPoint]) -> dict[str, list[BenchmarkPoint]]:
+    """Points grouped by config (sorted by name), each curve sorted by load level."""
+    by_config: dict[str, list[BenchmarkPoint]] = defaultdict(list)
+    for p in points:
+        by_config[p.config].append(p)
+    return {c: sorted(by_config[c], key=lambda p: (p.load, p.rps)) for c in sorted(by_config)}
+
+
+def rps_per_gpu(point: BenchmarkPoint, gpus_per_instance: int) -> float:
+    return point.rps / gpus_per_instance
+
+
+def violations(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> list[tuple[SlaConstraint, float]]:
+    """The constraints a point breaks, with the value it reached. A point meets a limit when value <= limit."""
+    broken = []
+    for c in sla:
+        value = point.latency(c.metric, c.statistic)
+        if value is None or not value <= c.max_ms:
+            broken.append((c, math.nan if value is None else value))
+    return broken
+
+
+def meets_sla(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> bool:
+    return not violations(point, sla)
+
+
+def best_point(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstraint]) -> BenchmarkPoint | None:
+    """The highest-throughput point that meets every constraint; ties go to the lower load level."""
+    best = None
+    for p in sorted(curve, key=lambda p: p.load):
+        if meets_sla(p, sla) and (best is None or p.rps > best.rps):
+            best = p
+    return best
+
+
+def infeasible_reason(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstraint]) -> str:
+    """Which constraint no point meets, and the best value the config reached for it."""
+    parts = []
+    for c in sla:
+        values = [v for p in curve if (v := p.latency(c.metric, c.statistic)) is not None]
+        if not values:
+            parts.append(f"no point reports {c.statistic} {c.metric.upper()}")
+        elif min(values) > c.max_ms:
+            parts.append(f"{c.describe()} not met: best {min(values):,.1f} ms")
+    if not parts:
+        parts.append("no single point meets all constraints at once: " + "; ".join(c.describe() for c in sla))
+    return "; ".join(parts)
+
+
+def pareto_frontier(
+    points: Sequence[BenchmarkPoint], gpus: Sequence[int], metric: str, statistic: str
+) -> list[int]:
+    """Indices of Pareto-optimal points: no other point has lower-or-equal latency and higher throughput per GPU.
+
+    ``gpus[i]`` is the GPUs per instance of ``points[i]``. Points without the latency statistic are left out.
+    Returned in order of increasing latency.
+    """
+    cand = [
+        (lat, p.rps / g, i)
+        for i, (p, g) in enumerate(zip(points, gpus, strict=True))
+        if (lat := p.latency(metric, statistic)) is not None
+    ]
+    # Sort by latency, then by throughput descending: a point is on the frontier when no point at lower or
+    # equal latency has strictly higher throughput per GPU (exact ties stay, as the definition says; the
+    # workbook's COUNTIFS uses the same test).
+    cand.sort(key=lambda t: (t[0], -t[1]))
+    frontier: list[int] = []
+    best = -math.inf
+    j = 0
+    while j < len(cand):
+        lat = cand[j][0]
+        group = [t for t in cand[j:] if t[0] == lat]
+        top = group[0][1]
+        if top >= best:
+            frontier.extend(t[2] for t in group if t[1] == top)
+            best = top
+        j += len(group)
+    return frontier

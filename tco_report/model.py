@@ -1,0 +1,159 @@
+"""Plain data that flows through the tool: benchmark points in, assumptions beside them, results out.
+
+Nothing here reads or writes files; readers build these objects and writers consume them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+STATISTICS_ORDER = ("avg", "p50", "p90", "p95", "p99")
+
+
+@dataclass(frozen=True)
+class BenchmarkPoint:
+    """One run of a benchmark tool: one deployment config at one load level."""
+
+    config: str
+    rps: float  # measured requests/s of one model instance
+    isl: float  # measured mean input tokens per request
+    osl: float  # measured mean output tokens per request
+    latency_ms: Mapping[str, Mapping[str, float]]  # metric (ttft|itl|e2e) -> statistic (avg|p50|...) -> ms
+    concurrency: float | None = None  # configured concurrency, when the run was concurrency-driven
+    request_rate: float | None = None  # configured request rate (req/s, may be inf), when rate-driven
+    output_tps: float | None = None  # output tokens/s of the instance
+    gpus_per_instance: int | None = None  # only when the file records it; assumptions take precedence
+    model: str = ""
+    tool: str = ""
+    tool_version: str = ""
+    source: str = ""  # path of the result file
+
+    def latency(self, metric: str, statistic: str) -> float | None:
+        return self.latency_ms.get(metric, {}).get(statistic)
+
+    @property
+    def load(self) -> float:
+        """The x value of the sweep: concurrency when set, else the request rate."""
+        if self.concurrency is not None:
+            return self.concurrency
+        if self.request_rate is not None:
+            return self.request_rate
+        return math.nan
+
+    @property
+    def load_label(self) -> str:
+        if self.concurrency is not None:
+            return f"c={_num(self.concurrency)}"
+        if self.request_rate is not None:
+            return "rate=inf" if math.isinf(self.request_rate) else f"rate={_num(self.request_rate)}"
+        return "?"
+
+    def has_statistic(self, metric: str, statistic: str) -> bool:
+        return self.latency(metric, statistic) is not None
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+@dataclass(frozen=True)
+class SlaConstraint:
+    metric: str  # ttft | itl | e2e
+    statistic: str  # avg | p50 | p90 | p95 | p99 ...
+    max_ms: float
+
+    @property
+    def column(self) -> str:
+        return f"{self.metric}_{self.statistic}"
+
+    def describe(self) -> str:
+        return f"{self.statistic} {self.metric.upper()} <= {self.max_ms:g} ms"
+
+
+@dataclass(frozen=True)
+class HardwareProfile:
+    name: str = "default"
+    initial_server_cost: float = 320_000.0
+    gpus_per_server: int = 8
+    depreciation_period: float = 4.0
+    yearly_hosting_cost: float = 3_000.0
+    yearly_software_cost: float = 4_500.0
+    software_licence_per: str = "server"  # server | gpu
+
+
+@dataclass(frozen=True)
+class ConfigRule:
+    """Maps config names (glob) to GPUs per instance and a hardware profile; first match wins."""
+
+    match: str
+    gpus_per_instance: int | None = None
+    hardware: str | None = None
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    peak_requests_per_second: float = 100.0
+    uptime: float = 1.0
+    sla: tuple[SlaConstraint, ...] = (SlaConstraint("ttft", "avg", 250.0),)
+    hardware: tuple[HardwareProfile, ...] = (HardwareProfile(),)
+    ref_input_price_per_1m: float = 1.0
+    ref_output_price_per_1m: float = 3.0
+    configs: tuple[ConfigRule, ...] = ()
+    rounding: str = "whole"  # whole | fractional
+    isl: float | None = None  # overrides the measured ISL when set
+    osl: float | None = None  # overrides the measured OSL when set
+    source: str = "defaults"  # where the assumptions came from: defaults, a file path, or a workbook path
+    provenance: Mapping[str, str] = field(default_factory=dict)  # snake name -> default | file | workbook
+
+    def profile(self, name: str) -> HardwareProfile:
+        for h in self.hardware:
+            if h.name == name:
+                return h
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ConfigResult:
+    """One config sized and costed at its best feasible point (or why it has none)."""
+
+    config: str
+    feasible: bool
+    hardware: str
+    gpus_per_instance: int
+    point: BenchmarkPoint | None = None
+    reason: str = ""  # why infeasible: the constraint and the best value reached
+    concurrency: float | None = None
+    rps_per_instance: float | None = None
+    model_instances: float | None = None
+    total_gpus: float | None = None
+    servers: float | None = None
+    yearly_server_cost: float | None = None
+    total_yearly_cost: float | None = None
+    requests_per_server_per_year: float | None = None
+    cost_per_1k_requests: float | None = None
+    cost_per_1m_tokens: float | None = None
+    cost_per_1m_input_tokens: float | None = None
+    cost_per_1m_output_tokens: float | None = None
+    ref_cost_per_1k_requests: float | None = None
+    isl: float | None = None
+    osl: float | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the writers need: inputs, analysis and results."""
+
+    points: tuple[BenchmarkPoint, ...]
+    assumptions: Assumptions
+    results: tuple[ConfigResult, ...]  # one per config, sorted by config name
+    recommended: ConfigResult | None
+    frontier: tuple[BenchmarkPoint, ...]  # Pareto-optimal points (throughput per GPU vs latency)
+    frontier_metric: tuple[str, str]  # (metric, statistic) on the frontier's latency axis
+    feasible: Mapping[int, bool]  # index into points -> meets every SLA constraint
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def configs(self) -> tuple[str, ...]:
+        return tuple(r.config for r in self.results)
