@@ -58,9 +58,7 @@ def infeasible_reason(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstrai
     return "; ".join(parts)
 
 
-def pareto_frontier(
-    points: Sequence[BenchmarkPoint], gpus: Sequence[int], metric: str, statistic: str
-) -> list[int]:
+def pareto_frontier(points: Sequence[BenchmarkPoint], gpus: Sequence[int], metric: str, statistic: str) -> list[int]:
     """Indices of Pareto-optimal points: no other point has lower-or-equal latency and higher throughput per GPU.
 
     ``gpus[i]`` is the GPUs per instance of ``points[i]``. Points without the latency statistic are left out.

@@ -35,9 +35,7 @@ class _Reader:
     def allow(self, *keys: str) -> None:
         for k in self.data:
             if k not in keys:
-                raise InputError(
-                    self.file, self._key(str(k)), f"unknown key; expected one of: {', '.join(keys)}"
-                )
+                raise InputError(self.file, self._key(str(k)), f"unknown key; expected one of: {', '.join(keys)}")
 
     def _key(self, k: str) -> str:
         return f"{self.path}.{k}" if self.path else k
@@ -152,7 +150,9 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
             stat = r.data.get("statistic", "avg")
             if not is_statistic(stat):
                 raise InputError(
-                    file, f"sla[{i}].statistic", f"expected avg, min, max or a percentile such as p50, p90, p99; got {stat!r}"
+                    file,
+                    f"sla[{i}].statistic",
+                    f"expected avg, min, max or a percentile such as p50, p90, p99; got {stat!r}",
                 )
             items.append(SlaConstraint(metric, stat, r.number("max_ms", 0.0, strict=True)))
         sla = tuple(items)
@@ -211,8 +211,20 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
             raise InputError(file, "hardware", f"profile names must be unique; repeated: {', '.join(sorted(dup))}")
         hardware = tuple(profiles)
     else:
-        mark({}, *[(k, k) for k in ("initial_server_cost", "gpus_per_server", "depreciation_period",
-                                    "yearly_hosting_cost", "yearly_software_cost", "software_licence_per")])
+        mark(
+            {},
+            *[
+                (k, k)
+                for k in (
+                    "initial_server_cost",
+                    "gpus_per_server",
+                    "depreciation_period",
+                    "yearly_hosting_cost",
+                    "yearly_software_cost",
+                    "software_licence_per",
+                )
+            ],
+        )
 
     prices = _Reader(file, "reference_prices", data.get("reference_prices", {}))
     prices.allow("input_per_1m_tokens", "output_per_1m_tokens")

@@ -98,12 +98,13 @@ def resolve_config(config: str, curve: Sequence[BenchmarkPoint], a: Assumptions)
         if len(recorded) == 1:
             gpus = recorded.pop()
     if gpus is None:
+        where = "the assumptions file" if a.source != "defaults" else "an assumptions file (--assumptions FILE)"
         raise InputError(
             a.source if a.source != "defaults" else None,
             "configs",
-            f"config '{config}' has no known GPUs per instance. Add a rule to the assumptions file, for example "
-            f'configs: [{{match: "{config}", gpus_per_instance: 1}}] (a glob such as "*tp4*" may cover several '
-            "configs); it is never assumed to be 1.",
+            f"config '{config}' has no known GPUs per instance (benchmark files rarely record it). Add a rule to "
+            f'{where}, for example configs: [{{match: "{config}", gpus_per_instance: 1}}] (a glob such as "*tp4*" '
+            "may cover several configs); it is never assumed to be 1.",
         )
     try:
         hw = a.profile(hw_name) if hw_name else a.hardware[0]
@@ -123,9 +124,7 @@ def check_sla_statistics(curves: dict[str, list[BenchmarkPoint]], a: Assumptions
     for config, curve in curves.items():
         for c in a.sla:
             if not any(p.has_statistic(c.metric, c.statistic) for p in curve):
-                have = sorted(
-                    {f"{s} {m.upper()}" for p in curve for m, stats in p.latency_ms.items() for s in stats}
-                )
+                have = sorted({f"{s} {m.upper()}" for p in curve for m, stats in p.latency_ms.items() for s in stats})
                 missing.append(
                     f"'{config}' has no {c.statistic} {c.metric.upper()} (it has: {', '.join(have) or 'none'})"
                 )

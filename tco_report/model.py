@@ -29,6 +29,12 @@ class BenchmarkPoint:
     tool: str = ""
     tool_version: str = ""
     source: str = ""  # path of the result file
+    record: int | None = None  # line of the record, when a file holds several runs (JSONL, CSV rows)
+
+    @property
+    def where(self) -> str:
+        """The file, and the line when the file holds several runs."""
+        return self.source if self.record is None else f"{self.source} (line {self.record})"
 
     def latency(self, metric: str, statistic: str) -> float | None:
         return self.latency_ms.get(metric, {}).get(statistic)

@@ -37,9 +37,7 @@ _QUANTITIES = [
     ),
     Quantity("software_licence_per", "softwareLicencePer", "Software licence charged per", "server|gpu", "input"),
     Quantity("ref_input_price_per_1m", "refInputPricePer1M", "Reference price of 1M input tokens", "USD", "input"),
-    Quantity(
-        "ref_output_price_per_1m", "refOutputPricePer1M", "Reference price of 1M output tokens", "USD", "input"
-    ),
+    Quantity("ref_output_price_per_1m", "refOutputPricePer1M", "Reference price of 1M output tokens", "USD", "input"),
     Quantity("rounding", "rounding", "Rounding of instances and servers", "whole|fractional", "input"),
     # --- named constants (FAST: no literal inside a formula)
     Quantity("seconds_per_year", "secondsPerYear", "Seconds in a 365-day year", "s", "constant"),

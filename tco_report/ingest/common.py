@@ -1,0 +1,146 @@
+"""Shared pieces of the readers: the parsed file handed to detectors, and strict number extraction."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+# Latency statistic names, normalised: avg, min, max, p50, p90, p99, p99.9 ...
+_PCT = re.compile(r"^p(\d+(?:\.\d+)?)$")
+
+
+@dataclass
+class Parsed:
+    """A candidate result file, parsed once and shared by every detector."""
+
+    path: Path
+    text: str
+    records: list[Any] = field(default_factory=list)  # JSON: one object, or one per line (JSONL / appended)
+    is_json: bool = False
+    jsonl: bool = False
+
+    @property
+    def obj(self) -> Any:
+        return self.records[0] if len(self.records) == 1 else None
+
+
+@dataclass
+class RawPoint:
+    """What a reader extracts from one run, before the config name is settled."""
+
+    rps: float
+    isl: float
+    osl: float
+    latency_ms: dict[str, dict[str, float]]
+    concurrency: float | None = None
+    request_rate: float | None = None
+    output_tps: float | None = None
+    gpus_per_instance: int | None = None
+    model: str = ""
+    label: str = ""  # a run label recorded in the file (distinguishes several configs in one file)
+    config: str = ""  # an explicit config name (plain CSV's column); wins over the folder name
+    tool: str = ""
+    tool_version: str = ""
+    record: int | None = None  # line number of the record in a JSONL file
+
+
+def number(
+    value: Any,
+    file: Path | str,
+    fld: str,
+    *,
+    positive: bool = False,
+    allow_inf: bool = False,
+) -> float:
+    """A finite (or, when allowed, infinite) number, else an InputError naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(file, fld, f"expected a number, got {describe(value)}")
+    v = float(value)
+    if math.isnan(v) or (math.isinf(v) and not allow_inf):
+        raise InputError(file, fld, f"expected a finite number, got {value!r}")
+    if v < 0 or (positive and v == 0):
+        raise InputError(file, fld, f"expected a number {'greater than 0' if positive else '>= 0'}, got {value!r}")
+    return v
+
+
+def optional_number(value: Any, file: Path | str, fld: str, **kw: Any) -> float | None:
+    return None if value is None or value == "" else number(value, file, fld, **kw)
+
+
+def describe(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return f"text {v[:40]!r}"
+    if isinstance(v, bool):
+        return f"boolean {v}"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, Mapping):
+        return "an object"
+    return repr(v)
+
+
+def get(obj: Mapping[str, Any], dotted: str, file: Path | str, *, required: bool = True) -> Any:
+    """obj['a']['b'] for 'a.b'; an InputError naming the dotted field when it is missing or not an object."""
+    cur: Any = obj
+    for part in dotted.split("."):
+        if not isinstance(cur, Mapping):
+            raise InputError(file, dotted, f"expected an object at '{part}', got {describe(cur)}")
+        if part not in cur:
+            if required:
+                raise InputError(file, dotted, "required field is missing")
+            return None
+        cur = cur[part]
+    return cur
+
+
+def normalise_statistic(name: str) -> str | None:
+    """'avg'/'mean' -> 'avg', 'median'/'p50' -> 'p50', 'p99' -> 'p99', 'p99.9' -> 'p99.9'; others None."""
+    n = name.lower()
+    if n in ("avg", "mean"):
+        return "avg"
+    if n == "median":
+        return "p50"
+    if n in ("min", "max"):
+        return n
+    m = _PCT.match(n)
+    if m:
+        q = float(m.group(1))
+        return f"p{q:g}" if 0 < q < 100 else None
+    return None
+
+
+def check_latency(stats: dict[str, dict[str, float]], file: Path | str, osl: float) -> None:
+    """Flag latencies that look like seconds written into a millisecond field."""
+    e2e = stats.get("e2e", {}).get("avg") or stats.get("e2e", {}).get("p50")
+    ttft = stats.get("ttft", {}).get("avg") or stats.get("ttft", {}).get("p50")
+    for metric, value in (("e2e", e2e), ("ttft", ttft)):
+        if value is not None and 0 < value < 0.5 and osl > 1:
+            raise InputError(
+                file,
+                f"{metric} latency",
+                f"average {value:g} ms is implausibly small for a request of {osl:g} output tokens; the value looks "
+                "like seconds written into a millisecond field (expected milliseconds)",
+            )
+
+
+_HF_CACHE = re.compile(r"models--([^/]+?)--([^/]+)")
+
+
+def clean_model(name: str) -> str:
+    """A readable model name: 'org/name' from a Hugging Face cache path, the last part of another local path."""
+    name = name.strip()
+    m = _HF_CACHE.search(name)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}"
+    if name.startswith(("/", "./", "~")):
+        parts = [p for p in name.split("/") if p and p not in (".", "~")]
+        return parts[-1] if parts else name
+    return name

@@ -1,0 +1,187 @@
+"""NVIDIA GenAI-Perf: ``*_genai_perf.json`` and its CSV twin (FORMATS.md section 1).
+
+Time metrics are already in ms; throughput in requests/sec and tokens/sec. Concurrency comes from the legacy flat
+``input_config.concurrency`` or the nested ``input_config.perf_analyzer.stimulus``; a CSV has none, so it comes
+from the run folder's name (``...-concurrency16``) or from the JSON twin.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .common import Parsed, RawPoint, check_latency, get, normalise_statistic, number, optional_number
+
+TOOL = "genai-perf"
+_METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
+_FOLDER_LOAD = re.compile(r"(?:^|[-_])(concurrency|request_rate)(\d+(?:\.\d+)?)$")
+
+
+def detect(p: Parsed) -> bool:
+    o = p.obj
+    if isinstance(o, Mapping):
+        rt = o.get("request_throughput")
+        return (
+            isinstance(rt, Mapping)
+            and "avg" in rt
+            and "input_config" in o
+            and not any(k in o for k in ("aiperf_version", "schema_version", "was_cancelled", "telemetry_data"))
+            and not (isinstance(o.get("input_config"), Mapping) and "loadgen" in o["input_config"])
+        )
+    return not p.is_json and p.text.lstrip("\ufeff").startswith("Metric,avg,min,max,p99")
+
+
+def _stats(block: Any, file: Path, fld: str) -> dict[str, float]:
+    if not isinstance(block, Mapping):
+        raise InputError(file, fld, f"expected an object of statistics, got {type(block).__name__}")
+    out = {}
+    for k, v in block.items():
+        s = normalise_statistic(str(k))
+        if s is not None and v is not None:
+            out[s] = number(v, file, f"{fld}.{k}")
+    if "avg" not in out:
+        raise InputError(file, f"{fld}.avg", "required statistic is missing")
+    return out
+
+
+def _load_from_config(cfg: Mapping[str, Any], file: Path) -> tuple[float | None, float | None]:
+    stim = cfg.get("perf_analyzer", {}).get("stimulus") if isinstance(cfg.get("perf_analyzer"), Mapping) else None
+    src = stim if isinstance(stim, Mapping) else cfg
+    prefix = "input_config.perf_analyzer.stimulus" if src is stim else "input_config"
+    conc = optional_number(src.get("concurrency"), file, f"{prefix}.concurrency", positive=True)
+    rate = optional_number(src.get("request_rate"), file, f"{prefix}.request_rate", positive=True, allow_inf=True)
+    return conc, rate
+
+
+def load_from_folder(path: Path) -> tuple[float | None, float | None]:
+    m = _FOLDER_LOAD.search(path.parent.name)
+    if not m:
+        return None, None
+    value = float(m.group(2))
+    return (value, None) if m.group(1) == "concurrency" else (None, value)
+
+
+def read(p: Parsed) -> list[RawPoint]:
+    if p.is_json:
+        return [_read_json(p.obj, p.path)]
+    return [_read_csv(p.text, p.path)]
+
+
+def _read_json(o: Mapping[str, Any], file: Path) -> RawPoint:
+    cfg = get(o, "input_config", file)
+    if not isinstance(cfg, Mapping):
+        raise InputError(file, "input_config", "expected an object")
+    conc, rate = _load_from_config(cfg, file)
+    if conc is None and rate is None:
+        conc, rate = load_from_folder(file)
+    if conc is None and rate is None:
+        raise InputError(
+            file,
+            "input_config.concurrency",
+            "neither concurrency nor request_rate is recorded (and the folder name has no 'concurrencyN')",
+        )
+    latency = {m: _stats(o[k], file, k) for k, m in _METRICS.items() if k in o}
+    streaming = cfg.get(
+        "streaming", cfg.get("endpoint", {}).get("streaming") if isinstance(cfg.get("endpoint"), Mapping) else None
+    )
+    if streaming is False:
+        latency.pop("ttft", None)  # non-streaming: TTFT equals the request latency, not a real TTFT
+    osl = number(get(o, "output_sequence_length.avg", file), file, "output_sequence_length.avg", positive=True)
+    point = RawPoint(
+        rps=number(get(o, "request_throughput.avg", file), file, "request_throughput.avg", positive=True),
+        isl=number(get(o, "input_sequence_length.avg", file), file, "input_sequence_length.avg", positive=True),
+        osl=osl,
+        latency_ms=latency,
+        concurrency=conc,
+        request_rate=rate,
+        output_tps=optional_number(
+            get(o, "output_token_throughput.avg", file, required=False), file, "output_token_throughput.avg"
+        ),
+        model=_model(cfg),
+        tool=TOOL,
+    )
+    check_latency(latency, file, osl)
+    return point
+
+
+def _model(cfg: Mapping[str, Any]) -> str:
+    for key in ("model", "model_names"):
+        v = cfg.get(key)
+        if isinstance(v, list) and v and isinstance(v[0], str):
+            return v[0]
+        if isinstance(v, str) and v:
+            return v
+    return ""
+
+
+def _csv_number(cell: str, file: Path, fld: str) -> float | None:
+    cell = cell.strip()
+    if cell in ("", "N/A"):
+        return None
+    try:
+        return number(float(cell.replace(",", "")), file, fld)
+    except ValueError:
+        raise InputError(file, fld, f"expected a number, got {cell!r}") from None
+
+
+def _read_csv(text: str, file: Path) -> RawPoint:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header: list[str] = []
+    request: dict[str, dict[str, float]] = {}
+    system: dict[str, float] = {}
+    for row in rows:
+        if not row or not row[0]:
+            header = []
+            continue
+        if row[0] == "Metric":
+            header = row
+            continue
+        name = row[0].split(" (")[0].strip().lower()
+        if header[1:2] == ["Value"]:
+            value = _csv_number(row[1], file, row[0]) if len(row) > 1 else None
+            if value is not None:
+                system[name] = value
+        elif header:
+            stats = {}
+            for h, cell in zip(header[1:], row[1:], strict=False):
+                s = normalise_statistic(h)
+                v = _csv_number(cell, file, f"{row[0]} {h}")
+                if s and v is not None:
+                    stats[s] = v
+            request[name] = stats
+    conc, rate = load_from_folder(file)
+    if conc is None and rate is None:
+        raise InputError(
+            file, "concurrency", "a GenAI-Perf CSV records no load level and its folder name has no 'concurrencyN'"
+        )
+
+    def need(section: dict[str, Any], key: str, label: str) -> Any:
+        if key not in section:
+            raise InputError(file, label, "required row is missing")
+        return section[key]
+
+    latency = {}
+    for label, metric in (("time to first token", "ttft"), ("inter token latency", "itl"), ("request latency", "e2e")):
+        if label in request and "avg" in request[label]:
+            latency[metric] = request[label]
+    rps = need(system, "request throughput", "Request Throughput")
+    if rps <= 0:
+        raise InputError(file, "Request Throughput", f"expected a number greater than 0, got {rps:g}")
+    osl = need(need(request, "output sequence length", "Output Sequence Length"), "avg", "Output Sequence Length avg")
+    isl = need(need(request, "input sequence length", "Input Sequence Length"), "avg", "Input Sequence Length avg")
+    check_latency(latency, file, osl)
+    return RawPoint(
+        rps=rps,
+        isl=isl,
+        osl=osl,
+        latency_ms=latency,
+        concurrency=conc,
+        request_rate=rate,
+        output_tps=system.get("output token throughput"),
+        tool=TOOL,
+    )

@@ -1,0 +1,76 @@
+"""vLLM's serving benchmark (``benchmark_serving.py --save-result`` / ``vllm bench serve``), FORMATS.md section 3.
+
+One JSON object per run; ``--append-result`` puts several, one per line, into one ``.json`` file. Latencies are
+``{mean,median,std,pNN}_{ttft,tpot,itl,e2el}_ms``; ISL/OSL are the measured totals over completed requests.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .common import Parsed, RawPoint, check_latency, get, normalise_statistic, number, optional_number
+
+TOOL = "vllm"
+_KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$")
+_METRIC = {"ttft": "ttft", "tpot": "tpot", "itl": "itl", "e2el": "e2e"}
+
+
+def is_record(o: Any) -> bool:
+    return (
+        isinstance(o, Mapping)
+        and "mean_ttft_ms" in o
+        and "total_input_tokens" in o
+        and "total_output_tokens_retokenized" not in o
+        and not any(k.endswith("_e2e_latency_ms") for k in o)
+    )
+
+
+def detect(p: Parsed) -> bool:
+    return p.is_json and bool(p.records) and all(is_record(r) for r in p.records)
+
+
+def read(p: Parsed) -> list[RawPoint]:
+    return [_read_record(r, p.path, i + 1 if p.jsonl else None) for i, r in enumerate(p.records)]
+
+
+def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
+    where = f"{file} (line {line})" if line else file
+    completed = number(get(o, "completed", where), where, "completed", positive=True)
+    latency: dict[str, dict[str, float]] = {}
+    for key, value in o.items():
+        m = _KEY.match(key)
+        if not m or m.group(1) == "std" or value is None:
+            continue
+        stat = normalise_statistic(m.group(1))
+        if stat:
+            latency.setdefault(_METRIC[m.group(2)], {})[stat] = number(value, where, key)
+    rate_raw = o.get("request_rate")
+    if isinstance(rate_raw, str) and rate_raw.lower() in ("inf", "infinity"):
+        rate: float | None = math.inf
+    else:
+        rate = optional_number(rate_raw, where, "request_rate", positive=True, allow_inf=True)
+    conc = optional_number(o.get("max_concurrency"), where, "max_concurrency", positive=True)
+    if conc is None and rate is None:
+        raise InputError(where, "max_concurrency", "neither max_concurrency nor request_rate is recorded")
+    osl = number(get(o, "total_output_tokens", where), where, "total_output_tokens", positive=True) / completed
+    label = o.get("label") or o.get("framework")
+    point = RawPoint(
+        rps=number(get(o, "request_throughput", where), where, "request_throughput", positive=True),
+        isl=number(get(o, "total_input_tokens", where), where, "total_input_tokens", positive=True) / completed,
+        osl=osl,
+        latency_ms=latency,
+        concurrency=conc,
+        request_rate=rate,
+        output_tps=optional_number(o.get("output_throughput"), where, "output_throughput"),
+        model=str(o.get("model_id") or ""),
+        label=label if isinstance(label, str) else "",
+        tool=TOOL,
+        record=line,
+    )
+    check_latency(latency, where, osl)
+    return point

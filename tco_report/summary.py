@@ -1,0 +1,76 @@
+"""summary.json: the machine-readable result (DESIGN.md section 3), numbers as plain, unrounded JSON numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .model import ConfigResult, Report
+from .names import RESULT_KEYS
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+
+def config_dict(r: ConfigResult) -> dict[str, Any]:
+    d: dict[str, Any] = {"config": r.config, "feasible": r.feasible}
+    for key in RESULT_KEYS:
+        d[key] = _finite(getattr(r, key))
+    d["gpus_per_instance"] = r.gpus_per_instance
+    if r.feasible and r.point is not None:
+        d["concurrency"] = r.point.concurrency
+        d["request_rate"] = _finite(r.point.request_rate)
+        d["load"] = r.point.load_label
+    for key in ("model_instances", "total_gpus", "servers"):
+        v = d.get(key)
+        if isinstance(v, float) and v.is_integer():
+            d[key] = int(v)
+    d["hardware"] = r.hardware
+    d["reason"] = r.reason or None
+    d["ref_cost_per_1k_requests"] = r.ref_cost_per_1k_requests
+    return d
+
+
+def assumptions_dict(report: Report) -> dict[str, Any]:
+    a = report.assumptions
+    return {
+        "peak_requests_per_second": a.peak_requests_per_second,
+        "uptime": a.uptime,
+        "sla": [asdict(c) for c in a.sla],
+        "latency_limit_ms": a.sla[0].max_ms if a.sla else None,
+        "hardware": [asdict(h) for h in a.hardware],
+        "ref_input_price_per_1m": a.ref_input_price_per_1m,
+        "ref_output_price_per_1m": a.ref_output_price_per_1m,
+        "rounding": a.rounding,
+        "configs": [asdict(c) for c in a.configs],
+        "isl": a.isl,
+        "osl": a.osl,
+        "source": a.source,
+        "provenance": dict(a.provenance),
+    }
+
+
+def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
+    rec = report.recommended
+    return {
+        "recommended": None if rec is None else {k: v for k, v in config_dict(rec).items() if k not in ("reason",)},
+        "configs": [config_dict(r) for r in report.results],
+        "assumptions": assumptions_dict(report),
+        "frontier": {
+            "metric": report.frontier_metric[0],
+            "statistic": report.frontier_metric[1],
+            "points": [{"config": p.config, "load": p.load_label, "rps": p.rps} for p in report.frontier],
+        },
+        "sources": sorted({p.source for p in report.points}),
+        "warnings": list(report.warnings),
+        "tool": {"name": "tco_report", "version": tool_version},
+    }
+
+
+def write_summary(report: Report, path: Path, tool_version: str) -> None:
+    text = json.dumps(summary_dict(report, tool_version), indent=2, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
