@@ -86,9 +86,8 @@ def _read_json(o: Mapping[str, Any], file: Path) -> RawPoint:
             "neither concurrency nor request_rate is recorded (and the folder name has no 'concurrencyN')",
         )
     latency = {m: _stats(o[k], file, k) for k, m in _METRICS.items() if k in o}
-    streaming = cfg.get(
-        "streaming", cfg.get("endpoint", {}).get("streaming") if isinstance(cfg.get("endpoint"), Mapping) else None
-    )
+    endpoint = cfg.get("endpoint")
+    streaming = cfg.get("streaming", endpoint.get("streaming") if isinstance(endpoint, Mapping) else None)
     if streaming is False:
         latency.pop("ttft", None)  # non-streaming: TTFT equals the request latency, not a real TTFT
     osl = number(get(o, "output_sequence_length.avg", file), file, "output_sequence_length.avg", positive=True)

@@ -45,6 +45,13 @@ def _cell(raw: str, file: Path, fld: str, *, positive: bool = False, allow_inf: 
     return number(value, file, fld, positive=positive, allow_inf=allow_inf)
 
 
+def _required(row: dict[str, str], where: str, col: str) -> float:
+    v = _cell(row.get(col) or "", where, col, positive=True)
+    if v is None:
+        raise InputError(where, col, "expected a number greater than 0, got an empty cell")
+    return v
+
+
 def read(p: Parsed) -> list[RawPoint]:
     file = p.path
     reader = csv.DictReader(io.StringIO(p.text.lstrip("\ufeff")))
@@ -93,18 +100,12 @@ def read(p: Parsed) -> list[RawPoint]:
         if gpus is not None and not gpus.is_integer():
             raise InputError(where, "gpus_per_instance", f"expected a whole number, got {gpus:g}")
 
-        def required(col: str) -> float:
-            v = _cell(row.get(col) or "", where, col, positive=True)  # noqa: B023
-            if v is None:
-                raise InputError(where, col, "expected a number greater than 0, got an empty cell")
-            return v
-
-        osl = required("osl")
+        osl = _required(row, where, "osl")
         check_latency(latency, where, osl)
         points.append(
             RawPoint(
-                rps=required("rps"),
-                isl=required("isl"),
+                rps=_required(row, where, "rps"),
+                isl=_required(row, where, "isl"),
                 osl=osl,
                 latency_ms=latency,
                 concurrency=conc,
