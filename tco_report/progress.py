@@ -25,6 +25,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import IO, TypeVar
 
+from .terminal import safe
+
 T = TypeVar("T")
 
 DELAY = 0.5  # seconds before anything is shown
@@ -63,7 +65,7 @@ class _Line:
 
     def draw(self, text: str) -> None:
         width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-        self.stream.write("\r" + text[:width].ljust(width))
+        self.stream.write("\r" + safe(text)[:width].ljust(width))  # labels may hold file names: no escapes
         self.stream.flush()
         self.shown = True
 

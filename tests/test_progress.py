@@ -152,3 +152,11 @@ def test_stage_propagates_errors(tty: tuple[io.TextIOWrapper, int]) -> None:
     stream, _ = tty
     with pytest.raises(ValueError), pg.stage("Writing PDF", stream=stream, delay=0, interval=0.01):
         raise ValueError("bad")
+
+
+def test_control_characters_in_labels_are_not_sent_to_the_terminal(tty: tuple[io.TextIOWrapper, int]) -> None:
+    stream, leader = tty
+    list(pg.progress(range(2), label="Reading \x1b]0;pwned\x07dir", stream=stream, delay=0, interval=0))
+    text = drawn(leader)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Reading ?]0;pwned?dir" in text
