@@ -87,6 +87,16 @@ class HardwareProfile:
     yearly_hosting_cost: float = 3_000.0
     yearly_software_cost: float = 4_500.0
     software_licence_per: str = "server"  # server | gpu
+    # Energy and facility (zero by default, so the post's numbers are unchanged)
+    server_power_kw: float = 0.0  # power draw of one server at full load
+    pue: float = 1.0  # power usage effectiveness of the data centre
+    electricity_price_per_kwh: float = 0.0
+    load_factor: float = 1.0  # average share of full-load power over the year
+    yearly_network_storage_cost: float = 0.0  # per server
+    yearly_operations_cost: float = 0.0  # staff, per server
+    # Renting the same GPUs instead (zero = not compared)
+    cloud_price_per_gpu_hour: float = 0.0  # on demand
+    cloud_reserved_price_per_gpu_hour: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,12 @@ class Assumptions:
     ref_output_price_per_1m: float = 3.0
     configs: tuple[ConfigRule, ...] = ()
     rounding: str = "whole"  # whole | fractional
+    target_utilisation: float = 1.0  # size so that peak demand runs at this share of measured capacity
+    spare_servers: int = 0  # N+k redundancy: servers added to those the demand needs
+    cost_of_capital: float = 0.0  # annual rate; capex is annualised with the capital recovery factor
+    active_users_at_peak: float | None = None  # with requests_per_user_per_minute, gives the peak demand
+    requests_per_user_per_minute: float | None = None
+    average_requests_per_second: float | None = None  # the year's average demand, for the cost at real load
     isl: float | None = None  # overrides the measured ISL when set
     osl: float | None = None  # overrides the measured OSL when set
     source: str = "defaults"  # where the assumptions came from: defaults, a file path, or a workbook path
@@ -145,6 +161,29 @@ class ConfigResult:
     ref_cost_per_1k_requests: float | None = None
     isl: float | None = None
     osl: float | None = None
+    # The cost model's extensions (issue 6): per-server components, renting, capital, real load.
+    capital_recovery_factor: float | None = None
+    yearly_capex_cost: float | None = None  # per server: initial cost x capital recovery factor
+    yearly_software_cost_per_server: float | None = None
+    yearly_energy_cost: float | None = None  # per server
+    servers_for_demand: float | None = None  # before the spare servers
+    owning_cost_per_gpu_hour: float | None = None
+    gpu_hour_cost_per_1m_tokens: float | None = None  # the industry shortcut, owning
+    yearly_cloud_cost: float | None = None  # renting total_gpus on demand for the year
+    yearly_cloud_reserved_cost: float | None = None
+    cloud_cost_per_1m_tokens: float | None = None  # renting on demand, the shortcut
+    cloud_reserved_cost_per_1m_tokens: float | None = None
+    break_even_months: float | None = None  # owning vs renting on demand; None when renting never costs more
+    cost_per_1k_requests_at_average_load: float | None = None
+    # Yearly cost of one server by component (capex, software, hosting, energy, network_storage, operations);
+    # they add up to yearly_server_cost.
+    cost_components_per_server: Mapping[str, float] = field(default_factory=dict)
+
+    def cost_components(self) -> dict[str, float]:
+        """Yearly cost of the whole fleet by component (the stacked cost chart, the breakdown table)."""
+        if self.servers is None:
+            return {}
+        return {k: v * self.servers for k, v in self.cost_components_per_server.items()}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import ConfigResult, Report
-from .names import RESULT_KEYS
+from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
 
 def _finite(x: float | None) -> float | None:
@@ -25,13 +25,16 @@ def config_dict(r: ConfigResult) -> dict[str, Any]:
         d["concurrency"] = r.point.concurrency
         d["request_rate"] = _finite(r.point.request_rate)
         d["load"] = r.point.load_label
-    for key in ("model_instances", "total_gpus", "servers"):
-        v = d.get(key)
-        if isinstance(v, float) and v.is_integer():
-            d[key] = int(v)
     d["hardware"] = r.hardware
     d["reason"] = r.reason or None
     d["ref_cost_per_1k_requests"] = r.ref_cost_per_1k_requests
+    for key in EXTENDED_RESULT_KEYS:
+        d[key] = _finite(getattr(r, key))
+    d["yearly_cost_components"] = r.cost_components()
+    for key in ("model_instances", "total_gpus", "servers", "servers_for_demand"):
+        v = d.get(key)
+        if isinstance(v, float) and v.is_integer():
+            d[key] = int(v)
     return d
 
 
@@ -46,6 +49,12 @@ def assumptions_dict(report: Report) -> dict[str, Any]:
         "ref_input_price_per_1m": a.ref_input_price_per_1m,
         "ref_output_price_per_1m": a.ref_output_price_per_1m,
         "rounding": a.rounding,
+        "target_utilisation": a.target_utilisation,
+        "spare_servers": a.spare_servers,
+        "cost_of_capital": a.cost_of_capital,
+        "active_users_at_peak": a.active_users_at_peak,
+        "requests_per_user_per_minute": a.requests_per_user_per_minute,
+        "average_requests_per_second": a.average_requests_per_second,
         "configs": [asdict(c) for c in a.configs],
         "isl": a.isl,
         "osl": a.osl,
