@@ -78,7 +78,10 @@ def pareto_frontier(points: Sequence[BenchmarkPoint], gpus: Sequence[int], metri
     j = 0
     while j < len(cand):
         lat = cand[j][0]
-        group = [t for t in cand[j:] if t[0] == lat]
+        k = j + 1
+        while k < len(cand) and cand[k][0] == lat:  # the run of equal latencies: O(n) over the whole loop
+            k += 1
+        group = cand[j:k]
         top = group[0][1]
         if top >= best:
             frontier.extend(t[2] for t in group if t[1] == top)
