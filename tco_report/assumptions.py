@@ -17,6 +17,19 @@ from .model import Assumptions, ConfigRule, HardwareProfile, SlaConstraint
 from .names import SECONDS_PER_MINUTE
 
 METRICS = ("ttft", "itl", "tpot", "e2e")
+SECTIONS = (
+    "demand",
+    "sla",
+    "hardware",
+    "reference_prices",
+    "configs",
+    "sizing",
+    "workload",
+    "finance",
+    "hosted_api",
+    "plan",
+    "sensitivity",
+)
 _STAT_WORDS = ("avg", "min", "max")
 MAX_FILE_BYTES = 1_000_000
 
@@ -142,7 +155,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     if data is None:
         data = {}
     top = _Reader(file, "", data)
-    top.allow("demand", "sla", "hardware", "reference_prices", "configs", "sizing", "workload", "finance")
+    top.allow(*SECTIONS, "scenarios")
     provenance: dict[str, str] = {}
 
     def mark(section: Mapping[str, Any], *names: tuple[str, str]) -> None:
@@ -336,7 +349,46 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     osl = workload.number("osl", 0.0, strict=True) if "osl" in workload.data else None
     mark(workload.data, ("isl", "isl"), ("osl", "osl"))
 
+    api = _Reader(file, "hosted_api", data.get("hosted_api", {}))
+    api.allow("input_per_1m_tokens", "output_per_1m_tokens")
+    api_in = api.number("input_per_1m_tokens", 0.0)
+    api_out = api.number("output_per_1m_tokens", 0.0)
+    mark(
+        api.data, ("input_per_1m_tokens", "api_input_price_per_1m"), ("output_per_1m_tokens", "api_output_price_per_1m")
+    )
+
+    plan = _Reader(file, "plan", data.get("plan", {}))
+    plan.allow("years", "demand_growth_per_year")
+    plan_years = plan.whole("years", None, minimum=1)
+    growth = plan.number("demand_growth_per_year", 0.0, minimum=-0.99)
+    mark(plan.data, ("years", "plan_years"), ("demand_growth_per_year", "demand_growth_per_year"))
+
+    sens = _Reader(file, "sensitivity", data.get("sensitivity", {}))
+    sens.allow("step")
+    step = sens.number("step", 0.2, strict=True, maximum=0.99)
+    mark(sens.data, ("step", "sensitivity_step"))
+
+    scenarios = []
+    for i, item in enumerate(top.seq("scenarios") or []):
+        r = _Reader(file, f"scenarios[{i}]", item)
+        r.allow("name", *SECTIONS)
+        name = r.text("name", None)
+        if name is None:
+            raise InputError(file, f"scenarios[{i}].name", "required key is missing (a name for the scenario)")
+        if name in {n for n, _ in scenarios} or name == "base":
+            raise InputError(file, f"scenarios[{i}].name", f"expected a unique name other than 'base', got {name!r}")
+        merged = merge(
+            {k: v for k, v in data.items() if k != "scenarios"}, {k: v for k, v in item.items() if k != "name"}
+        )
+        scenarios.append((name, from_mapping(merged, f"{file} (scenario '{name}')")))
+
     return Assumptions(
+        api_input_price_per_1m=api_in,
+        api_output_price_per_1m=api_out,
+        plan_years=plan_years,
+        demand_growth_per_year=growth,
+        sensitivity_step=step,
+        scenarios=tuple(scenarios),
         peak_requests_per_second=peak,
         uptime=uptime,
         sla=sla,
@@ -356,6 +408,30 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
         source=file,
         provenance=provenance,
     )
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario's assumptions: the base with the scenario's keys laid over it. Mappings merge key by key; the
+    hardware list merges profile by profile (by name), so a scenario changes one price without repeating the rest;
+    other lists (sla, configs) are replaced whole."""
+    out = dict(base)
+    for key, value in override.items():
+        old = out.get(key)
+        if isinstance(value, Mapping) and isinstance(old, Mapping):
+            out[key] = merge(old, value)
+        elif key == "hardware" and isinstance(value, list) and isinstance(old, list):
+            by_name = {h.get("name", "default") if isinstance(h, Mapping) else None: h for h in old}
+            merged = []
+            for h in value:
+                name = h.get("name", "default") if isinstance(h, Mapping) else None
+                base_h = by_name.get(name)
+                merged.append(merge(base_h, h) if isinstance(base_h, Mapping) and isinstance(h, Mapping) else h)
+            names = {h.get("name", "default") for h in value if isinstance(h, Mapping)}
+            merged += [h for h in old if isinstance(h, Mapping) and h.get("name", "default") not in names]
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
 
 
 def load(path: str | os.PathLike[str]) -> Assumptions:

@@ -205,6 +205,15 @@ def check_sla_statistics(curves: dict[str, list[BenchmarkPoint]], a: Assumptions
 
 
 def calculate(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
+    """Size and cost every config, pick the cheapest, find the Pareto frontier, and answer the follow-up
+    questions (scenarios, hosted-API break-even, multi-year plan, sensitivity; see decisions.py)."""
+    from .decisions import decide
+
+    report = calculate_core(points, a)
+    return replace(report, decisions=decide(report))
+
+
+def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     """Size and cost every config, pick the cheapest, and find the Pareto frontier."""
     if not points:
         raise InputError(None, None, "no benchmark points to analyse")

@@ -124,6 +124,12 @@ class Assumptions:
     active_users_at_peak: float | None = None  # with requests_per_user_per_minute, gives the peak demand
     requests_per_user_per_minute: float | None = None
     average_requests_per_second: float | None = None  # the year's average demand, for the cost at real load
+    api_input_price_per_1m: float = 0.0  # a hosted API's price per 1M input tokens (0 = no comparison)
+    api_output_price_per_1m: float = 0.0
+    plan_years: int | None = None  # horizon of the multi-year plan; None = the depreciation period
+    demand_growth_per_year: float = 0.0  # peak demand grows by this share each year of the plan
+    sensitivity_step: float = 0.2  # each input moves by +/- this share in the sensitivity analysis
+    scenarios: tuple[tuple[str, Assumptions], ...] = ()  # named assumption sets compared side by side
     isl: float | None = None  # overrides the measured ISL when set
     osl: float | None = None  # overrides the measured OSL when set
     source: str = "defaults"  # where the assumptions came from: defaults, a file path, or a workbook path
@@ -198,7 +204,62 @@ class Report:
     frontier_metric: tuple[str, str]  # (metric, statistic) on the frontier's latency axis
     feasible: Mapping[int, bool]  # index into points -> meets every SLA constraint
     warnings: tuple[str, ...] = ()
+    decisions: Decisions | None = None  # scenarios, API break-even, plan, sensitivity (None when not computed)
 
     @property
     def configs(self) -> tuple[str, ...]:
         return tuple(r.config for r in self.results)
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    name: str
+    recommended: ConfigResult | None
+    api_yearly_cost: float | None  # serving the same demand through the hosted API
+
+
+@dataclass(frozen=True)
+class ApiBreakEven:
+    """Self-hosting the recommended config vs a hosted API, as functions of the peak demand."""
+
+    api_cost_per_request: float  # USD
+    average_to_peak: float  # the year's average demand as a share of the peak
+    yearly_api_cost: float  # at the planned demand
+    break_even_rps: float | None  # first peak demand (req/s) at which self-hosting costs no more than the API
+    always_cheaper_rps: float | None  # from this peak demand on, self-hosting is never dearer
+    break_even_tokens_per_day: float | None  # the break-even demand in tokens a day (average)
+    curve: tuple[tuple[float, float, float], ...]  # (peak req/s, self-hosting yearly cost, API yearly cost)
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    year: int
+    peak_requests_per_second: float
+    servers_needed: float
+    servers_bought: float
+    servers_in_service: float
+    capex: float  # cash paid for the servers bought that year
+    opex: float  # running costs of the servers in service (all but capital)
+    cumulative_cost: float
+    cost_per_1m_tokens: float  # annualised cost of the servers in service / tokens served at the year's demand
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    input: str  # snake name in the vocabulary
+    base_value: float
+    low_value: float
+    high_value: float
+    cost_per_1m_output_tokens: tuple[float | None, float | None]  # at (low, high); None when nothing is feasible
+    total_yearly_cost: tuple[float | None, float | None]
+    recommended: tuple[str | None, str | None]  # the config chosen at (low, high)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    scenarios: tuple[ScenarioRow, ...] = ()
+    api: ApiBreakEven | None = None
+    plan: tuple[PlanYear, ...] = ()
+    sensitivity: tuple[SensitivityRow, ...] = ()
+    sensitivity_base: tuple[float, float] | None = None  # (cost_per_1m_output_tokens, total_yearly_cost)
+    interactivity_frontier: tuple[int, ...] = ()  # indices into Report.points

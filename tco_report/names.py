@@ -86,6 +86,11 @@ _QUANTITIES = [
     Quantity(
         "average_requests_per_second", "averageRequestsPerSecond", "Average demand over the year", "req/s", "input"
     ),
+    Quantity("api_input_price_per_1m", "apiInputPricePer1M", "Hosted API price per 1M input tokens", "USD", "input"),
+    Quantity("api_output_price_per_1m", "apiOutputPricePer1M", "Hosted API price per 1M output tokens", "USD", "input"),
+    Quantity("plan_years", "planYears", "Years in the plan", "years", "input"),
+    Quantity("demand_growth_per_year", "demandGrowthPerYear", "Demand growth per year", "per year", "input"),
+    Quantity("sensitivity_step", "sensitivityStep", "Sensitivity step (+/-)", "fraction", "input"),
     # --- named constants (FAST: no literal inside a formula)
     Quantity("seconds_per_year", "secondsPerYear", "Seconds in a 365-day year", "s", "constant"),
     Quantity("requests_per_thousand", "requestsPerThousand", "Requests in a thousand", "requests", "constant"),
@@ -94,6 +99,8 @@ _QUANTITIES = [
     Quantity("hours_per_year", "hoursPerYear", "Hours in a 365-day year", "h", "constant"),
     Quantity("months_per_year", "monthsPerYear", "Months in a year", "months", "constant"),
     Quantity("seconds_per_minute", "secondsPerMinute", "Seconds in a minute", "s", "constant"),
+    Quantity("seconds_per_day", "secondsPerDay", "Seconds in a day", "s", "constant"),
+    Quantity("milliseconds_per_second", "millisecondsPerSecond", "Milliseconds in a second", "ms", "constant"),
     # --- results (per config; the recommended config's carry the plain names)
     Quantity("concurrency", "concurrency", "Concurrency of the chosen point", "requests", "result"),
     Quantity("rps_per_instance", "rpsPerInstance", "Requests/s per instance", "req/s", "result"),
@@ -163,6 +170,28 @@ _QUANTITIES = [
         "result",
     ),
     Quantity("break_even_months", "breakEvenMonths", "Owning breaks even with renting after", "months", "result"),
+    Quantity("api_cost_per_request", "APICostPerRequest", "Hosted API cost per request", "USD", "result"),
+    Quantity("api_yearly_cost", "APIYearlyCost", "Yearly cost through the hosted API", "USD/year", "result"),
+    Quantity(
+        "break_even_rps", "APIBreakEvenRequestsPerSecond", "Self-hosting as cheap as the API from", "req/s", "result"
+    ),
+    Quantity(
+        "break_even_tokens_per_day",
+        "APIBreakEvenTokensPerDay",
+        "Self-hosting as cheap as the API from",
+        "tokens/day",
+        "result",
+    ),
+    Quantity(
+        "tokens_per_second_per_user", "tokensPerSecondPerUser", "Interactivity (1000 / ITL)", "tokens/s/user", "result"
+    ),
+    Quantity(
+        "output_tps_per_gpu",
+        "outputTokensPerSecondPerGPU",
+        "Output tokens per second per GPU",
+        "tokens/s/GPU",
+        "result",
+    ),
     Quantity(
         "cost_per_1k_requests_at_average_load",
         "costPer1KRequestsAtAverageLoad",
@@ -181,6 +210,8 @@ SECONDS_PER_HOUR = 3_600
 HOURS_PER_YEAR = 8_760
 MONTHS_PER_YEAR = 12
 SECONDS_PER_MINUTE = 60
+SECONDS_PER_DAY = 86_400
+MILLISECONDS_PER_SECOND = 1_000
 REQUESTS_PER_THOUSAND = 1_000
 TOKENS_PER_MILLION = 1_000_000
 
@@ -228,6 +259,8 @@ CONSTANTS: dict[str, float] = {
     "hours_per_year": HOURS_PER_YEAR,
     "months_per_year": MONTHS_PER_YEAR,
     "seconds_per_minute": SECONDS_PER_MINUTE,
+    "seconds_per_day": SECONDS_PER_DAY,
+    "milliseconds_per_second": MILLISECONDS_PER_SECOND,
 }
 
 # Cost components of a server's year, in stacking order, with their labels.
