@@ -173,6 +173,41 @@ def genai_perf_csv(d: dict[str, Any]) -> str:
     return "\r\n".join(rows) + "\r\n"
 
 
+def raw_artifacts(conc: int, v: dict[str, float], rng: random.Random, requests: int) -> tuple[str, str]:
+    """``profile_export.json`` (perf_analyzer's per-request timestamps and streamed chunks) and ``inputs.json``
+    (the request payloads), as a real run folder holds them beside the aggregate: the readers must not pay for them.
+    """
+    prompt = " ".join(["lorem"] * (ISL // 2))
+    payloads = [
+        {"payload": [{"messages": [{"role": "user", "content": prompt}], "model": MODEL, "stream": True}]}
+        for _ in range(requests)
+    ]
+    t = 1_700_000_000_000_000_000
+    reqs = []
+    for _ in range(requests):
+        start = t + int(rng.uniform(0, 1e9))
+        first = start + int(v["ttft"] * 1e6)
+        stamps = [first + int(i * v["itl"] * 1e6) for i in range(OSL)]
+        chunk = 'data: {"id":"cmpl-1","object":"chat.completion.chunk","choices":[{"delta":{"content":" tok"}}]}\n\n'
+        reqs.append(
+            {
+                "timestamp": start,
+                "request_inputs": {"payload": json.dumps(payloads[0]["payload"][0])},
+                "response_timestamps": stamps,
+                "response_outputs": [{"response": chunk} for _ in stamps],
+            }
+        )
+    export = {
+        "experiments": [
+            {"experiment": {"mode": "concurrency", "value": conc}, "requests": reqs, "window_boundaries": []}
+        ],
+        "version": "2.41.0",
+        "service_kind": "openai",
+        "endpoint": "v1/chat/completions",
+    }
+    return json.dumps(export, indent=2), json.dumps({"data": payloads}, indent=2)
+
+
 def assumptions_yaml(configs: list[Config]) -> str:
     """Cost assumptions for the sweep: a hardware profile per GPU type, a rule per (GPU type, TP)."""
     lines = [
@@ -196,8 +231,13 @@ def assumptions_yaml(configs: list[Config]) -> str:
     return "\n".join(lines)
 
 
-def make_sweep(root: Path, n_configs: int, n_levels: int, seed: int = 1, csv: bool = True) -> Path:
-    """Write the sweep under ``root`` (replacing it) and return the assumptions file's path."""
+def make_sweep(
+    root: Path, n_configs: int, n_levels: int, seed: int = 1, csv: bool = True, raw_requests: int = 0
+) -> Path:
+    """Write the sweep under ``root`` (replacing it) and return the assumptions file's path.
+
+    ``raw_requests`` > 0 also writes each run's ``profile_export.json`` with that many requests and its
+    ``inputs.json`` (about 35 KB per request), as GenAI-Perf leaves them."""
     template_path = (
         Path(__file__).resolve().parent.parent
         / "inputs/sweep/llama3-8b-bf16-tp1/artifacts/meta_llama3-8b-instruct-openai-chat-concurrency10"
@@ -219,6 +259,10 @@ def make_sweep(root: Path, n_configs: int, n_levels: int, seed: int = 1, csv: bo
             (run / "profile_export_genai_perf.json").write_text(text)
             if csv:
                 (run / "profile_export_genai_perf.csv").write_bytes(genai_perf_csv(json.loads(text)).encode())
+            if raw_requests:
+                export, inputs = raw_artifacts(conc, v, rng, raw_requests)
+                (run / "profile_export.json").write_text(export)
+                (run / "inputs.json").write_text(inputs)
     assumptions = root / "assumptions.yaml"
     assumptions.write_text(assumptions_yaml(configs))
     return assumptions
@@ -231,8 +275,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--levels", type=int, default=32, help="concurrency levels per config")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-csv", action="store_true", help="write only the JSON, not its CSV twin")
+    p.add_argument(
+        "--raw-requests",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write profile_export.json (N requests' timestamps) and inputs.json per run, as GenAI-Perf does",
+    )
     args = p.parse_args(argv)
-    a = make_sweep(args.root, args.configs, args.levels, args.seed, csv=not args.no_csv)
+    a = make_sweep(args.root, args.configs, args.levels, args.seed, csv=not args.no_csv, raw_requests=args.raw_requests)
     print(f"wrote {args.configs * args.levels} runs under {args.root}; assumptions: {a}", file=sys.stderr)
     return 0
 
