@@ -10,8 +10,8 @@ For each size it generates (once, cached under --work) a seeded synthetic GenAI-
   the stage functions wrapped by timers: read, analyse, workbook, charts, html, PDF, json; ``import`` is loading the
   writer modules, ``other`` is the rest (terminal table, staging, ...). A stage whose module is not on this branch
   yet shows "-". Times are exclusive (charts drawn while rendering the HTML count as charts, not html).
-* the floor: ``json.load`` of every JSON file plus the benchmark rows written to an xlsx by XlsxWriter in
-  constant_memory mode, with no formulas, charts or styles: the least any tool must do with these files.
+* the floor: ``json.load`` of every result file (``*_genai_perf.json``) plus the benchmark rows written to an xlsx
+  by XlsxWriter in constant_memory mode, with no formulas, charts or styles: the least any tool must do with them.
 
 Peak RSS: the kernel's own high-water mark, read from /proc/self/status (VmHWM) and reset before each stage by
 writing 5 to /proc/self/clear_refs, in a fresh process per measurement. Why: it counts every byte resident,
@@ -51,7 +51,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-SIZES = {"small": (20, 16), "half": (100, 32), "large": (200, 32)}
+# name: (configs, concurrency levels, requests in each run's raw profile_export.json; 0 = aggregates only).
+# "raw" is opt-in: a real GenAI-Perf artifacts tree (1.7 GB, 90 s to generate) to time what the readers skip.
+SIZES = {"small": (20, 16, 0), "half": (100, 32, 0), "large": (200, 32, 0), "raw": (20, 16, 100)}
 STAGE_ORDER = ("import", "read", "analyse", "workbook", "charts", "html", "pdf", "json", "other")
 
 # (stage, module, function): the functions the CLI's run goes through. Wrapping is by identity, so every module
@@ -213,7 +215,7 @@ def worker_floor(sweep: str, out: str) -> dict[str, Any]:
         for dirpath, dirnames, filenames in os.walk(sweep):
             dirnames.sort()
             for name in sorted(filenames):
-                if not name.endswith(".json"):
+                if not name.endswith("_genai_perf.json"):  # the result files, not raw exports or payloads
                     continue
                 with open(os.path.join(dirpath, name), "rb") as f:
                     d = json.load(f)
@@ -274,13 +276,13 @@ def ensure_sweep(work: Path, size: str, seed: int) -> tuple[Path, Path, int]:
     sys.path.insert(0, str(HERE))
     import make_sweep
 
-    configs, levels = SIZES[size]
-    stamp = f"{configs}x{levels} seed={seed} gen={_file_hash(HERE / 'make_sweep.py')}"
+    configs, levels, raw = SIZES[size]
+    stamp = f"{configs}x{levels} raw={raw} seed={seed} gen={_file_hash(HERE / 'make_sweep.py')}"
     root = work / f"sweep-{size}"
     marker = work / f"sweep-{size}.stamp"
     if not (marker.exists() and marker.read_text() == stamp and root.exists()):
         print(f"generating {size} sweep ({configs} configs x {levels} levels) in {root} ...", file=sys.stderr)
-        make_sweep.make_sweep(root, configs, levels, seed)
+        make_sweep.make_sweep(root, configs, levels, seed, raw_requests=raw)
         marker.write_text(stamp)
     return root, root / "assumptions.yaml", configs * levels
 
@@ -425,6 +427,11 @@ def _ok(value: float | None, target: float) -> str:
     return "met" if value <= target else "**missed**"
 
 
+def _runs(r: dict[str, Any]) -> str:
+    raw = SIZES[r["size"]][2]
+    return f"{r['files']:,} files" + (f" + raw exports of {raw} requests and inputs.json per run" if raw else "")
+
+
 def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[str, str]) -> str:
     """The markdown that goes to RESULTS.md (and the README's performance section)."""
     by = {r["size"]: r for r in results}
@@ -455,8 +462,7 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
     for r in results:
         ratio = r.get("ratio")
         lines.append(
-            f"| (read + analyse + workbook) / floor, {r['files']:,} files | {ratio:.2f} | 3 | "
-            f"{_ok(ratio, TARGETS['ratio'])} |"
+            f"| (read + analyse + workbook) / floor, {_runs(r)} | {ratio:.2f} | 3 | {_ok(ratio, TARGETS['ratio'])} |"
         )
     lin = extra.get("linear")
     if lin is not None:
@@ -497,7 +503,7 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
         "module is not on this commit yet.",
         "",
     ]
-    head = ["stage"] + [f"{r['size']} ({r['files']:,} files)" for r in results]
+    head = ["stage"] + [f"{r['size']} ({_runs(r)})" for r in results]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for stage in STAGE_ORDER:
@@ -566,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         p.error(f"unknown size(s) {', '.join(unknown)}; expected {', '.join(SIZES)}")
-    sizes.sort(key=lambda s: SIZES[s][0] * SIZES[s][1])
+    sizes.sort(key=lambda s: (SIZES[s][2], SIZES[s][0] * SIZES[s][1]))
     machine = _machine()
     args.work.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {"seed": args.seed}
