@@ -395,6 +395,26 @@ def libreoffice_recalc(xlsx: Path, work: Path, mode: int = 0) -> dict[str, Any]:
     }
 
 
+def libreoffice_probe(work: Path) -> str:
+    """Prove the profile setting makes LibreOffice recalculate: a formula =1+1 cached as 999 must come back as 2."""
+    import openpyxl
+    import xlsxwriter
+
+    probe = work / "recalc-probe.xlsx"
+    wb = xlsxwriter.Workbook(str(probe))
+    wb.add_worksheet().write_formula("A1", "=1+1", None, 999)
+    wb.close()
+    r = libreoffice_recalc(probe, work, mode=0)
+    if r["status"] != "ok":
+        return f"probe failed: {r['status']}"
+    value = openpyxl.load_workbook(r["converted"], data_only=True).active["A1"].value
+    return (
+        "recalculation verified (probe =1+1 cached as 999 came back as 2)"
+        if value == 2
+        else f"NOT recalculated ({value})"
+    )
+
+
 def _machine() -> dict[str, str]:
     mem_kb = 0
     with contextlib.suppress(OSError), open("/proc/meminfo") as f:
@@ -481,6 +501,8 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
             f"| LibreOffice opens and recalculates the 6,400-point workbook | {_fmt_s(lo['wall_s'])} s "
             f"({lo['status']}) | 60 s | {_ok(lo_s, TARGETS['libreoffice_s'])} |"
         )
+        if extra.get("libreoffice_probe"):
+            lines.append(f"| (LibreOffice setting check) | {extra['libreoffice_probe']} | | |")
         base = extra.get("libreoffice_norecalc", {})
         if "wall_s" in base:
             lines.append(
@@ -601,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         xlsx = Path(by["large"]["out"]) / "tco_report.xlsx"
         if xlsx.exists():
             print("LibreOffice: opening and recalculating the large workbook ...", file=sys.stderr)
+            extra["libreoffice_probe"] = libreoffice_probe(args.work)
             extra["libreoffice"] = libreoffice_recalc(xlsx, args.work, mode=0)
             extra["libreoffice_norecalc"] = libreoffice_recalc(xlsx, args.work, mode=1)
         else:
