@@ -415,6 +415,10 @@ def libreoffice_probe(work: Path) -> str:
     )
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
 def _machine() -> dict[str, str]:
     mem_kb = 0
     with contextlib.suppress(OSError), open("/proc/meminfo") as f:
@@ -431,6 +435,10 @@ def _machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "commit": commit.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else ""),
+        "main": _git("rev-parse", "--short", "main"),
+        "has_main": str(
+            subprocess.run(["git", "merge-base", "--is-ancestor", "main", "HEAD"], cwd=ROOT).returncode == 0
+        ),
         "branch": branch.stdout.strip(),
         "python": platform.python_version(),
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -458,7 +466,9 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
     lines = [
         "# Performance benchmark",
         "",
-        f"Measured {machine['date']} on commit `{machine['commit']}` (branch `{machine['branch']}`), "
+        f"Measured {machine['date']} on commit `{machine['commit']}` (branch `{machine['branch']}`"
+        + (f", which contains main at `{machine['main']}`" if machine["has_main"] == "True" else "")
+        + "), "
         f"{machine['nproc']} CPUs, {machine['memory']} RAM, Python {machine['python']}, load average at start "
         f"{machine['load']}. Reproduce: `PYTHONPATH=. python benchmarks/run.py` (sweeps are generated with seed "
         f"{extra['seed']} by `benchmarks/make_sweep.py`).",
@@ -470,7 +480,8 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
     ]
     ex = extra.get("example_s")
     lines.append(
-        f"| example report end to end (`tco-report --out DIR`, median of 3) | {_fmt_s(ex)} s | 3 s | "
+        f"| example report end to end (`tco-report --out DIR`, median of 3; fastest "
+        f"{_fmt_s(min(extra['example_runs']))} s) | {_fmt_s(ex)} s | 3 s | "
         f"{_ok(ex, TARGETS['example_s'])} |"
     )
     large = by.get("large")
@@ -493,7 +504,10 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
         lra = extra.get("linear_core")
         lines.append(f"| linear: same, read + analyse + workbook | {lra:.2f}x | 2.2x | {_ok(lra, TARGETS['linear'])} |")
     h = extra.get("help_s")
-    lines.append(f"| `tco-report --help` (median of 7) | {_fmt_s(h)} s | 0.3 s | {_ok(h, TARGETS['help_s'])} |")
+    lines.append(
+        f"| `tco-report --help` (median of 7; fastest {_fmt_s(min(extra['help_runs']))} s) | {_fmt_s(h)} s | 0.3 s | "
+        f"{_ok(h, TARGETS['help_s'])} |"
+    )
     lo = extra.get("libreoffice")
     if lo and "wall_s" in lo:
         lo_s = lo["wall_s"] if lo["status"] == "ok" else None
