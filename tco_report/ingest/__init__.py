@@ -14,11 +14,14 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import BenchmarkPoint
-from . import genai_perf, plain_csv, vllm
-from .common import Parsed, RawPoint, clean_model
+from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, plain_csv, sglang, vllm
+from .common import Parsed, RawPoint, clean_model, describe
 
-# Detection order matters: the first reader whose detect() accepts the parsed file reads it.
-READERS = (genai_perf, vllm, plain_csv)
+# Detection order matters: the first reader whose detect() accepts the parsed file reads it. The most specific
+# signatures come first: InferenceMAX agg (conc + tput_per_gpu), AIPerf (which mimics GenAI-Perf's layout and so
+# must be tried before it), then the tools with distinctive top-level keys, SGLang before vLLM (SGLang lines are
+# vLLM lines plus retokenized totals), and the plain CSV last.
+READERS = (inferencemax, aiperf, genai_perf, guidellm, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv")
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
 
@@ -27,6 +30,7 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-re
 class IngestResult:
     points: list[BenchmarkPoint]
     skipped: list[str] = field(default_factory=list)  # files looked at and not read, with the reason
+    warnings: list[str] = field(default_factory=list)  # points read with a caveat (e.g. a derived, approximate RPS)
 
 
 def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
@@ -34,17 +38,14 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     result = IngestResult(points=[])
     seen: dict[tuple[str, float | None, float | None], str] = {}
     for root in map(Path, paths):
-        if not root.exists():
-            raise InputError(root, None, "no such file or folder (expected a benchmark result file or a folder)")
-        if root.is_file():
-            files = [root]
-        else:
-            files = list(_walk(root, result))
-            if not files:
-                raise InputError(
-                    root, None, "no benchmark result file (.json, .jsonl or .csv) found in this folder or below"
-                )
-        found_any = False
+        _check_root(root)
+        files = [root] if root.is_file() else list(_walk(root))
+        if not files:
+            raise InputError(
+                root, None, "no benchmark result file (.json, .jsonl or .csv) found in this folder or below"
+            )
+        skipped_before = len(result.skipped)
+        raws_by_file: list[tuple[Path, list[RawPoint]]] = []
         for f in _drop_csv_twins(files):
             parsed = _parse(f, explicit=f == root, result=result)
             if parsed is None:
@@ -52,32 +53,81 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             reader = next((r for r in READERS if r.detect(parsed)), None)
             if reader is None:
                 if f == root:
-                    raise InputError(f, None, "not a result file of a supported benchmark tool (see README, Formats)")
-                result.skipped.append(f"{f}: not a benchmark result file")
+                    raise InputError(f, None, _unrecognised(parsed))
+                result.skipped.append(f"{f}: not a benchmark result file ({_shape(parsed)})")
                 continue
-            raws = reader.read(parsed)
-            found_any = True
-            for point in _name(raws, f, root):
-                key = (point.config, point.concurrency, point.request_rate)
-                if key in seen:
-                    raise InputError(
-                        point.where,
-                        "concurrency",
-                        f"config '{point.config}' has the load level {point.load_label} twice (also in {seen[key]}); "
-                        "expected one result per config and load level — remove one, or put the runs in separate "
-                        "config folders",
-                    )
-                seen[key] = point.where
-                result.points.append(point)
-        if not found_any:
-            raise InputError(root, None, "no result file of a supported benchmark tool found (see README, Formats)")
+            try:
+                raws = reader.read(parsed)
+            except RecursionError:
+                raise InputError(f, None, "is nested too deeply to be a benchmark result file") from None
+            raws_by_file.append((f, raws))
+        if not raws_by_file:
+            why = result.skipped[skipped_before:]
+            detail = f" Files looked at: {'; '.join(why[:3])}{' ...' if len(why) > 3 else ''}." if why else ""
+            raise InputError(
+                root, None, f"no result file of a supported benchmark tool found (see README, Formats).{detail}"
+            )
+        for point in _name(raws_by_file, root):
+            key = (point.config, point.concurrency, point.request_rate)
+            if key in seen:
+                raise InputError(
+                    point.where,
+                    "concurrency",
+                    f"config '{point.config}' has the load level {point.load_label} twice (also in {seen[key]}); "
+                    "expected one result per config and load level — remove one, or put the runs in separate "
+                    "config folders",
+                )
+            seen[key] = point.where
+            result.points.append(point)
+        result.warnings += [f"{f}: {r.note}" for f, raws in raws_by_file for r in raws[:1] if r.note]
     result.points.sort(key=lambda p: (p.config, p.load, p.rps))
     return result
 
 
-def _walk(root: Path, result: IngestResult) -> Iterable[Path]:
+def _check_root(root: Path) -> None:
+    """A PATH that exists; a symlink that leads nowhere (a loop, a missing target) is named as such."""
+    try:
+        root.stat()
+    except OSError as e:
+        if root.is_symlink():
+            raise InputError(
+                root,
+                None,
+                f"is a symbolic link that cannot be followed ({e.strerror or e}: a loop or a missing target)",
+            ) from None
+        if isinstance(e, FileNotFoundError):
+            raise InputError(
+                root, None, "no such file or folder (expected a benchmark result file or a folder)"
+            ) from None
+        raise InputError(root, None, f"cannot be read: {e.strerror or e}") from None
+
+
+def _shape(p: Parsed) -> str:
+    if not p.is_json:
+        first = p.text.lstrip("\ufeff").split("\n", 1)[0].strip()
+        return f"CSV starting {first[:60]!r}"
+    if p.top_list:
+        return f"a JSON list of {len(p.records)} item(s)"
+    if p.jsonl:
+        return f"{len(p.records)} JSON lines"
+    o = p.obj
+    if isinstance(o, dict):
+        keys = ", ".join(list(map(str, o))[:6])
+        return f"a JSON object with keys {keys}{' ...' if len(o) > 6 else ''}" if o else "an empty JSON object"
+    return f"JSON holding {describe(o)}"
+
+
+def _unrecognised(p: Parsed) -> str:
+    what = _shape(p)
+    hint = ""
+    if p.top_list:
+        hint = " A JSON list where a result object belongs: the tools write one object per file (or per line)."
+    return f"not a result file of a supported benchmark tool ({what}; see README, Formats).{hint}"
+
+
+def _walk(root: Path) -> Iterable[Path]:
     """Candidate files below root, in a stable order. Symlinked folders are not followed (no loops)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
@@ -120,42 +170,77 @@ def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
         ) from None
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
-        records, jsonl = _json_records(f, stripped)
-        return Parsed(path=f, text=text, records=records, is_json=True, jsonl=jsonl)
+        records, jsonl, top_list = _json_records(f, stripped)
+        return Parsed(path=f, text=text, records=records, is_json=True, jsonl=jsonl, top_list=top_list)
+    if "\x00" in text:
+        raise InputError(f, None, "contains NUL bytes: a binary file, not JSON or CSV text")
     return Parsed(path=f, text=text)
 
 
-def _json_records(f: Path, text: str) -> tuple[list[object], bool]:
-    """One object, a JSON list, or several objects one per line (vLLM --append-result, SGLang JSONL)."""
+def _json_records(f: Path, text: str) -> tuple[list[object], bool, bool]:
+    """One object, a JSON list, or several objects one per line (vLLM --append-result, SGLang JSONL).
+
+    Returns (records, jsonl, top_list). Python's json accepts the bare NaN/Infinity that SGLang writes; the
+    readers reject NaN where a number is needed.
+    """
     try:
-        whole = json.loads(text)
+        whole = _loads(text)
     except json.JSONDecodeError as e:
         if e.msg != "Extra data":
             raise InputError(f, None, f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     else:
-        return [whole], False
+        if isinstance(whole, list):
+            return whole, False, True
+        return [whole], False, False
     records = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(_loads(line))
         except json.JSONDecodeError as e:
             raise InputError(f, f"line {n}", f"is not valid JSON ({e.msg}, column {e.colno})") from None
-    return records, True
+    return records, True, False
 
 
-def _name(raws: list[RawPoint], f: Path, root: Path) -> list[BenchmarkPoint]:
-    rel = f.relative_to(root) if f != root else Path(f.name)
-    folder = rel.parts[0] if len(rel.parts) > 1 else ""
-    labels = {r.label for r in raws}
+def _loads(text: str) -> object:
+    """json.loads; a nesting deep enough to exhaust the stack is reported as a decode error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to be a benchmark result file", text, 0) from None
+
+
+def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[BenchmarkPoint]:
+    """Config names: a file's own config column, else the first-level folder under root, else the model.
+
+    When one config would hold points with different run labels (a vLLM file with two frameworks, an SGLang
+    file with two datasets, InferenceMAX runs at two ISL/OSL) or different models, the label and/or the model is
+    appended so that each gets its own curve.
+    """
+    named: list[tuple[Path, RawPoint, str]] = []
+    for f, raws in raws_by_file:
+        rel = f.relative_to(root) if f != root else Path(f.name)
+        folder = rel.parts[0] if len(rel.parts) > 1 else ""
+        for r in raws:
+            named.append((f, r, r.config or folder or clean_model(r.model) or f.stem))
+    labels: dict[str, set[str]] = {}
+    models: dict[str, set[str]] = {}
+    for _, r, base in named:
+        if not r.config:
+            labels.setdefault(base, set()).add(r.label)
+            models.setdefault(base, set()).add(_short_model(r.model))
     points = []
-    for r in raws:
-        base = r.config or folder or clean_model(r.model) or f.stem
-        config = f"{base}-{r.label}" if len(labels) > 1 and r.label and not r.config else base
+    for f, r, base in named:
+        parts = [base]
+        if not r.config:
+            if len(labels[base]) > 1 and r.label:
+                parts.append(r.label)
+            if len(models[base]) > 1 and _short_model(r.model) and _short_model(r.model) != base:
+                parts.append(_short_model(r.model))
         points.append(
             BenchmarkPoint(
-                config=config,
+                config="-".join(parts),
                 rps=r.rps,
                 isl=r.isl,
                 osl=r.osl,
@@ -172,3 +257,7 @@ def _name(raws: list[RawPoint], f: Path, root: Path) -> list[BenchmarkPoint]:
             )
         )
     return points
+
+
+def _short_model(model: str) -> str:
+    return clean_model(model).split("/")[-1]
