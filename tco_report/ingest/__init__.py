@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from .common import Parsed, RawPoint, clean_model, describe
 # vLLM lines plus retokenized totals), and the plain CSV last.
 READERS = (inferencemax, aiperf, genai_perf, guidellm, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv")
+_RUN_FOLDER = re.compile(r"(?<=.)[-_](?:concurrency|request_rate|conc)[-_]?\d+(?:\.\d+)?$")
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
 
 
@@ -214,14 +216,16 @@ def _loads(text: str) -> object:
 def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[BenchmarkPoint]:
     """Config names: a file's own config column, else the first-level folder under root, else the model.
 
-    When one config would hold points with different run labels (a vLLM file with two frameworks, an SGLang
+    A first-level folder that is itself one run of a sweep (GenAI-Perf/AIPerf's ``<model>-openai-chat-concurrency16``,
+    when PATH is the ``artifacts`` folder) names the config without its load-level suffix, so the runs of one
+    sweep stay one curve. When one config would hold points with different run labels (a vLLM file with two frameworks, an SGLang
     file with two datasets, InferenceMAX runs at two ISL/OSL) or different models, the label and/or the model is
     appended so that each gets its own curve.
     """
     named: list[tuple[Path, RawPoint, str]] = []
     for f, raws in raws_by_file:
         rel = f.relative_to(root) if f != root else Path(f.name)
-        folder = rel.parts[0] if len(rel.parts) > 1 else ""
+        folder = _RUN_FOLDER.sub("", rel.parts[0]) if len(rel.parts) > 1 else ""
         for r in raws:
             named.append((f, r, r.config or folder or clean_model(r.model) or f.stem))
     labels: dict[str, set[str]] = {}
