@@ -216,11 +216,11 @@ def _loads(text: str) -> object:
 def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[BenchmarkPoint]:
     """Config names: a file's own config column, else the first-level folder under root, else the model.
 
-    A first-level folder that is itself one run of a sweep (GenAI-Perf/AIPerf's ``<model>-openai-chat-concurrency16``,
-    when PATH is the ``artifacts`` folder) names the config without its load-level suffix, so the runs of one
-    sweep stay one curve. When one config would hold points with different run labels (a vLLM file with two frameworks, an SGLang
-    file with two datasets, InferenceMAX runs at two ISL/OSL) or different models, the label and/or the model is
-    appended so that each gets its own curve.
+    A first-level folder that is itself one run of a sweep (GenAI-Perf/AIPerf's
+    ``<model>-openai-chat-concurrency16``, when PATH is the ``artifacts`` folder) names the config without its
+    load-level suffix, so the runs of one sweep stay one curve. When one config would hold points with different
+    run labels (a vLLM file with two frameworks, an SGLang file with two datasets, InferenceMAX runs at two
+    ISL/OSL) or different models, the label and/or the model is appended so that each gets its own curve.
     """
     named: list[tuple[Path, RawPoint, str]] = []
     for f, raws in raws_by_file:
