@@ -6,6 +6,7 @@ PATH, or a PATH that is a file, takes the model name recorded in the file (DESIG
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -52,7 +53,10 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             parsed = _parse(f, explicit=f == root, result=result)
             if parsed is None:
                 continue
-            reader = next((r for r in READERS if r.detect(parsed)), None)
+            try:
+                reader = next((r for r in READERS if r.detect(parsed)), None)
+            except csv.Error as e:
+                raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             if reader is None:
                 if f == root:
                     raise InputError(f, None, _unrecognised(parsed))
@@ -60,8 +64,8 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                 continue
             try:
                 raws = reader.read(parsed)
-            except RecursionError:
-                raise InputError(f, None, "is nested too deeply to be a benchmark result file") from None
+            except csv.Error as e:
+                raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             raws_by_file.append((f, raws))
         if not raws_by_file:
             why = result.skipped[skipped_before:]
@@ -211,6 +215,10 @@ def _loads(text: str) -> object:
         return json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply to be a benchmark result file", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as e:  # e.g. an integer literal longer than Python's int conversion limit
+        raise json.JSONDecodeError(f"unreadable value ({str(e).split(';')[0]})", text, 0) from None
 
 
 def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[BenchmarkPoint]:

@@ -64,7 +64,10 @@ def number(
     """A finite (or, when allowed, infinite) number, else an InputError naming the field."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(file, fld, f"expected a number, got {describe(value)}")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise InputError(file, fld, "expected a finite number, got an integer too large to use") from None
     if math.isnan(v) or (math.isinf(v) and not allow_inf):
         raise InputError(file, fld, f"expected a finite number, got {value!r}")
     if v < 0 or (positive and v == 0):
@@ -85,6 +88,8 @@ def describe(v: Any) -> str:
         return f"boolean {v}"
     if isinstance(v, list):
         return "a list"
+    if isinstance(v, int) and abs(v) > 10**30:
+        return "a huge integer"
     if isinstance(v, Mapping):
         return "an object"
     return repr(v)
