@@ -3,17 +3,21 @@ no traceback and nothing written; YAML tags cannot run code."""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tco_report.assumptions import load
+from tco_report.assumptions import from_mapping, load
 from tco_report.cli import main
 from tco_report.errors import InputError
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 
 GP_JSON = next((FIXTURES / "real/genai-perf").rglob("*concurrency10/profile_export_genai_perf.json"))
 
@@ -143,3 +147,37 @@ def test_good_file_still_loads(tmp_path):
     a = load(f)
     assert a.peak_requests_per_second == 40 and a.sla[0].column == "e2e_p99" and a.hardware[0].gpus_per_server == 8
     assert a.provenance["peak_requests_per_second"] == "file" and a.provenance["uptime"] == "default"
+
+
+# ---------------------------------------------------------------- property: mutated example files
+
+
+EXAMPLES = [ROOT / "inputs/assumptions.yaml", ROOT / "inputs/assumptions_rich.yaml"]
+ODD = [None, "", "abc", "12", [], {}, [{}], -1, 0, 0.5, 10**400, float("nan"), float("inf"), True, "*"]
+
+
+def _paths(node, prefix=()):
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        yield (*prefix, k)
+        yield from _paths(v, (*prefix, k))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_example_assumptions_load_or_input_error(data):
+    src = data.draw(st.sampled_from([p for p in EXAMPLES if p.exists()]))
+    doc = yaml.safe_load(src.read_text())
+    path = data.draw(st.sampled_from(list(_paths(doc))))
+    doc = copy.deepcopy(doc)
+    parent = doc
+    for k in path[:-1]:
+        parent = parent[k]
+    if data.draw(st.booleans()):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = data.draw(st.sampled_from(ODD))
+    try:
+        from_mapping(doc, "mutated.yaml")
+    except InputError as e:
+        assert e.file == "mutated.yaml" and e.problem
