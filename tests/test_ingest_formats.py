@@ -592,3 +592,59 @@ def test_llmperf_leaderboard_folder_splits_by_provider(tmp_path):
         "leaderboard-bedrock-meta.llama2-13b-chat-v1",
         "leaderboard-groq-llama2-70b-4096",
     ]
+
+
+def test_detection_ignores_file_names(tmp_path):
+    """Every real file, renamed to a neutral or misleading name, goes to the same reader with the same points."""
+    for i, f in enumerate(sorted(p for p in REAL.rglob("*") if p.suffix in (".json", ".jsonl"))):
+        if "offline" in f.name:
+            continue  # holds a duplicate run on purpose (test_sglang_infinity_rate_and_real_duplicate_run)
+        for j, name in enumerate(("data.json", "profile_export_aiperf.json", "benchmarks.json")):
+            dest = tmp_path / f"{i}-{j}" / name
+            dest.parent.mkdir()
+            dest.write_bytes(f.read_bytes())
+            assert _reader_of(dest) == _reader_of(f), (f, name)
+            got = [(p.rps, p.concurrency, p.request_rate) for p in read_paths([dest]).points]
+            assert got == [(p.rps, p.concurrency, p.request_rate) for p in read_paths([f]).points]
+
+
+def test_genai_perf_nested_config_and_non_streaming(tmp_path):
+    """GenAI-Perf after PR #308 (2025): nested input_config (perf_analyzer.stimulus, model_names, endpoint) with
+    "" for unset values (config/input/base_config.py to_json_dict, FORMATS.md 1.3); non-streaming runs report a
+    TTFT equal to the request latency, which is not a TTFT and is dropped."""
+    src = next((REAL / "genai-perf").rglob("*concurrency5/profile_export_genai_perf.json"))
+    raw = json.loads(src.read_text())
+    raw["input_config"] = {
+        "model_names": ["meta/llama3-8b-instruct"],
+        "subcommand": "profile",
+        "endpoint": {"type": "chat", "streaming": True, "service_kind": "openai", "url": "nim:8000"},
+        "perf_analyzer": {"stimulus": {"concurrency": 5}, "measurement": {"mode": "interval", "num": 10000}},
+        "input": {"synthetic_tokens": {"mean": 200, "stddev": 0}, "output_tokens": {"mean": "", "stddev": 0}},
+        "analyze": {"sweep_parameters": {"concurrency": {"min": 1, "max": 1024}}},
+    }
+    f = tmp_path / "run" / "my_genai_perf.json"
+    f.parent.mkdir()
+    f.write_text(json.dumps(raw, indent=2))
+    (p,) = read_paths([f]).points
+    assert p.concurrency == 5 and p.model == "meta/llama3-8b-instruct" and set(p.latency_ms) == {"ttft", "itl", "e2e"}
+    raw["input_config"]["endpoint"]["streaming"] = False
+    raw["input_config"]["perf_analyzer"]["stimulus"] = {"request_rate": 2.5}
+    f.write_text(json.dumps(raw, indent=2))
+    (p,) = read_paths([f]).points
+    assert p.request_rate == 2.5 and p.concurrency is None and "ttft" not in p.latency_ms
+
+
+def test_cli_sglang_legacy_lacks_avg_ttft(tmp_path, capsys):
+    """Late-2024 SGLang lines record only the median TTFT: the default SLA (avg TTFT) stops with what they have."""
+    from tco_report.cli import main
+
+    a = tmp_path / "a.yaml"
+    a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\n')
+    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "'llama_3_3_70b_online_output-random-1024-1024' has no avg TTFT" in err
+    assert "(it has: avg E2E, p50 E2E, p50 ITL, p50 TTFT)" in err
+    a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\nsla: [{metric: ttft, statistic: p50, max_ms: 200}]\n')
+    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 0
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["recommended"]["config"].startswith("llama_3_3")
+    capsys.readouterr()
