@@ -118,7 +118,7 @@ def _shape(p: Parsed) -> str:
         return f"{len(p.records)} JSON lines"
     o = p.obj
     if isinstance(o, dict):
-        keys = ", ".join(list(map(str, o))[:6])
+        keys = ", ".join(str(k)[:30] for k in list(o)[:6])
         return f"a JSON object with keys {keys}{' ...' if len(o) > 6 else ''}" if o else "an empty JSON object"
     return f"JSON holding {describe(o)}"
 
