@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, get, normalise_statistic, number, optional_number
+from .common import Parsed, RawPoint, check_latency, get, model_text, normalise_statistic, number, optional_number
 
 TOOL = "vllm"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$")
@@ -43,7 +43,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     completed = number(get(o, "completed", where), where, "completed", positive=True)
     latency: dict[str, dict[str, float]] = {}
     for key, value in o.items():
-        m = _KEY.match(key)
+        m = _KEY.match(str(key))
         if not m or m.group(1) == "std" or value is None:
             continue
         stat = normalise_statistic(m.group(1))
@@ -67,7 +67,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
         concurrency=conc,
         request_rate=rate,
         output_tps=optional_number(o.get("output_throughput"), where, "output_throughput"),
-        model=str(o.get("model_id") or ""),
+        model=model_text(o.get("model_id")),
         label=label if isinstance(label, str) else "",
         tool=TOOL,
         record=line,
