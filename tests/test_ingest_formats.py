@@ -648,3 +648,29 @@ def test_cli_sglang_legacy_lacks_avg_ttft(tmp_path, capsys):
     assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["recommended"]["config"].startswith("llama_3_3")
     capsys.readouterr()
+
+
+def test_aiperf_runs_and_their_sweep_summary_count_once(tmp_path):
+    """A multi-value AIPerf run writes per-run folders and sweep_aggregate/: the sweep repeats the runs."""
+    cfg = tmp_path / "sweep" / "mi355x-glm"
+    for run in AIPERF_RUNS:
+        dest = (
+            cfg
+            / "artifacts"
+            / f"glm-openai-chat-concurrency{json.loads(run.read_text())['input_config']['loadgen']['concurrency']}"
+        )
+        dest.mkdir(parents=True)
+        shutil.copy(run, dest)
+        shutil.copy(run.with_suffix(".csv"), dest)
+    data = _sweep_2025()
+    for entry, c in zip(data["per_combination_metrics"], (4, 8, 16), strict=True):
+        entry["parameters"]["concurrency"] = c
+    (cfg / "artifacts" / "sweep_aggregate").mkdir()
+    (cfg / "artifacts" / "sweep_aggregate" / "profile_export_aiperf_sweep.json").write_text(json.dumps(data))
+    res = read_paths([tmp_path / "sweep"])
+    assert [(p.config, p.concurrency, p.tool_version) for p in res.points] == [
+        ("mi355x-glm", 4, "0.8.0"),
+        ("mi355x-glm", 8, "0.8.0"),
+        ("mi355x-glm", 16, ""),  # only in the summary: kept
+    ]
+    assert any("sweep summary repeats" in s for s in res.skipped)

@@ -73,8 +73,15 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             raise InputError(
                 root, None, f"no result file of a supported benchmark tool found (see README, Formats).{detail}"
             )
-        for point in _name(raws_by_file, root):
+        named = _name(raws_by_file, root)
+        per_run = {(p.config, p.concurrency, p.request_rate) for p, aggregate in named if not aggregate}
+        for point, aggregate in named:
             key = (point.config, point.concurrency, point.request_rate)
+            if aggregate and key in per_run:  # a sweep summary repeating runs whose own files were read
+                note = f"{point.source}: the sweep summary repeats results read from their own files; those were used"
+                if note not in result.skipped:
+                    result.skipped.append(note)
+                continue
             if key in seen:
                 raise InputError(
                     point.where,
@@ -221,7 +228,7 @@ def _loads(text: str) -> object:
         raise json.JSONDecodeError(f"unreadable value ({str(e).split(';')[0]})", text, 0) from None
 
 
-def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[BenchmarkPoint]:
+def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[tuple[BenchmarkPoint, bool]]:
     """Config names: a file's own config column, else the first-level folder under root, else the model.
 
     A first-level folder that is itself one run of a sweep (GenAI-Perf/AIPerf's
@@ -241,33 +248,32 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[B
     for _, r, base in named:
         if not r.config:
             labels.setdefault(base, set()).add(r.label)
-            models.setdefault(base, set()).add(_short_model(r.model))
+            models.setdefault(base, set()).update({_short_model(r.model)} - {""})  # an unknown model splits nothing
     points = []
     for f, r, base in named:
         parts = [base]
         if not r.config:
             if len(labels[base]) > 1 and r.label:
                 parts.append(r.label)
-            if len(models[base]) > 1 and _short_model(r.model) and _short_model(r.model) != base:
+            if len(models[base]) > 1 and _short_model(r.model) != base:
                 parts.append(_short_model(r.model))
-        points.append(
-            BenchmarkPoint(
-                config="-".join(parts),
-                rps=r.rps,
-                isl=r.isl,
-                osl=r.osl,
-                latency_ms=r.latency_ms,
-                concurrency=r.concurrency,
-                request_rate=r.request_rate,
-                output_tps=r.output_tps,
-                gpus_per_instance=r.gpus_per_instance,
-                model=clean_model(r.model),
-                tool=r.tool,
-                tool_version=r.tool_version,
-                source=str(f),
-                record=r.record,
-            )
+        point = BenchmarkPoint(
+            config="-".join(parts),
+            rps=r.rps,
+            isl=r.isl,
+            osl=r.osl,
+            latency_ms=r.latency_ms,
+            concurrency=r.concurrency,
+            request_rate=r.request_rate,
+            output_tps=r.output_tps,
+            gpus_per_instance=r.gpus_per_instance,
+            model=clean_model(r.model),
+            tool=r.tool,
+            tool_version=r.tool_version,
+            source=str(f),
+            record=r.record,
         )
+        points.append((point, r.aggregate))
     return points
 
 

@@ -176,6 +176,7 @@ def _read_sweep(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
                 request_rate=rate,
                 output_tps=tps,
                 tool=TOOL,
+                aggregate=True,
             )
         )
     return points

@@ -51,6 +51,7 @@ class RawPoint:
     tool_version: str = ""
     record: int | None = None  # line number of the record in a JSONL file
     note: str = ""  # something the user should know about this point (e.g. an approximate, derived figure)
+    aggregate: bool = False  # from a summary of other result files (AIPerf's sweep file): those files win
 
 
 def number(
