@@ -33,6 +33,7 @@ LINE_FILES = [
 TEXT_FILES = [
     next((REAL / "genai-perf").rglob("*concurrency250/*.csv")),
     next((REAL / "aiperf").rglob("profile_export_aiperf.csv")),
+    FIXTURES / "plain" / "points.csv",
     *JSON_FILES[:5],
     LINE_FILES[1],
 ]
