@@ -205,3 +205,13 @@ def test_duplicate_load_level_across_files_is_refused(tmp_path):
     with pytest.raises(InputError) as e:
         read_paths([tmp_path])
     assert e.value.field == "concurrency" and "c=1 twice" in e.value.problem and "'cfg'" in e.value.problem
+
+
+def test_only_tool_csvs_are_twins(tmp_path):
+    """A plain CSV that shares a vLLM JSON's name is another result, not a rounded copy: both are read."""
+    root = tmp_path / "sweep"
+    (root / "cfg").mkdir(parents=True)
+    (root / "cfg" / "results.json").write_bytes(NERDALERT.read_bytes())
+    (root / "cfg" / "results.csv").write_text("config,concurrency,rps,isl,osl,ttft_avg_ms\nextra,3,2.5,100,50,40\n")
+    res = read_paths([root])
+    assert len(res.points) == 13 and any(p.config == "extra" for p in res.points)

@@ -152,9 +152,22 @@ def _walk(root: Path) -> Iterable[Path]:
 
 
 def _drop_csv_twins(files: list[Path]) -> list[Path]:
-    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded."""
+    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded.
+
+    Only a CSV in the GenAI-Perf/AIPerf layout (first cell ``Metric``) is a twin; another CSV that happens to
+    share a JSON's name (a plain CSV beside a vLLM file) is read.
+    """
     stems = {(f.parent, f.stem) for f in files if f.suffix.lower() == ".json"}
-    return [f for f in files if not (f.suffix.lower() == ".csv" and (f.parent, f.stem) in stems)]
+    return [f for f in files if not (f.suffix.lower() == ".csv" and (f.parent, f.stem) in stems and _metric_csv(f))]
+
+
+def _metric_csv(f: Path) -> bool:
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Metric,")
 
 
 def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
