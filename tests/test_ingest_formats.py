@@ -674,3 +674,12 @@ def test_aiperf_runs_and_their_sweep_summary_count_once(tmp_path):
         ("mi355x-glm", 16, ""),  # only in the summary: kept
     ]
     assert any("sweep summary repeats" in s for s in res.skipped)
+
+
+def test_genai_bench_older_requests_per_minute(tmp_path):
+    """Older/internal genai-bench builds store ``requests_per_minute`` instead of ``requests_per_second``."""
+    run = _genai_bench_run(8)
+    run["aggregated_metrics"]["requests_per_minute"] = run["aggregated_metrics"].pop("requests_per_second") * 60
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    (p,) = read_paths([tmp_path / "run.json"]).points
+    assert p.rps == pytest.approx(0.7 * 8) and p.concurrency == 8
