@@ -253,6 +253,12 @@ CASES: list[tuple[str, Builder, list[str]]] = [
     ("array where an object belongs", mutated(GP_JSON, lambda d: [d]), ["JSON list", "object"]),
     ("json list of numbers", text("r.json", "[42]"), ["not a result file", "JSON list"]),
     ("non-utf8 bytes", text("profile_export_genai_perf.csv", b"Metric,avg\r\nTTFT,\xff\xfe12\r\n"), ["not UTF-8"]),
+    ("utf-16 csv", text("points.csv", "config,rps\n".encode("utf-16")), ["UTF-16", "UTF-8"]),
+    (
+        "semicolon csv",
+        text("points.csv", "config;concurrency;rps;isl;osl;ttft_avg_ms\na;1;2,5;100;50;40\n"),
+        ["semicolons"],
+    ),
     ("nul bytes in csv", text("r.csv", "config,rps\x00\x00\n"), ["NUL"]),
     ("no result file in folder", no_result_folder, ["no benchmark result file"]),
     ("only unrelated json", only_unrelated_json, ["no result file of a supported", "inputs.json"]),

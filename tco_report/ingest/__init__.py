@@ -138,6 +138,11 @@ def _unrecognised(p: Parsed) -> str:
     hint = ""
     if p.top_list:
         hint = " A JSON list where a result object belongs: the tools write one object per file (or per line)."
+    elif not p.is_json:
+        first = p.text.lstrip("\ufeff").split("\n", 1)[0]
+        sep = next((name for c, name in ((";", "semicolons"), ("\t", "tabs")) if c in first and "," not in first), "")
+        if sep:
+            hint = f" Its columns are separated by {sep}: save the CSV with commas (see README, 'Plain CSV')."
     return f"not a result file of a supported benchmark tool ({what}; see README, Formats).{hint}"
 
 
@@ -191,11 +196,13 @@ def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
         raise InputError(f, None, f"cannot be read: {e.strerror or e}") from None
     if not raw.strip():
         raise InputError(f, None, "is empty; expected a benchmark result file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f, None, "is UTF-16 text (as Excel's 'Unicode text' saves it); save it as UTF-8 (CSV UTF-8)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(
-            f, None, f"is not UTF-8 text (invalid byte at offset {e.start}); expected JSON or CSV"
+            f, None, f"is not UTF-8 text (invalid byte at offset {e.start}); expected JSON or CSV saved as UTF-8"
         ) from None
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
