@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, get, model_text, normalise_statistic, number
+from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
 from .common import optional_number as opt
 
 TOOL = "sglang-bench-serving"
@@ -33,11 +33,22 @@ def is_record(o: Any) -> bool:
 
 
 def detect(p: Parsed) -> bool:
-    return p.is_json and not p.top_list and bool(p.records) and all(is_record(r) for r in p.records)
+    """SGLang lines; in a JSONL file a damaged line is the reader's to report, by line."""
+    if not p.is_json or p.top_list or not p.records:
+        return False
+    return any(is_record(r) for r in p.records) if p.jsonl else is_record(p.records[0])
 
 
 def read(p: Parsed) -> list[RawPoint]:
-    return [_read_record(r, p.path, i + 1 if p.jsonl else None) for i, r in enumerate(p.records)]
+    points = []
+    for i, r in enumerate(p.records):
+        line = i + 1 if p.jsonl else None
+        if not is_record(r):
+            raise InputError(
+                p.path, f"line {line}", f"expected an SGLang bench_serving result like the others, got {describe(r)}"
+            )
+        points.append(_read_record(r, p.path, line))
+    return points
 
 
 def _label(o: Mapping[str, Any]) -> str:
