@@ -443,6 +443,11 @@ CASES: list[tuple[str, Builder, list[str]]] = [
         ["aggregated_metrics.requests_per_second", "greater than 0"],
     ),
     # InferenceMAX agg
+    (
+        "infmax list item damaged",
+        mutated(INFMAX, lambda d: [d, {"conc": 8}], name="agg_all.json"),
+        ["field 'item 1'", "InferenceMAX", "an object"],
+    ),
     ("infmax tp zero", mutated(INFMAX, setitem("tp", 0)), ["field 'tp'", "greater than 0"]),
     (
         "infmax negative tput",

@@ -33,11 +33,21 @@ def _is_run(o: Any) -> bool:
 
 
 def detect(p: Parsed) -> bool:
-    return p.is_json and not p.jsonl and bool(p.records) and all(_is_run(r) for r in p.records)
+    """One agg object, or a list of them (a damaged item is the reader's to report, by index)."""
+    if not p.is_json or p.jsonl or not p.records:
+        return False
+    return any(_is_run(r) for r in p.records) if p.top_list else _is_run(p.records[0])
 
 
 def read(p: Parsed) -> list[RawPoint]:
-    return [_run(r, p.path, i if p.top_list else None) for i, r in enumerate(p.records)]
+    points = []
+    for i, r in enumerate(p.records):
+        if not _is_run(r):
+            raise InputError(
+                p.path, f"item {i}", f"expected an InferenceMAX agg object like the others, got {describe(r)}"
+            )
+        points.append(_run(r, p.path, i if p.top_list else None))
+    return points
 
 
 def _whole(o: Mapping[str, Any], key: str, where: str, default: int | None = None) -> int:
