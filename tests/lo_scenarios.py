@@ -29,7 +29,7 @@ def _point(config: str, c: float, rps: float, ttft: float, itl: float, **kw: obj
 def example_points() -> list[BenchmarkPoint]:
     """Three configs swept over concurrency, shaped like the post's latency-throughput curves."""
     pts = []
-    for config, scale, base in (("h100-fp8-tp1", 1.0, 40.0), ("h100-fp8-tp2", 1.7, 30.0), ("h100-bf16-tp4", 2.6, 25.0)):
+    for config, scale, base in (("h100-fp8-tp1", 1.0, 40.0), ("h100-fp8-tp2", 2.4, 30.0), ("h100-bf16-tp4", 3.2, 25.0)):
         for k, c in enumerate((1, 2, 4, 8, 16, 32, 64, 128)):
             rps = scale * c / (1 + c / 24.0) * 0.9
             ttft = base * (1 + (c / 16.0) ** 1.6)
@@ -40,7 +40,7 @@ def example_points() -> list[BenchmarkPoint]:
 
 def example_assumptions() -> Assumptions:
     return Assumptions(
-        peak_requests_per_second=100.0,
+        peak_requests_per_second=200.0,
         sla=(SlaConstraint("ttft", "avg", 250.0),),
         configs=(
             ConfigRule("*tp1", 1),

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from .compare import Discrepancy, compare_cached, regenerate
+from .reader import CachedCell, WorkbookInput, read_workbook
 from .writer import write_workbook
 
-__all__ = ["write_workbook"]
+__all__ = [
+    "CachedCell",
+    "Discrepancy",
+    "WorkbookInput",
+    "compare_cached",
+    "read_workbook",
+    "regenerate",
+    "write_workbook",
+]

@@ -1,0 +1,278 @@
+"""read_workbook: the inputs and benchmark rows back from a workbook this tool wrote (and someone edited).
+
+Every input is found through its defined name, so the reader does not depend on cell addresses. An input cell
+holding a formula is refused (inputs are values; a formula there means the model was changed). The file is only
+read, never written. The cached values of the named outputs come along, for compare_cached.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.workbook.workbook import Workbook
+
+from ..assumptions import METRICS, is_statistic
+from ..errors import InputError
+from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
+from ..names import BY_SNAKE
+from . import layout
+from .safety import check_archive
+
+
+@dataclass(frozen=True)
+class CachedCell:
+    cell: str  # Sheet!A1
+    value: Any  # None when the file holds no cached value
+
+
+@dataclass
+class WorkbookInput:
+    """What a workbook says: the inputs, the benchmark rows, and the values its formulas last computed."""
+
+    path: Path
+    points: tuple[BenchmarkPoint, ...]
+    assumptions: Assumptions
+    cached: dict[str, CachedCell] = field(default_factory=dict)  # defined name -> cached value (TCO, Summary)
+    config_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Configs rows: key -> cached value
+
+
+class _Names:
+    """Defined names resolved to cells, with messages that name the file, sheet!cell and the name."""
+
+    def __init__(self, path: Path, wb: Workbook, values: Workbook):
+        self.path, self.wb, self.values = path, wb, values
+
+    def has(self, name: str) -> bool:
+        return name in self.wb.defined_names
+
+    def cells(self, name: str, wb: Workbook | None = None) -> list[Cell]:
+        book = wb or self.wb
+        if name not in self.wb.defined_names:
+            raise InputError(
+                self.path, name, "the workbook has no such defined name; expected a workbook written by tco_report"
+            )
+        out: list[Cell] = []
+        for sheet, coord in self.wb.defined_names[name].destinations:
+            if sheet not in book.sheetnames:
+                raise InputError(self.path, name, f"refers to a missing sheet '{sheet}'")
+            got = book[sheet][coord.replace("$", "")]
+            if isinstance(got, tuple):
+                for item in got:
+                    out.extend(item if isinstance(item, tuple) else (item,))
+            else:
+                out.append(got)
+        return out
+
+    def where(self, cell: Cell, name: str) -> str:
+        return f"{cell.parent.title}!{cell.coordinate} ({name})"
+
+    def value(self, cell: Cell, name: str, expected: str) -> Any:
+        """The typed-in value of an input cell; a formula there is refused."""
+        if cell.data_type == "f" or (hasattr(cell.value, "text") and str(cell.value).startswith("=")):
+            raise InputError(
+                self.path,
+                self.where(cell, name),
+                f"expected {expected} typed in, found the formula {str(getattr(cell.value, 'text', cell.value))!r};"
+                " input cells hold values, not formulas",
+            )
+        return cell.value
+
+    def number(
+        self, cell: Cell, name: str, *, positive: bool = False, whole: bool = False, optional: bool = False
+    ) -> float | None:
+        kind = "a whole number" if whole else "a number"
+        bound = " greater than 0" if positive else " of at least 0"
+        v = self.value(cell, name, kind + bound)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if optional:
+                return None
+            raise InputError(self.path, self.where(cell, name), f"expected {kind}{bound}, the cell is empty")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise InputError(self.path, self.where(cell, name), f"expected {kind}{bound}, got {v!r}")
+        if (positive and v <= 0) or v < 0 or (whole and not float(v).is_integer()):
+            raise InputError(self.path, self.where(cell, name), f"expected {kind}{bound}, got {v!r}")
+        return float(v)
+
+    def text(self, cell: Cell, name: str, *, options: tuple[str, ...] = (), optional: bool = False) -> str:
+        expected = f"one of {', '.join(options)}" if options else "a text"
+        v = self.value(cell, name, expected)
+        if optional and (v is None or v == ""):
+            return ""
+        if not isinstance(v, str) or not v.strip() or (options and v not in options):
+            raise InputError(self.path, self.where(cell, name), f"expected {expected}, got {v!r}")
+        return v
+
+    def scalar(self, name: str) -> Cell:
+        found = self.cells(name)
+        if len(found) != 1:
+            raise InputError(self.path, name, f"expected one cell, the name covers {len(found)}")
+        return found[0]
+
+    def cached(self, name: str) -> list[CachedCell]:
+        return [CachedCell(f"{c.parent.title}!{c.coordinate}", c.value) for c in self.cells(name, self.values)]
+
+
+def read_workbook(path: str | Path) -> WorkbookInput:
+    """The benchmark points, the assumptions (source = the path, provenance 'workbook') and the cached outputs."""
+    path = Path(path)
+    check_archive(path)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=False)
+        values = openpyxl.load_workbook(path, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a damaged file
+        raise InputError(path, None, f"cannot be read as an .xlsx workbook: {e}") from None
+    n = _Names(path, wb, values)
+    assumptions = _assumptions(n)
+    points = _points(n)
+    out = WorkbookInput(path=path, points=points, assumptions=assumptions)
+    for name in _cached_names(n):
+        out.cached[name] = n.cached(name)[0]
+    columns = {key: n.cached(range_name) for key, _, range_name, _ in layout.CF_COLUMNS}
+    rows = len(columns["config"])
+    out.config_rows = [{key: cells[i] for key, cells in columns.items()} for i in range(rows)]
+    return out
+
+
+def _cached_names(n: _Names) -> list[str]:
+    wanted = [layout.RECOMMENDED_CONFIG, layout.ALL_CHECKS, *(BY_SNAKE[k].camel for k in BY_SNAKE)]
+    out = []
+    for name in wanted:
+        if n.has(name):
+            dest = list(n.wb.defined_names[name].destinations)
+            if dest and dest[0][0] in ("TCO", "Checks"):
+                out.append(name)
+    return out
+
+
+def _assumptions(n: _Names) -> Assumptions:
+    def num(name: str, **kw: Any) -> float | None:
+        return n.number(n.scalar(name), name, **kw)
+
+    hardware = _hardware(n)
+    profiles = {h.name for h in hardware}
+    sla: list[SlaConstraint] = []
+    if n.has(layout.SLA_LIMIT):
+        limits, metrics, stats = (n.cells(x) for x in (layout.SLA_LIMIT, layout.SLA_METRIC, layout.SLA_STATISTIC))
+        for j, (lc, mc, sc) in enumerate(zip(limits, metrics, stats, strict=True)):
+            name = layout.latency_limit_name(j)
+            limit = n.number(lc, name, positive=True)
+            metric = n.text(mc, f"SLA constraint {j + 1} metric", options=METRICS)
+            stat = n.text(sc, f"SLA constraint {j + 1} statistic")
+            if not is_statistic(stat):
+                raise InputError(
+                    n.path,
+                    n.where(sc, f"SLA constraint {j + 1} statistic"),
+                    f"expected avg, min, max or a percentile such as p50, p90, p99; got {stat!r}",
+                )
+            sla.append(SlaConstraint(metric, stat, limit))
+    rules = []
+    for nc, gc, hc in zip(*(n.cells(x) for x in (layout.CFG_NAME, layout.CFG_GPUS, layout.CFG_HARDWARE)), strict=True):
+        config = n.text(nc, "config name")
+        gpus = n.number(gc, f"GPUs per instance of '{config}'", positive=True, whole=True)
+        hw = n.text(hc, f"hardware profile of '{config}'", options=tuple(sorted(profiles)))
+        rules.append(ConfigRule(match=glob.escape(config), gpus_per_instance=int(gpus), hardware=hw))
+    uptime = num("uptime", positive=True)
+    if uptime > 1:
+        raise InputError(n.path, n.where(n.scalar("uptime"), "uptime"), f"expected at most 1, got {uptime!r}")
+    fields = {
+        "peak_requests_per_second": num("peakRequestsPerSecond", positive=True),
+        "uptime": uptime,
+        "sla": tuple(sla),
+        "hardware": hardware,
+        "ref_input_price_per_1m": num("refInputPricePer1M", positive=True),
+        "ref_output_price_per_1m": num("refOutputPricePer1M", positive=True),
+        "configs": tuple(rules),
+        "rounding": n.text(n.scalar("rounding"), "rounding", options=("whole", "fractional")),
+        "isl": num("islOverride", positive=True, optional=True),
+        "osl": num("oslOverride", positive=True, optional=True),
+    }
+    keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
+    keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
+    return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+
+
+def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
+    columns = {range_name: n.cells(range_name) for range_name, _, _ in layout.HW_ROWS}
+    profiles = []
+    for k, name_cell in enumerate(columns["hwName"]):
+        name = n.text(name_cell, "hardware profile name")
+
+        def num(range_name: str, label: str, kw: dict[str, bool], k: int = k, name: str = name) -> float:
+            return n.number(columns[range_name][k], f"{label} of profile '{name}'", **kw)
+
+        profiles.append(
+            HardwareProfile(
+                name=name,
+                initial_server_cost=num("hwInitialServerCost", "initialServerCost", {}),
+                gpus_per_server=int(num("hwGPUsPerServer", "GPUsPerServer", {"positive": True, "whole": True})),
+                depreciation_period=num("hwDepreciationPeriod", "depreciationPeriod", {"positive": True}),
+                yearly_hosting_cost=num("hwYearlyHostingCost", "yearlyHostingCost", {}),
+                yearly_software_cost=num("hwYearlySoftwareCost", "yearlySoftwareCost", {}),
+                software_licence_per=n.text(
+                    columns["hwSoftwareLicencePer"][k], f"softwareLicencePer of '{name}'", options=("server", "gpu")
+                ),
+            )
+        )
+    names = [p.name for p in profiles]
+    if len(set(names)) != len(names):
+        raise InputError(n.path, "hwName", f"hardware profile names must be unique, got {names}")
+    return tuple(profiles)
+
+
+def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
+    header = [c.value for c in n.cells(layout.BM_HEADER)]
+    col = {h: i for i, h in enumerate(header) if isinstance(h, str)}
+    for h, _, _ in (*layout.BM_LEAD, layout.BM_SOURCE):
+        if h not in col:
+            raise InputError(n.path, f"Benchmarks header '{h}'", "the column is missing from the Benchmarks table")
+    latency = []
+    for h, i in col.items():
+        if h.endswith(layout.LATENCY_SUFFIX) and "_" in h:
+            metric, stat = h[: -len(layout.LATENCY_SUFFIX)].split("_", 1)
+            latency.append((metric, stat, i))
+    first = n.cells("bmPoint")
+    ws = first[0].parent
+    points = []
+    for row in ws.iter_rows(min_row=first[0].row, max_row=first[-1].row, max_col=len(header)):
+
+        def get(h: str, kind: str, row: tuple[Cell, ...] = row, **kw: Any) -> Any:
+            cell = row[col[h]]
+            if kind == "text":
+                return n.text(cell, h, **kw)
+            return n.number(cell, h, **kw)
+
+        def rate(row: tuple[Cell, ...] = row) -> float | None:
+            cell = row[col["request rate (req/s)"]]
+            v = n.value(cell, "request rate", "a number or inf")
+            if isinstance(v, str) and v.strip().lower() in ("inf", "-inf"):
+                return math.inf
+            return n.number(cell, "request rate", optional=True)
+
+        lat: dict[str, dict[str, float]] = {}
+        for metric, stat, i in latency:
+            v = n.number(row[i], f"{metric}_{stat}", optional=True)
+            if v is not None:
+                lat.setdefault(metric, {})[stat] = v
+        points.append(
+            BenchmarkPoint(
+                config=get("config", "text"),
+                rps=get("rps (req/s)", "number", positive=True),
+                isl=get("isl (tokens)", "number", positive=True),
+                osl=get("osl (tokens)", "number", positive=True),
+                latency_ms=lat,
+                concurrency=get("concurrency", "number", optional=True),
+                request_rate=rate(),
+                output_tps=get("output tps (tokens/s)", "number", optional=True),
+                model=get("model", "text", optional=True),
+                source=get("source", "text", optional=True),
+            )
+        )
+    if not points:
+        raise InputError(n.path, "Benchmarks", "the Benchmarks table has no rows")
+    return tuple(points)
