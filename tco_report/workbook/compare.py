@@ -31,9 +31,8 @@ class Discrepancy:
     relative_difference: float  # inf when the kinds differ (a number against an empty cell, ...)
 
     def describe(self) -> str:
-        return (
-            f"{self.cell} ({self.name}): the workbook holds {self.cached!r}, Python computes {self.python!r}"
-            + (f" (relative difference {self.relative_difference:.3g})" if math.isfinite(self.relative_difference) else "")
+        return f"{self.cell} ({self.name}): the workbook holds {self.cached!r}, Python computes {self.python!r}" + (
+            f" (relative difference {self.relative_difference:.3g})" if math.isfinite(self.relative_difference) else ""
         )
 
 
@@ -48,7 +47,9 @@ def _difference(cached: Any, python: Any) -> float | None:
     if python is None or cached is None:
         return 0.0 if python is None and cached is None else math.inf
     if isinstance(python, bool) or isinstance(cached, bool):
-        return 0.0 if bool(python) == bool(cached) and isinstance(cached, bool) == isinstance(python, bool) else math.inf
+        return (
+            0.0 if bool(python) == bool(cached) and isinstance(cached, bool) == isinstance(python, bool) else math.inf
+        )
     if isinstance(python, str) or isinstance(cached, str):
         return 0.0 if str(python) == str(cached) else math.inf
     c, p = float(cached), float(python)
