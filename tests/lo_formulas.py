@@ -10,10 +10,11 @@ from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token
 
 ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
-# Functions Excel 2019 and LibreOffice 7 share that the workbook may use.
+# Functions Excel 2019 and LibreOffice 7 share that the workbook may use; MAXIFS and MINIFS only with the _xlfn.
+# prefix Excel needs (without it Excel and LibreOffice show #NAME?).
 ALLOWED_FUNCTIONS = {
     "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
-    "MAX", "MAXIFS", "MIN", "MINIFS", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
+    "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
 }  # fmt: skip
 
 
