@@ -72,6 +72,17 @@ def generated(seed: int) -> tuple[list[BenchmarkPoint], Assumptions]:
             software_licence_per=rng.choice(["server", "gpu"]),
         )
     ]
+    if rng.random() < 0.5:  # the cost model's extensions: energy, network and storage, operations, renting
+        hardware[0] = replace(
+            hardware[0],
+            server_power_kw=rng.uniform(2, 12),
+            pue=rng.uniform(1.1, 1.6),
+            electricity_price_per_kwh=rng.uniform(0.05, 0.3),
+            load_factor=rng.uniform(0.3, 1.0),
+            yearly_network_storage_cost=rng.uniform(0, 5000),
+            yearly_operations_cost=rng.uniform(0, 8000),
+            cloud_price_per_gpu_hour=rng.choice([0.0, rng.uniform(1, 5)]),
+        )
     if rng.random() < 0.3:
         hardware.append(
             replace(
@@ -130,6 +141,18 @@ def generated(seed: int) -> tuple[list[BenchmarkPoint], Assumptions]:
         osl=rng.uniform(100, 1000) if rng.random() < 0.15 else None,
         source=f"generated seed {seed}",
     )
+    if rng.random() < 0.5:
+        a = replace(
+            a,
+            target_utilisation=rng.choice([1.0, 0.8, 0.65]),
+            spare_servers=rng.choice([0, 1, 2]),
+            cost_of_capital=rng.choice([0.0, 0.05, 0.12]),
+            average_requests_per_second=rng.choice([None, a.peak_requests_per_second * 0.4]),
+            api_input_price_per_1m=rng.choice([0.0, 0.5]),
+            api_output_price_per_1m=rng.choice([0.0, 1.5]),
+            plan_years=rng.choice([None, 3]),
+            demand_growth_per_year=rng.choice([0.0, 0.25]),
+        )
     return points, a
 
 

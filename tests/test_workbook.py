@@ -46,7 +46,12 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
         assert names.get(BY_SNAKE[key].camel) == {"TCO"}, key
     tco = wb["TCO"]
     by_name = {tco.cell(r, 5).value: tco.cell(r, 3).value for r in range(2, tco.max_row + 1)}
-    assert by_name["yearlyServerCost"].startswith("=IF(hasRecommendation,initialServerCost/depreciationPeriod+")
+    assert by_name["yearlyServerCost"] == (
+        "=IF(hasRecommendation,yearlyCapexCost+yearlySoftwareCostPerServer+yearlyHostingCost+yearlyEnergyCost"
+        '+yearlyNetworkStorageCost+yearlyOperationsCost,"")'
+    )
+    assert by_name["yearlyCapexCost"] == '=IF(hasRecommendation,initialServerCost*capitalRecoveryFactor,"")'
+    assert by_name["totalYearlyCost"] == '=IF(hasRecommendation,servers*yearlyServerCost,"")'
 
 
 def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path, tmp_path: Path) -> None:
@@ -167,7 +172,7 @@ def _same(a: object, b: object) -> bool:
 
 
 def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
-    for seed in range(6):
+    for seed in range(8):
         pts, a = generated(seed)
         pts[0] = replace(pts[0], concurrency=None, request_rate=math.inf)
         report = calculator.calculate(pts, a)
@@ -186,7 +191,9 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         assert b.source == str(path)
         assert set(b.provenance.values()) == {"workbook"}
         for f in ("peak_requests_per_second", "uptime", "sla", "hardware", "ref_input_price_per_1m",
-                  "ref_output_price_per_1m", "rounding", "isl", "osl"):  # fmt: skip
+                  "ref_output_price_per_1m", "rounding", "isl", "osl", "target_utilisation", "spare_servers",
+                  "cost_of_capital", "average_requests_per_second", "api_input_price_per_1m", "plan_years",
+                  "demand_growth_per_year", "sensitivity_step"):  # fmt: skip
             assert _same(getattr(b, f), getattr(a, f)), (seed, f)
         again = calculator.calculate(wb.points, b)
         for r, s in zip(again.results, report.results, strict=True):

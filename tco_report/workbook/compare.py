@@ -19,7 +19,16 @@ from . import layout
 from .reader import CachedCell, WorkbookInput, read_workbook
 
 RELATIVE_TOLERANCE = 1e-9
-_CONFIG_KEYS = ("feasible", *RESULT_KEYS, "ref_cost_per_1k_requests")
+# The extended cost model's figures the workbook computes (the renting, API and plan figures it does not).
+EXTRA_KEYS = (
+    "ref_cost_per_1k_requests",
+    "servers_for_demand",
+    "capital_recovery_factor",
+    "yearly_capex_cost",
+    "yearly_software_cost_per_server",
+    "yearly_energy_cost",
+)
+_CONFIG_KEYS = ("feasible", *RESULT_KEYS, *EXTRA_KEYS)
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
 
     rec = report.recommended
     check(wb.cached.get(layout.RECOMMENDED_CONFIG), layout.RECOMMENDED_CONFIG, None if rec is None else rec.config)
-    for key in (*RESULT_KEYS, "ref_cost_per_1k_requests"):
+    for key in (*RESULT_KEYS, *EXTRA_KEYS):
         name = camel(key)
         check(wb.cached.get(name), name, None if rec is None else getattr(rec, key))
     ranges = {key: range_name for key, _, range_name, _ in layout.CF_COLUMNS}

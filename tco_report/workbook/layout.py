@@ -13,19 +13,27 @@ SHEETS = ("Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About"
 
 # Scalar inputs on Inputs: (defined name, snake name or None, label, unit). Labels/units come from names.py where
 # the quantity is in the vocabulary.
-SCALAR_INPUTS = (
-    "peakRequestsPerSecond",
-    "uptime",
-    "refInputPricePer1M",
-    "refOutputPricePer1M",
-    "rounding",
+# Inputs of the sizing and cost model that the formulas use, after the post's own (snake names).
+MODEL_EXTRAS = ("target_utilisation", "spare_servers", "cost_of_capital")
+# Inputs the report uses (hosted API, plan, sensitivity, users) that no workbook formula uses yet: kept on Inputs
+# so that --from-workbook regenerates the same report. Optional ones may be blank.
+RECORDED_ONLY = (
+    "average_requests_per_second",
+    "active_users_at_peak",
+    "requests_per_user_per_minute",
+    "api_input_price_per_1m",
+    "api_output_price_per_1m",
+    "plan_years",
+    "demand_growth_per_year",
+    "sensitivity_step",
 )
+OPTIONAL = ("average_requests_per_second", "active_users_at_peak", "requests_per_user_per_minute", "plan_years")
+WHOLE = ("spare_servers", "plan_years")
 # Optional overrides of the measured sequence lengths (blank = use the chosen point's measured mean).
 OVERRIDES = {
     "islOverride": ("isl", "Input sequence length override (blank = measured)", "tokens"),
     "oslOverride": ("osl", "Output sequence length override (blank = measured)", "tokens"),
 }
-CONSTANTS = ("secondsPerYear", "requestsPerThousand", "tokensPerMillion")
 CHECK_TOLERANCE = "checkTolerance"
 CHECK_TOLERANCE_VALUE = 1e-9
 
@@ -38,7 +46,17 @@ HW_ROWS = (
     ("hwYearlyHostingCost", "yearly_hosting_cost", "yearlyHostingCost"),
     ("hwYearlySoftwareCost", "yearly_software_cost", "yearlySoftwareCost"),
     ("hwSoftwareLicencePer", "software_licence_per", "softwareLicencePer"),
+    ("hwServerPowerKW", "server_power_kw", "serverPowerKW"),
+    ("hwPUE", "pue", "PUE"),
+    ("hwElectricityPricePerKWh", "electricity_price_per_kwh", "electricityPricePerKWh"),
+    ("hwLoadFactor", "load_factor", "loadFactor"),
+    ("hwYearlyNetworkStorageCost", "yearly_network_storage_cost", "yearlyNetworkStorageCost"),
+    ("hwYearlyOperationsCost", "yearly_operations_cost", "yearlyOperationsCost"),
+    ("hwCloudPricePerGPUHour", "cloud_price_per_gpu_hour", "cloudPricePerGPUHour"),
+    ("hwCloudReservedPricePerGPUHour", "cloud_reserved_price_per_gpu_hour", "cloudReservedPricePerGPUHour"),
 )
+# Hardware inputs kept for the report (renting comparison) that no workbook formula uses yet.
+HW_RECORDED_ONLY = ("cloud_price_per_gpu_hour", "cloud_reserved_price_per_gpu_hour")
 
 # SLA table (range names) and config table (range names) on Inputs.
 SLA_LIMIT, SLA_METRIC, SLA_STATISTIC = "slaLimit", "slaMetric", "slaStatistic"
@@ -107,6 +125,15 @@ CF_COLUMNS = (
     ("hardware_index", "hardware #", "cfHardwareIndex", "#"),
     ("gpus_per_instance", "GPUs per instance", "cfGPUsPerInstance", "GPUs"),
     ("gpus_per_server", "GPUs per server", "cfGPUsPerServer", "GPUs"),
+    ("capital_recovery_factor", "capital recovery factor (per year)", "cfCapitalRecoveryFactor", "per year"),
+    ("yearly_capex_cost", "yearly capital cost per server (USD/year)", "cfYearlyCapexCost", "USD/year"),
+    (
+        "yearly_software_cost_per_server",
+        "yearly software per server (USD/year)",
+        "cfYearlySoftwareCostPerServer",
+        "USD/year",
+    ),
+    ("yearly_energy_cost", "yearly energy per server (USD/year)", "cfYearlyEnergyCost", "USD/year"),
     ("feasible", "feasible", "cfFeasible", "TRUE/FALSE"),
     ("rps_per_instance", "best feasible RPS per instance (req/s)", "cfRpsPerInstance", "req/s"),
     ("best_point", "best point #", "cfBestPoint", "#"),
@@ -116,7 +143,8 @@ CF_COLUMNS = (
     ("osl", "OSL (tokens)", "cfOSL", "tokens"),
     ("model_instances", "model instances", "cfModelInstances", "instances"),
     ("total_gpus", "total GPUs", "cfTotalGPUs", "GPUs"),
-    ("servers", "servers", "cfServers", "servers"),
+    ("servers_for_demand", "servers for the demand", "cfServersForDemand", "servers"),
+    ("servers", "servers (with spares)", "cfServers", "servers"),
     ("yearly_server_cost", "yearly cost per server (USD/year)", "cfYearlyServerCost", "USD/year"),
     ("total_yearly_cost", "total yearly cost (USD/year)", "cfTotalYearlyCost", "USD/year"),
     ("requests_per_server_per_year", "requests per server per year", "cfRequestsPerServerPerYear", "requests/year"),

@@ -192,6 +192,27 @@ def _assumptions(n: _Names) -> Assumptions:
         "isl": num("islOverride", positive=True, optional=True),
         "osl": num("oslOverride", positive=True, optional=True),
     }
+    for snake in (*layout.MODEL_EXTRAS, *layout.RECORDED_ONLY):
+        name = BY_SNAKE[snake].camel
+        if not n.has(name):  # a workbook from before the cost model's extensions: the neutral default
+            continue
+        cell = n.scalar(name)
+        if snake == "demand_growth_per_year":
+            v = n.value(cell, name, "a number greater than -1")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not v > -1:
+                raise InputError(n.path, n.where(cell, name), f"expected a number greater than -1, got {v!r}")
+            fields[snake] = float(v)
+            continue
+        v = n.number(
+            cell,
+            name,
+            whole=snake in layout.WHOLE,
+            positive=snake in ("target_utilisation", "sensitivity_step"),
+            optional=snake in layout.OPTIONAL,
+        )
+        fields[snake] = int(v) if v is not None and snake in layout.WHOLE else v
+    if fields.get("target_utilisation", 1.0) > 1:
+        raise InputError(n.path, "targetUtilisation", "expected a share of at most 1")
     keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
     keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
     return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
@@ -206,19 +227,17 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
         def num(range_name: str, label: str, kw: dict[str, bool], k: int = k, name: str = name) -> float:
             return n.number(columns[range_name][k], f"{label} of profile '{name}'", **kw)
 
-        profiles.append(
-            HardwareProfile(
-                name=name,
-                initial_server_cost=num("hwInitialServerCost", "initialServerCost", {}),
-                gpus_per_server=int(num("hwGPUsPerServer", "GPUsPerServer", {"positive": True, "whole": True})),
-                depreciation_period=num("hwDepreciationPeriod", "depreciationPeriod", {"positive": True}),
-                yearly_hosting_cost=num("hwYearlyHostingCost", "yearlyHostingCost", {}),
-                yearly_software_cost=num("hwYearlySoftwareCost", "yearlySoftwareCost", {}),
-                software_licence_per=n.text(
-                    columns["hwSoftwareLicencePer"][k], f"softwareLicencePer of '{name}'", options=("server", "gpu")
-                ),
-            )
-        )
+        values: dict[str, Any] = {"name": name}
+        for range_name, snake, _ in layout.HW_ROWS[1:]:
+            label = f"{BY_SNAKE[snake].camel} of profile '{name}'"
+            cell = columns[range_name][k]
+            if snake == "software_licence_per":
+                values[snake] = n.text(cell, label, options=("server", "gpu"))
+            elif snake == "gpus_per_server":
+                values[snake] = int(n.number(cell, label, positive=True, whole=True))
+            else:
+                values[snake] = n.number(cell, label, positive=snake == "depreciation_period")
+        profiles.append(HardwareProfile(**values))
     names = [p.name for p in profiles]
     if len(set(names)) != len(names):
         raise InputError(n.path, "hwName", f"hardware profile names must be unique, got {names}")

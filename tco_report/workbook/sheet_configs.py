@@ -43,18 +43,30 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         "isl": gated(f"IF(ISNUMBER(islOverride),islOverride,INDEX(bmIsl,{c['best_row']}))"),
         "osl": gated(f"IF(ISNUMBER(oslOverride),oslOverride,INDEX(bmOsl,{c['best_row']}))"),
         "model_instances": gated(
-            f"IF(rounding={W},CEILING(peakRequestsPerSecond/{c['rps_per_instance']},1),"
-            f"peakRequestsPerSecond/{c['rps_per_instance']})"
+            f"IF(rounding={W},CEILING(peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation),1),"
+            f"peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation))"
         ),
         "total_gpus": gated(f"{c['model_instances']}*{c['gpus_per_instance']}"),
-        "servers": gated(
+        "servers_for_demand": gated(
             f"IF(rounding={W},CEILING({c['total_gpus']}/{c['gpus_per_server']},1),"
             f"{c['total_gpus']}/{c['gpus_per_server']})"
         ),
+        "servers": gated(f"{c['servers_for_demand']}+spareServers"),
+        "capital_recovery_factor": gated(
+            f"IF(costOfCapital=0,1/INDEX(hwDepreciationPeriod,{hw}),"
+            f"costOfCapital/(1-(1+costOfCapital)^(-INDEX(hwDepreciationPeriod,{hw}))))"
+        ),
+        "yearly_capex_cost": gated(f"INDEX(hwInitialServerCost,{hw})*{c['capital_recovery_factor']}"),
+        "yearly_software_cost_per_server": gated(
+            f'INDEX(hwYearlySoftwareCost,{hw})*IF(INDEX(hwSoftwareLicencePer,{hw})="gpu",{c["gpus_per_server"]},1)'
+        ),
+        "yearly_energy_cost": gated(
+            f"INDEX(hwServerPowerKW,{hw})*INDEX(hwLoadFactor,{hw})*INDEX(hwPUE,{hw})"
+            f"*hoursPerYear*INDEX(hwElectricityPricePerKWh,{hw})"
+        ),
         "yearly_server_cost": gated(
-            f"INDEX(hwInitialServerCost,{hw})/INDEX(hwDepreciationPeriod,{hw})"
-            f'+INDEX(hwYearlySoftwareCost,{hw})*IF(INDEX(hwSoftwareLicencePer,{hw})="gpu",{c["gpus_per_server"]},1)'
-            f"+INDEX(hwYearlyHostingCost,{hw})"
+            f"{c['yearly_capex_cost']}+{c['yearly_software_cost_per_server']}+INDEX(hwYearlyHostingCost,{hw})"
+            f"+{c['yearly_energy_cost']}+INDEX(hwYearlyNetworkStorageCost,{hw})+INDEX(hwYearlyOperationsCost,{hw})"
         ),
         "total_yearly_cost": gated(f"{c['servers']}*{c['yearly_server_cost']}"),
         "requests_per_server_per_year": gated(

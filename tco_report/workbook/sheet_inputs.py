@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import names
-from ..names import REQUESTS_PER_THOUSAND, SECONDS_PER_YEAR, TOKENS_PER_MILLION
 from . import cells, layout
 from .context import Book
 
@@ -91,6 +90,8 @@ def write(book: Book) -> None:
         a.rounding,
         _validation({"validate": "list", "source": ["whole", "fractional"]}, "Choose whole or fractional."),
     )
+    for snake in layout.MODEL_EXTRAS:
+        _vocab_scalar(scalar, a, snake)
     for name, (snake, label, unit) in layout.OVERRIDES.items():
         scalar(
             name,
@@ -100,6 +101,9 @@ def write(book: Book) -> None:
             _validation(_POSITIVE, "A sequence length must be greater than 0 tokens, or left blank."),
         )
 
+    section("Recorded for the report (hosted API, plan, sensitivity): no formula here uses them yet")
+    for snake in layout.RECORDED_ONLY:
+        _vocab_scalar(scalar, a, snake)
     row = _hardware(book, ws, row + 1)
     row = _sla(book, ws, row + 1)
     row = _configs(book, ws, row + 1)
@@ -107,11 +111,7 @@ def write(book: Book) -> None:
     row += 1
     ws.write_string(row, LABEL, "Named constants (FAST: no number is typed inside a formula)", st.section)
     row += 1
-    for snake, value in (
-        ("seconds_per_year", SECONDS_PER_YEAR),
-        ("requests_per_thousand", REQUESTS_PER_THOUSAND),
-        ("tokens_per_million", TOKENS_PER_MILLION),
-    ):
+    for snake, value in names.CONSTANTS.items():
         scalar(names.camel(snake), names.label(snake), names.unit(snake), value, {}, role="constant")
     scalar(
         layout.CHECK_TOLERANCE,
@@ -122,6 +122,19 @@ def write(book: Book) -> None:
         role="constant",
     )
     ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
+    """An assumption from the vocabulary: whole numbers and optional (blank) values validated as such."""
+    q = names.BY_SNAKE[snake]
+    if snake in layout.WHOLE:
+        kind, what = {"validate": "integer", "criteria": ">=", "value": 0}, "a whole number of at least 0"
+    elif snake == "demand_growth_per_year":
+        kind, what = {"validate": "decimal", "criteria": ">=", "value": -1}, "a share greater than -1"
+    else:
+        kind, what = _NON_NEGATIVE, "a number of at least 0"
+    blank = " (blank: not given)" if snake in layout.OPTIONAL else ""
+    scalar(q.camel, q.label + blank, q.unit, getattr(a, snake), _validation(kind, f"Expected {what}{blank}."))
 
 
 def _hardware(book: Book, ws: Any, row: int) -> int:
@@ -159,7 +172,7 @@ def _hardware(book: Book, ws: Any, row: int) -> int:
             "software_licence_per": _validation(
                 {"validate": "list", "source": ["server", "gpu"]}, "Choose server or gpu."
             ),
-        }.get(snake or "hwName")
+        }.get(snake or "hwName", _validation(_NON_NEGATIVE, "Expected a number of at least 0."))
         if validation:
             ws.data_validation(row, VALUE, row, last_col, validation)
         row += 1

@@ -93,6 +93,8 @@ def steps(book: Book) -> list[Step]:
         )
         hw = a.profile(rec.hardware) if rec is not None else None
         for range_name, snake, plain in layout.HW_ROWS[1:]:
+            if snake in layout.HW_RECORDED_ONLY:
+                continue
             out.append(
                 Step(
                     plain,
@@ -109,12 +111,18 @@ def steps(book: Book) -> list[Step]:
             Step(names.camel(snake), label, f"INDEX({col},{layout.RECOMMENDED_INDEX})", v(snake), names.unit(snake))
         )
     formulas = {
-        "model_instances": 'IF(rounding="whole",CEILING(peakRequestsPerSecond/rpsPerInstance,1),'
-        "peakRequestsPerSecond/rpsPerInstance)",
+        "model_instances": 'IF(rounding="whole",CEILING(peakRequestsPerSecond/(rpsPerInstance*targetUtilisation),1),'
+        "peakRequestsPerSecond/(rpsPerInstance*targetUtilisation))",
         "total_gpus": "modelInstances*GPUsPerInstance",
-        "servers": 'IF(rounding="whole",CEILING(totalGPUs/GPUsPerServer,1),totalGPUs/GPUsPerServer)',
-        "yearly_server_cost": "initialServerCost/depreciationPeriod"
-        '+yearlySoftwareCost*IF(softwareLicencePer="gpu",GPUsPerServer,1)+yearlyHostingCost',
+        "servers_for_demand": 'IF(rounding="whole",CEILING(totalGPUs/GPUsPerServer,1),totalGPUs/GPUsPerServer)',
+        "servers": "serversForDemand+spareServers",
+        "capital_recovery_factor": "IF(costOfCapital=0,1/depreciationPeriod,"
+        "costOfCapital/(1-(1+costOfCapital)^(-depreciationPeriod)))",
+        "yearly_capex_cost": "initialServerCost*capitalRecoveryFactor",
+        "yearly_software_cost_per_server": 'yearlySoftwareCost*IF(softwareLicencePer="gpu",GPUsPerServer,1)',
+        "yearly_energy_cost": "serverPowerKW*loadFactor*PUE*hoursPerYear*electricityPricePerKWh",
+        "yearly_server_cost": "yearlyCapexCost+yearlySoftwareCostPerServer+yearlyHostingCost+yearlyEnergyCost"
+        "+yearlyNetworkStorageCost+yearlyOperationsCost",
         "total_yearly_cost": "servers*yearlyServerCost",
         "requests_per_server_per_year": "rpsPerInstance*(GPUsPerServer/GPUsPerInstance)*secondsPerYear*uptime",
         "cost_per_1k_requests": "yearlyServerCost/requestsPerServerPerYear*requestsPerThousand",
