@@ -124,14 +124,14 @@ def write(book: Book) -> None:
             meets_formula = f"=IFERROR(AND({','.join(terms)}),FALSE)"
         else:
             meets_formula = "=TRUE()"
-        cells.formula(ws, r, c["bmMeetsSla"], meets_formula, bool(report.feasible[i]), st.calc())
+        cells.formula(ws, r, c["bmMeetsSla"], meets_formula, bool(report.feasible[i]), st.calc("TRUE/FALSE"))
         cells.formula(
             ws,
             r,
             c["bmBestOfConfig"],
             f"=AND({cells.ref(r, c['bmMeetsSla'])},{cells.ref(r, c['bmRps'])}=INDEX(cfRpsPerInstance,{cfg_idx}))",
             id(p) in best,
-            st.calc(),
+            st.calc("TRUE/FALSE"),
         )
         # SUMPRODUCT, not COUNTIFS("<="&x): criteria strings carry 15 digits, so a point could beat itself.
         lat_ref, tpg_ref = cells.ref(r, c["bmFrontierLatency"]), cells.ref(r, c["bmRpsPerGPU"])
@@ -141,7 +141,7 @@ def write(book: Book) -> None:
             c["bmOnFrontier"],
             f"=AND(ISNUMBER({lat_ref}),SUMPRODUCT((bmFrontierLatency<={lat_ref})*(bmRpsPerGPU>{tpg_ref}))=0)",
             id(p) in frontier,
-            st.calc(),
+            st.calc("TRUE/FALSE"),
         )
 
     ws.add_table(

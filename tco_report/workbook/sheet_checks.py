@@ -114,7 +114,7 @@ def write(book: Book) -> None:
     items = checks(book)
     for row, (label, expr, value) in enumerate(items, start=1):
         ws.write_string(row, 0, label)
-        cells.formula(ws, row, 1, "=" + expr, bool(value), st.calc())
+        cells.formula(ws, row, 1, "=" + expr, bool(value), st.calc("TRUE/FALSE"))
         ws.write_string(row, 2, expr)
     last = len(items)
     row = last + 2
@@ -125,7 +125,7 @@ def write(book: Book) -> None:
         1,
         f"=AND({cells.ref(1, 1, absolute=True)}:{cells.ref(last, 1, absolute=True)})",
         all(bool(v) for _, _, v in items),
-        st.output(),
+        st.output("TRUE/FALSE"),
     )
     book.define(layout.ALL_CHECKS, cells.cell_name(SHEET, row, 1))
     ws.conditional_format(

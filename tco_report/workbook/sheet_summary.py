@@ -91,6 +91,9 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
             }
         )
     # The SLA limit as a vertical line from 0 to the highest measured RPS; its cells sit beside the figures.
+    chart_row = row
+    row = 2
+    ws.set_column(4, 5, 14)
     ws.write_string(row - 1, 4, "Chart data: SLA limit line", book.st.section)
     ws.write_string(row, 4, "latency (ms)")
     ws.write_string(row, 5, "RPS")
@@ -113,7 +116,7 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
     scatter.set_x_axis({"name": f"{stat} {metric.upper()} (ms)", "min": 0})
     scatter.set_y_axis({"name": "requests/s per instance", "min": 0})
     scatter.set_size({"width": 760, "height": 420})
-    ws.insert_chart(row - 1, 7, scatter)
+    ws.insert_chart(chart_row, 0, scatter)
 
     bars = book.wb.add_chart({"type": "column"})
     n = len(report.results)
@@ -130,4 +133,4 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
     bars.set_y_axis({"name": "USD/year", "num_format": '"$"#,##0'})
     bars.set_legend({"none": True})
     bars.set_size({"width": 760, "height": 380})
-    ws.insert_chart(row + 21, 7, bars)
+    ws.insert_chart(chart_row + 22, 0, bars)
