@@ -13,9 +13,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tco_report import calculator
+from tco_report import api, calculator
 from tco_report.model import Assumptions, BenchmarkPoint, Report, SlaConstraint
 from tco_report.names import BY_SNAKE, RESULT_KEYS
+from tco_report.summary import summary_dict
 from tco_report.workbook import compare_cached, read_workbook, regenerate, write_workbook
 from tco_report.workbook.layout import CF_COLUMNS
 
@@ -61,6 +62,8 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
         out[name] = Case(pts, a, path)
         return out[name]
 
+    embedded = api.run()  # the project's embedded example (inputs/)
+    add("embedded", list(embedded.points), embedded.assumptions)
     pts, a = example_points(), example_assumptions()
     add("example", pts, a)
     for name, p, b in scenarios():
@@ -100,6 +103,17 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     for case, path in zip(out.values(), converted, strict=True):
         case.recalculated = path
     return out
+
+
+def _approx(a: object, b: object) -> bool:
+    """Equal, numbers to 1e-12 (the workbook stores 16 significant digits)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_approx(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_approx(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12)
+    return a == b
 
 
 def _close(cached: object, python: object) -> bool:
@@ -158,7 +172,7 @@ def test_a_wrong_cached_value_is_corrected_by_recalculation(cases: dict[str, Cas
 
 @pytest.mark.parametrize(
     "name",
-    ["example", "no-sla", "infeasible", "two-constraints", "injection", *(n for n, _, _ in scenarios())],
+    ["embedded", "example", "no-sla", "infeasible", "two-constraints", "injection", *(n for n, _, _ in scenarios())],
 )
 def test_every_named_output_equals_the_python_calculator(cases: dict[str, Case], name: str) -> None:
     _assert_matches_python(cases[name])
@@ -188,7 +202,9 @@ def test_inputs_edited_in_the_spreadsheet_recompute_everything(cases: dict[str, 
             assert a.hardware == case.assumptions.hardware
             report, found = regenerate(path)
             assert found == []
-            assert report.recommended.total_yearly_cost == case.report.recommended.total_yearly_cost
+            # What --from-workbook writes as summary.json: the same as a run on the changed assumptions.
+            got, want = summary_dict(report, "t"), summary_dict(case.report, "t")
+            assert _approx(got["recommended"], want["recommended"]) and _approx(got["configs"], want["configs"])
     assert cases["edited-price-sla"].report.recommended.total_yearly_cost != original.total_yearly_cost
     assert cases["edited-peak"].report.recommended.config != original.config
 

@@ -105,7 +105,7 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
 def write(book: Book) -> None:
     ws = book.wb.add_worksheet(SHEET)
     st = book.st
-    for col, head in enumerate(("Check", "Result", "Formula")):
+    for col, head in enumerate(("Check", "Result", "Formula", "Unit")):
         ws.write_string(0, col, head, st.header)
     ws.set_column(0, 0, 80)
     ws.set_column(1, 1, 12)
@@ -116,6 +116,7 @@ def write(book: Book) -> None:
         ws.write_string(row, 0, label)
         cells.formula(ws, row, 1, "=" + expr, bool(value), st.calc("TRUE/FALSE"))
         ws.write_string(row, 2, expr)
+        ws.write_string(row, 3, "TRUE/FALSE")
     last = len(items)
     row = last + 2
     ws.write_string(row, 0, "All checks pass", st.section)
