@@ -92,7 +92,7 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
             out.append(Discrepancy(row["config"].cell, "cfConfig", config, None, math.inf))
             continue
         for key in _CONFIG_KEYS:
-            check(row[key], f"{ranges[key]}[{config}]", getattr(result, key))
+            check(row.get(key), f"{ranges[key]}[{config}]", getattr(result, key))
     return out
 
 

@@ -55,6 +55,7 @@ HW_ROWS = (
     ("hwCloudPricePerGPUHour", "cloud_price_per_gpu_hour", "cloudPricePerGPUHour"),
     ("hwCloudReservedPricePerGPUHour", "cloud_reserved_price_per_gpu_hour", "cloudReservedPricePerGPUHour"),
 )
+HW_ROWS_REQUIRED = tuple(r for r, _, _ in HW_ROWS[:7])  # the post's own; the rest came with the extensions
 # Hardware inputs kept for the report (renting comparison) that no workbook formula uses yet.
 HW_RECORDED_ONLY = ("cloud_price_per_gpu_hour", "cloud_reserved_price_per_gpu_hour")
 
