@@ -195,28 +195,33 @@ def latency_throughput(report: Report) -> str:
             ax.annotate(
                 formatting.level(p.load),
                 (x, p.rps),
-                xytext=(3, 3),
+                xytext=(4, -9),
                 textcoords="offset points",
                 fontsize=6.5,
-                color="#444444",
+                color="#333333",
+                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
                 zorder=4,
             )
         best = chosen.get(config)
         if best is not None and best.latency(metric, statistic) is not None:
+            # The recommended config's point is a star, the other chosen points rings: distinct in greyscale too.
             ax.scatter(
                 [best.latency(metric, statistic)],
                 [best.rps],
-                s=150,
+                s=330 if config == rec else 150,
+                marker="*" if config == rec else "o",
                 facecolors="none",
                 edgecolors=INK,
-                linewidths=1.4 if config != rec else 2.2,
+                linewidths=1.2 if config == rec else 1.3,
                 zorder=5,
             )
     _sla_lines(ax, report, metric, statistic)
     ax.scatter([], [], marker="o", s=30, color=GREY, edgecolors="#777777", label="breaks the SLA (grey)")
-    ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=1.4, label="chosen point per config")
+    ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=1.3, label="chosen point per config")
     if rec:
-        ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=2.2, label=f"recommended: {rec}")
+        ax.scatter(
+            [], [], s=200, marker="*", facecolors="none", edgecolors=INK, linewidths=1.2, label=f"recommended: {rec}"
+        )
     _log_if_wide(ax, "x", xs_all)
     _log_if_wide(ax, "y", ys_all)
     ax.set_xlabel(xlabel)
@@ -315,7 +320,7 @@ def yearly_cost(report: Report) -> str:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.money(v)))
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", frameon=True, framealpha=0.9, ncols=len(names))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=len(names))
     return _svg(fig, "chart-yearly")
 
 
@@ -347,7 +352,7 @@ def token_cost(report: Report) -> str:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.unit_cost(v)))
     ax.set_xlabel("USD per 1M tokens")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     return _svg(fig, "chart-tokens")
 
 
@@ -363,7 +368,7 @@ def all_charts(report: Report) -> list[Chart]:
                 "Latency vs throughput, per config",
                 f"Each point is one benchmark run, labelled with its concurrency; x is {what}, y the requests/s one "
                 "model instance served. Grey points break the SLA; the ringed point is the one each config is "
-                "sized at (the thick ring is the recommended config).",
+                "sized at, and the star marks the recommended config.",
                 latency_throughput(report),
             ),
             Chart(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -172,7 +172,22 @@ def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
         tool = f"{first.tool} {first.tool_version}".strip()
         levels = ", ".join(formatting.level(p.load) for p in sorted(pts, key=lambda p: p.load))
         rows.append(Source(path or "(not recorded)", config, tool or "\u2014", first.model or "\u2014", levels))
+    root = source_root(points)
+    if root:
+        rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
     return rows
+
+
+def source_root(points: Sequence[BenchmarkPoint]) -> str:
+    """The folder all benchmark files share, shown once above the table so that each row stays short."""
+    folders = [os.path.dirname(p.source) for p in points if p.source]
+    if len(folders) != len(points) or not folders:
+        return ""
+    try:
+        root = os.path.commonpath(folders)
+    except ValueError:  # mixed absolute and relative paths, or drives
+        return ""
+    return root if root not in ("", os.sep) else ""
 
 
 def _models(points: Sequence[BenchmarkPoint]) -> list[str]:
@@ -227,6 +242,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "components": charts.cost_components(hw),
         "charts": charts.all_charts(report),
         "sources": sources(report.points),
+        "source_root": source_root(report.points),
         "tool_version": tool_version,
         "page_size": page_size,
         "seconds_per_year": SECONDS_PER_YEAR,
