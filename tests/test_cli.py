@@ -1,0 +1,102 @@
+"""The command line: the embedded example end to end, exit codes, and nothing written on failure."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tco_report import api
+from tco_report.cli import main
+
+from .conftest import ROOT
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "tco_report", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+def test_example_summary_json_by_hand(tmp_path):
+    """The embedded example's headline numbers, recomputed by hand from its files and DESIGN.md's formulas."""
+    out = tmp_path / "out"
+    assert main(["--out", str(out), "--quiet"]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    rec = s["recommended"]
+    # The FP8 config's best point under avg TTFT <= 250 ms is concurrency 10, where the file records
+    # request_throughput.avg 15.929442 req/s (the measured 11.378172536970691 x 1.40, rounded to 6 places).
+    raw = json.loads(
+        (
+            ROOT / "inputs/sweep/llama3-8b-fp8-tp1/artifacts/meta_llama3-8b-instruct-openai-chat-concurrency10"
+            "/profile_export_genai_perf.json"
+        ).read_text()
+    )
+    rps = raw["request_throughput"]["avg"]
+    assert rps == 15.929442 and raw["time_to_first_token"]["avg"] <= 250
+    assert rec["config"] == "llama3-8b-fp8-tp1" and rec["concurrency"] == 10
+    assert rec["model_instances"] == math.ceil(100 / rps) == 7
+    assert rec["total_gpus"] == 7 and rec["servers"] == 1
+    assert rec["yearly_server_cost"] == 320_000 / 4 + 4_500 + 3_000 == 87_500
+    assert rec["total_yearly_cost"] == 87_500
+    per_year = rps * 8 * 31_536_000
+    assert rec["requests_per_server_per_year"] == pytest.approx(per_year, rel=1e-12)
+    assert rec["cost_per_1k_requests"] == pytest.approx(87_500 / per_year * 1000, rel=1e-12)
+    isl, osl = raw["input_sequence_length"]["avg"], raw["output_sequence_length"]["avg"]
+    assert (rec["isl"], rec["osl"]) == (isl, osl) == (200.03, 58.67)
+    ref = 1000 * (isl * 1 + osl * 3) / 1e6
+    assert rec["cost_per_1m_output_tokens"] == pytest.approx(87_500 / per_year * 1000 / ref * 3, rel=1e-12)
+    # All three configs are costed; the two BF16 configs need two servers each.
+    by_name = {c["config"]: c for c in s["configs"]}
+    assert sorted(by_name) == ["llama3-8b-bf16-tp1", "llama3-8b-bf16-tp2", "llama3-8b-fp8-tp1"]
+    assert by_name["llama3-8b-bf16-tp1"]["servers"] == 2 and by_name["llama3-8b-bf16-tp2"]["total_gpus"] == 12
+    assert s["assumptions"]["peak_requests_per_second"] == 100
+    assert s["assumptions"]["provenance"]["initial_server_cost"] == "file"
+
+
+def test_summary_matches_api(tmp_path):
+    assert main(["--out", str(tmp_path), "-q"]) == 0
+    assert json.loads((tmp_path / "summary.json").read_text()) == json.loads(json.dumps(api.summary(api.run())))
+
+
+def test_terminal_table(capsys, tmp_path):
+    assert main(["--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "* Recommended: llama3-8b-fp8-tp1 at c=10: 1 server(s) (7 GPUs), $87,500 a year" in out
+    assert "llama3-8b-bf16-tp2" in out
+
+
+def test_bad_input_exits_2_with_one_paragraph_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli(str(ROOT / "inputs/sweep"), "--out", str(out))  # no assumptions: GPUs per instance unknown
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert "no known GPUs per instance" in r.stderr and "--assumptions" in r.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_failed_run_keeps_the_previous_outputs(tmp_path):
+    assert main(["--out", str(tmp_path), "-q"]) == 0
+    before = (tmp_path / "summary.json").read_bytes()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("demand: {peak_requests_per_second: -5}\n")
+    assert main(["--out", str(tmp_path), "--assumptions", str(bad)]) == 2
+    assert (tmp_path / "summary.json").read_bytes() == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+
+
+def test_help_is_quick_to_import():
+    """--help must not pull in pandas, matplotlib or the spreadsheet libraries (measured in benchmarks/)."""
+    code = (
+        "import sys; from tco_report.cli import build_parser; build_parser().format_help(); "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'openpyxl', 'xlsxwriter', 'weasyprint', 'yaml') "
+        "if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert r.stdout.strip() == "[]"
