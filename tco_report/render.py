@@ -287,16 +287,35 @@ def write_html(report: Report, path: str | os.PathLike[str], *, page_size: str =
     return html
 
 
-def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
+def _refuse(url: str, *args: object, **kwargs: object) -> Any:
     raise ValueError(f"the report is self-contained and must not load {url!r}")
+
+
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL, and stops the rendering when asked for one."""
+    from weasyprint import urls
+
+    base = getattr(urls, "URLFetcher", None)
+    if base is None:  # WeasyPrint before 70 takes a function, and only warns when it fails
+        return _refuse
+
+    class Refuse(base):
+        def fetch(self, url: str, headers: object = None) -> Any:
+            _refuse(url)
+
+    return Refuse(fail_on_errors=True)
 
 
 def html_to_pdf(html: str) -> bytes:
     """Print HTML to PDF with WeasyPrint: no fetching, a file identifier derived from the content."""
     import weasyprint  # slow to import; only the PDF needs it
+    from weasyprint.urls import FatalURLFetchingError
 
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(pdf_identifier=identifier)
+    try:
+        return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_identifier=identifier)
+    except FatalURLFetchingError as e:  # a BaseException: make it an ordinary error with the reason
+        raise ValueError(str(e.__cause__ or e)) from e
 
 
 def write_pdf(
