@@ -152,7 +152,7 @@ def latency_throughput(report: Report) -> str:
     metric, statistic, xlabel = _latency_axis(report)
     chosen = _chosen(report)
     rec = report.recommended.config if report.recommended else None
-    fig = _figure(3.9)
+    fig = _figure(4.2)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
     index = {id(p): i for i, p in enumerate(report.points)}
@@ -226,7 +226,7 @@ def latency_throughput(report: Report) -> str:
     _log_if_wide(ax, "y", ys_all)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(f"{label('rps_per_instance')} ({unit('rps_per_instance')})")
-    ax.legend(loc="best", frameon=True, framealpha=0.9)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     return _svg(fig, "chart-latency")
 
 
@@ -235,7 +235,7 @@ def pareto(report: Report) -> str:
     """Throughput per GPU against latency for every point of every config, the Pareto frontier as a step line."""
     metric, statistic, xlabel = _latency_axis(report)
     gpus = {r.config: r.gpus_per_instance for r in report.results}
-    fig = _figure(3.5)
+    fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
     for n, config in enumerate(report.configs):
@@ -266,7 +266,7 @@ def pareto(report: Report) -> str:
     _log_if_wide(ax, "y", ys_all)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Requests/s per GPU (req/s)")
-    ax.legend(loc="best", frameon=True, framealpha=0.9)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
     return _svg(fig, "chart-pareto")
 
 

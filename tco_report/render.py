@@ -8,9 +8,12 @@ files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -306,6 +309,27 @@ def _fetcher() -> Any:
     return Refuse(fail_on_errors=True)
 
 
+# WeasyPrint reads the style attributes of inline SVG twice: its SVG renderer uses them, and its HTML cascade warns
+# that it does not know them. Only those warnings are dropped; any other (our own CSS, a layout problem) shows.
+_SVG_PROPERTY_WARNING = re.compile(r"^Ignored `(fill|stroke|text-anchor|clip-path|font-)[\w-]*:.*unknown property")
+
+
+class _SvgPropertyFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _SVG_PROPERTY_WARNING.match(record.getMessage())
+
+
+@contextlib.contextmanager
+def _quiet_svg_warnings() -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    f = _SvgPropertyFilter()
+    logger.addFilter(f)
+    try:
+        yield
+    finally:
+        logger.removeFilter(f)
+
+
 def html_to_pdf(html: str) -> bytes:
     """Print HTML to PDF with WeasyPrint: no fetching, a file identifier derived from the content."""
     import weasyprint  # slow to import; only the PDF needs it
@@ -313,7 +337,8 @@ def html_to_pdf(html: str) -> bytes:
 
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
-        return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_identifier=identifier)
+        with _quiet_svg_warnings():
+            return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_identifier=identifier)
     except FatalURLFetchingError as e:  # a BaseException: make it an ordinary error with the reason
         raise ValueError(str(e.__cause__ or e)) from e
 
