@@ -69,19 +69,26 @@ def pareto_frontier(points: Sequence[BenchmarkPoint], gpus: Sequence[int], metri
         for i, (p, g) in enumerate(zip(points, gpus, strict=True))
         if (lat := p.latency(metric, statistic)) is not None
     ]
-    # Sort by latency, then by throughput descending: a point is on the frontier when no point at lower or
-    # equal latency has strictly higher throughput per GPU (exact ties stay, as the definition says; the
-    # workbook's COUNTIFS uses the same test).
-    cand.sort(key=lambda t: (t[0], -t[1]))
+    return [cand[j][2] for j in frontier_indices([(lat, tpg) for lat, tpg, _ in cand])]
+
+
+def frontier_indices(pairs: Sequence[tuple[float, float]]) -> list[int]:
+    """Indices of (cost, benefit) pairs that no other pair beats with cost <= and strictly higher benefit,
+    in order of increasing cost. O(n log n)."""
+    # Sort by cost, then by benefit descending: a pair is on the frontier when no pair at lower or equal cost has
+    # strictly higher benefit (exact ties stay, as the definition says; the workbook's COUNTIFS uses the same test).
+    order = sorted(range(len(pairs)), key=lambda i: (pairs[i][0], -pairs[i][1]))
     frontier: list[int] = []
     best = -math.inf
     j = 0
-    while j < len(cand):
-        lat = cand[j][0]
-        group = [t for t in cand[j:] if t[0] == lat]
-        top = group[0][1]
+    while j < len(order):
+        cost = pairs[order[j]][0]
+        k = j + 1
+        while k < len(order) and pairs[order[k]][0] == cost:  # the run of equal costs
+            k += 1
+        top = pairs[order[j]][1]
         if top >= best:
-            frontier.extend(t[2] for t in group if t[1] == top)
+            frontier.extend(i for i in order[j:k] if pairs[i][1] == top)
             best = top
-        j += len(group)
+        j = k
     return frontier

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,23 @@ def example_paths() -> tuple[Path, Path]:
     return root / "sweep", root / "assumptions.yaml"
 
 
-def load(paths: Sequence[PathLike], assumptions: PathLike | None = None) -> tuple[IngestResult, Assumptions]:
-    """Read benchmark results and cost assumptions (the post's example values when no file is given)."""
-    a = load_assumptions(assumptions) if assumptions is not None else Assumptions()
-    return read_paths(paths), a
+def load(
+    paths: Sequence[PathLike], assumptions: PathLike | Sequence[PathLike] | None = None
+) -> tuple[IngestResult, Assumptions]:
+    """Read benchmark results and cost assumptions (the post's example values when no file is given). Several
+    assumption files: the first is the base, each further one a scenario named after its file."""
+    return read_paths(paths), load_all(assumptions)
+
+
+def load_all(assumptions: PathLike | Sequence[PathLike] | None) -> Assumptions:
+    if assumptions is None:
+        return Assumptions()
+    files = [assumptions] if isinstance(assumptions, str | os.PathLike) else list(assumptions)
+    if not files:
+        return Assumptions()
+    base = load_assumptions(files[0])
+    extra = tuple((Path(f).stem, load_assumptions(f)) for f in files[1:])
+    return replace(base, scenarios=base.scenarios + extra) if extra else base
 
 
 def run(paths: Sequence[PathLike] | None = None, assumptions: PathLike | None = None) -> Report:

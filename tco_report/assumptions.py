@@ -14,12 +14,44 @@ from typing import Any
 
 from .errors import InputError
 from .model import Assumptions, ConfigRule, HardwareProfile, SlaConstraint
+from .names import SECONDS_PER_MINUTE
 
-METRICS = ("ttft", "itl", "e2e")
+METRICS = ("ttft", "itl", "tpot", "e2e")
+SECTIONS = (
+    "demand",
+    "sla",
+    "hardware",
+    "reference_prices",
+    "configs",
+    "sizing",
+    "workload",
+    "finance",
+    "hosted_api",
+    "plan",
+    "sensitivity",
+)
 _STAT_WORDS = ("avg", "min", "max")
 MAX_FILE_BYTES = 1_000_000
 
 _HW_DEFAULT = HardwareProfile()
+_HW_KEYS = (
+    "initial_server_cost",
+    "gpus_per_server",
+    "depreciation_period",
+    "yearly_hosting_cost",
+    "yearly_software_cost",
+    "software_licence_per",
+)
+_HW_EXTRAS = (
+    "server_power_kw",
+    "pue",
+    "electricity_price_per_kwh",
+    "load_factor",
+    "yearly_network_storage_cost",
+    "yearly_operations_cost",
+    "cloud_price_per_gpu_hour",
+    "cloud_reserved_price_per_gpu_hour",
+)
 _DEFAULT = Assumptions()
 
 
@@ -123,7 +155,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     if data is None:
         data = {}
     top = _Reader(file, "", data)
-    top.allow("demand", "sla", "hardware", "reference_prices", "configs", "sizing", "workload")
+    top.allow(*SECTIONS, "scenarios")
     provenance: dict[str, str] = {}
 
     def mark(section: Mapping[str, Any], *names: tuple[str, str]) -> None:
@@ -131,10 +163,50 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
             provenance[snake] = "file" if key in section else "default"
 
     demand = _Reader(file, "demand", data.get("demand", {}))
-    demand.allow("peak_requests_per_second", "uptime")
+    demand.allow(
+        "peak_requests_per_second",
+        "uptime",
+        "active_users_at_peak",
+        "requests_per_user_per_minute",
+        "average_requests_per_second",
+    )
     peak = demand.number("peak_requests_per_second", _DEFAULT.peak_requests_per_second, strict=True)
     uptime = demand.number("uptime", _DEFAULT.uptime, strict=True, maximum=1.0)
-    mark(demand.data, ("peak_requests_per_second", "peak_requests_per_second"), ("uptime", "uptime"))
+    users = demand.number("active_users_at_peak", 0.0, strict=True) if "active_users_at_peak" in demand.data else None
+    per_user = (
+        demand.number("requests_per_user_per_minute", 0.0, strict=True)
+        if "requests_per_user_per_minute" in demand.data
+        else None
+    )
+    average = (
+        demand.number("average_requests_per_second", 0.0, strict=True)
+        if "average_requests_per_second" in demand.data
+        else None
+    )
+    if (users is None) != (per_user is None):
+        missing = "requests_per_user_per_minute" if per_user is None else "active_users_at_peak"
+        raise InputError(
+            file, f"demand.{missing}", "expected both active_users_at_peak and requests_per_user_per_minute"
+        )
+    if users is not None and per_user is not None:
+        if "peak_requests_per_second" in demand.data:
+            raise InputError(
+                file,
+                "demand.peak_requests_per_second",
+                "give the peak either as peak_requests_per_second or as active_users_at_peak x "
+                "requests_per_user_per_minute, not both",
+            )
+        peak = users * per_user / SECONDS_PER_MINUTE
+    mark(
+        demand.data,
+        ("peak_requests_per_second", "peak_requests_per_second"),
+        ("uptime", "uptime"),
+        ("active_users_at_peak", "active_users_at_peak"),
+        ("requests_per_user_per_minute", "requests_per_user_per_minute"),
+        ("average_requests_per_second", "average_requests_per_second"),
+    )
+    if users is not None:
+        provenance["peak_requests_per_second"] = "file"
 
     sla = _DEFAULT.sla
     raw_sla = top.seq("sla")
@@ -176,6 +248,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                 "yearly_hosting_cost",
                 "yearly_software_cost",
                 "software_licence_per",
+                *_HW_EXTRAS,
             )
             if "depreciation_period" in r.data and "depreciation_years" in r.data:
                 raise InputError(
@@ -193,6 +266,14 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                     software_licence_per=r.choice(
                         "software_licence_per", _HW_DEFAULT.software_licence_per, ("server", "gpu")
                     ),
+                    server_power_kw=r.number("server_power_kw", _HW_DEFAULT.server_power_kw),
+                    pue=r.number("pue", _HW_DEFAULT.pue, minimum=1.0),
+                    electricity_price_per_kwh=r.number("electricity_price_per_kwh", 0.0),
+                    load_factor=r.number("load_factor", _HW_DEFAULT.load_factor, maximum=1.0),
+                    yearly_network_storage_cost=r.number("yearly_network_storage_cost", 0.0),
+                    yearly_operations_cost=r.number("yearly_operations_cost", 0.0),
+                    cloud_price_per_gpu_hour=r.number("cloud_price_per_gpu_hour", 0.0),
+                    cloud_reserved_price_per_gpu_hour=r.number("cloud_reserved_price_per_gpu_hour", 0.0),
                 )
             )
             if i == 0:
@@ -204,6 +285,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                     ("yearly_hosting_cost", "yearly_hosting_cost"),
                     ("yearly_software_cost", "yearly_software_cost"),
                     ("software_licence_per", "software_licence_per"),
+                    *[(k, k) for k in _HW_EXTRAS],
                 )
         names = [p.name for p in profiles]
         dup = {n for n in names if names.count(n) > 1}
@@ -211,20 +293,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
             raise InputError(file, "hardware", f"profile names must be unique; repeated: {', '.join(sorted(dup))}")
         hardware = tuple(profiles)
     else:
-        mark(
-            {},
-            *[
-                (k, k)
-                for k in (
-                    "initial_server_cost",
-                    "gpus_per_server",
-                    "depreciation_period",
-                    "yearly_hosting_cost",
-                    "yearly_software_cost",
-                    "software_licence_per",
-                )
-            ],
-        )
+        mark({}, *[(k, k) for k in (*_HW_KEYS, *_HW_EXTRAS)])
 
     prices = _Reader(file, "reference_prices", data.get("reference_prices", {}))
     prices.allow("input_per_1m_tokens", "output_per_1m_tokens")
@@ -258,9 +327,21 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
         )
 
     sizing = _Reader(file, "sizing", data.get("sizing", {}))
-    sizing.allow("rounding")
+    sizing.allow("rounding", "target_utilisation", "spare_servers")
     rounding = sizing.choice("rounding", "whole", ("whole", "fractional"))
-    mark(sizing.data, ("rounding", "rounding"))
+    utilisation = sizing.number("target_utilisation", 1.0, strict=True, maximum=1.0)
+    spare = sizing.whole("spare_servers", 0, minimum=0) or 0
+    mark(
+        sizing.data,
+        ("rounding", "rounding"),
+        ("target_utilisation", "target_utilisation"),
+        ("spare_servers", "spare_servers"),
+    )
+
+    finance = _Reader(file, "finance", data.get("finance", {}))
+    finance.allow("cost_of_capital")
+    cost_of_capital = finance.number("cost_of_capital", 0.0, maximum=1.0)
+    mark(finance.data, ("cost_of_capital", "cost_of_capital"))
 
     workload = _Reader(file, "workload", data.get("workload", {}))
     workload.allow("isl", "osl")
@@ -268,7 +349,46 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     osl = workload.number("osl", 0.0, strict=True) if "osl" in workload.data else None
     mark(workload.data, ("isl", "isl"), ("osl", "osl"))
 
+    api = _Reader(file, "hosted_api", data.get("hosted_api", {}))
+    api.allow("input_per_1m_tokens", "output_per_1m_tokens")
+    api_in = api.number("input_per_1m_tokens", 0.0)
+    api_out = api.number("output_per_1m_tokens", 0.0)
+    mark(
+        api.data, ("input_per_1m_tokens", "api_input_price_per_1m"), ("output_per_1m_tokens", "api_output_price_per_1m")
+    )
+
+    plan = _Reader(file, "plan", data.get("plan", {}))
+    plan.allow("years", "demand_growth_per_year")
+    plan_years = plan.whole("years", None, minimum=1)
+    growth = plan.number("demand_growth_per_year", 0.0, minimum=-0.99)
+    mark(plan.data, ("years", "plan_years"), ("demand_growth_per_year", "demand_growth_per_year"))
+
+    sens = _Reader(file, "sensitivity", data.get("sensitivity", {}))
+    sens.allow("step")
+    step = sens.number("step", 0.2, strict=True, maximum=0.99)
+    mark(sens.data, ("step", "sensitivity_step"))
+
+    scenarios = []
+    for i, item in enumerate(top.seq("scenarios") or []):
+        r = _Reader(file, f"scenarios[{i}]", item)
+        r.allow("name", *SECTIONS)
+        name = r.text("name", None)
+        if name is None:
+            raise InputError(file, f"scenarios[{i}].name", "required key is missing (a name for the scenario)")
+        if name in {n for n, _ in scenarios} or name == "base":
+            raise InputError(file, f"scenarios[{i}].name", f"expected a unique name other than 'base', got {name!r}")
+        merged = merge(
+            {k: v for k, v in data.items() if k != "scenarios"}, {k: v for k, v in item.items() if k != "name"}
+        )
+        scenarios.append((name, from_mapping(merged, f"{file} (scenario '{name}')")))
+
     return Assumptions(
+        api_input_price_per_1m=api_in,
+        api_output_price_per_1m=api_out,
+        plan_years=plan_years,
+        demand_growth_per_year=growth,
+        sensitivity_step=step,
+        scenarios=tuple(scenarios),
         peak_requests_per_second=peak,
         uptime=uptime,
         sla=sla,
@@ -277,11 +397,41 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
         ref_output_price_per_1m=ref_out,
         configs=tuple(rules),
         rounding=rounding,
+        target_utilisation=utilisation,
+        spare_servers=spare,
+        cost_of_capital=cost_of_capital,
+        active_users_at_peak=users,
+        requests_per_user_per_minute=per_user,
+        average_requests_per_second=average,
         isl=isl,
         osl=osl,
         source=file,
         provenance=provenance,
     )
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario's assumptions: the base with the scenario's keys laid over it. Mappings merge key by key; the
+    hardware list merges profile by profile (by name), so a scenario changes one price without repeating the rest;
+    other lists (sla, configs) are replaced whole."""
+    out = dict(base)
+    for key, value in override.items():
+        old = out.get(key)
+        if isinstance(value, Mapping) and isinstance(old, Mapping):
+            out[key] = merge(old, value)
+        elif key == "hardware" and isinstance(value, list) and isinstance(old, list):
+            by_name = {h.get("name", "default") if isinstance(h, Mapping) else None: h for h in old}
+            merged = []
+            for h in value:
+                name = h.get("name", "default") if isinstance(h, Mapping) else None
+                base_h = by_name.get(name)
+                merged.append(merge(base_h, h) if isinstance(base_h, Mapping) and isinstance(h, Mapping) else h)
+            names = {h.get("name", "default") for h in value if isinstance(h, Mapping)}
+            merged += [h for h in old if isinstance(h, Mapping) and h.get("name", "default") not in names]
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
 
 
 def load(path: str | os.PathLike[str]) -> Assumptions:

@@ -13,7 +13,14 @@ from dataclasses import replace
 from . import analysis
 from .errors import InputError
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
-from .names import REQUESTS_PER_THOUSAND, SECONDS_PER_YEAR, TOKENS_PER_MILLION
+from .names import (
+    HOURS_PER_YEAR,
+    MONTHS_PER_YEAR,
+    REQUESTS_PER_THOUSAND,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_YEAR,
+    TOKENS_PER_MILLION,
+)
 
 # Spreadsheets round a ratio to 15 significant digits before CEILING (100/20 stays 5, never 5.000000000000001);
 # whole-number sizing does the same so that Python and the workbook agree on every count.
@@ -28,10 +35,29 @@ def ceil_whole(x: float) -> float:
     return float(math.ceil(x))
 
 
-def yearly_server_cost(hw: HardwareProfile) -> float:
-    """initialServerCost / depreciationPeriod + yearlySoftwareCost (per server or per GPU) + yearlyHostingCost."""
-    software = hw.yearly_software_cost * (hw.gpus_per_server if hw.software_licence_per == "gpu" else 1)
-    return hw.initial_server_cost / hw.depreciation_period + software + hw.yearly_hosting_cost
+def capital_recovery_factor(rate: float, years: float) -> float:
+    """r / (1 - (1 + r)^-n): the yearly payment that repays 1 over n years at rate r; 1/n when r is 0."""
+    if rate == 0:
+        return 1 / years
+    return rate / (1 - (1 + rate) ** -years)
+
+
+def cost_components(hw: HardwareProfile, cost_of_capital: float = 0.0) -> dict[str, float]:
+    """The yearly cost of one server, by component. With the neutral defaults it is the post's three terms:
+    initialServerCost / depreciationPeriod + yearlySoftwareCost + yearlyHostingCost."""
+    return {
+        "capex": hw.initial_server_cost * capital_recovery_factor(cost_of_capital, hw.depreciation_period),
+        "software": hw.yearly_software_cost * (hw.gpus_per_server if hw.software_licence_per == "gpu" else 1),
+        "hosting": hw.yearly_hosting_cost,
+        "energy": hw.server_power_kw * hw.load_factor * hw.pue * HOURS_PER_YEAR * hw.electricity_price_per_kwh,
+        "network_storage": hw.yearly_network_storage_cost,
+        "operations": hw.yearly_operations_cost,
+    }
+
+
+def yearly_server_cost(hw: HardwareProfile, cost_of_capital: float = 0.0) -> float:
+    """The sum of a server's yearly cost components."""
+    return sum(cost_components(hw, cost_of_capital).values())
 
 
 def size_and_cost(
@@ -45,28 +71,68 @@ def size_and_cost(
     rps = point.rps
     isl = a.isl if a.isl is not None else point.isl
     osl = a.osl if a.osl is not None else point.osl
-    ratio = a.peak_requests_per_second / rps
+    ratio = a.peak_requests_per_second / (rps * a.target_utilisation)
     if a.rounding == "whole":
         model_instances = ceil_whole(ratio)
         total_gpus = model_instances * gpus_per_instance
-        servers = ceil_whole(total_gpus / hw.gpus_per_server)
+        servers_for_demand = ceil_whole(total_gpus / hw.gpus_per_server)
     else:
         model_instances = ratio
         total_gpus = model_instances * gpus_per_instance
-        servers = total_gpus / hw.gpus_per_server
-    ysc = yearly_server_cost(hw)
+        servers_for_demand = total_gpus / hw.gpus_per_server
+    servers = servers_for_demand + a.spare_servers
+    components = cost_components(hw, a.cost_of_capital)
+    ysc = sum(components.values())
     requests_per_server_per_year = rps * (hw.gpus_per_server / gpus_per_instance) * SECONDS_PER_YEAR * a.uptime
     cost_per_1k = ysc / requests_per_server_per_year * REQUESTS_PER_THOUSAND
     cost_per_1m_tokens = cost_per_1k / REQUESTS_PER_THOUSAND / (isl + osl) * TOKENS_PER_MILLION
     ref_cost_per_1k = (
         REQUESTS_PER_THOUSAND * (isl * a.ref_input_price_per_1m + osl * a.ref_output_price_per_1m) / TOKENS_PER_MILLION
     )
+    # The industry's shortcut: cost per GPU-hour / (tokens per GPU per second x 3600) x 1,000,000 (all tokens).
+    tokens_per_gpu_second = rps * (isl + osl) / gpus_per_instance
+    owning_per_gpu_hour = ysc / hw.gpus_per_server / HOURS_PER_YEAR
+
+    def per_1m(cost_per_gpu_hour: float) -> float:
+        return cost_per_gpu_hour / (tokens_per_gpu_second * SECONDS_PER_HOUR) * TOKENS_PER_MILLION
+
+    renting = hw.cloud_price_per_gpu_hour > 0
+    reserved = hw.cloud_reserved_price_per_gpu_hour > 0
+    yearly_cloud = total_gpus * hw.cloud_price_per_gpu_hour * HOURS_PER_YEAR if renting else None
+    break_even = None
+    if renting:
+        # Owning pays the servers up front and then its running costs; renting pays by the month.
+        monthly_rent = yearly_cloud / MONTHS_PER_YEAR
+        monthly_running = servers * (ysc - components["capex"]) / MONTHS_PER_YEAR
+        if monthly_rent > monthly_running:
+            break_even = servers * hw.initial_server_cost / (monthly_rent - monthly_running)
+    at_average = None
+    if a.average_requests_per_second:
+        at_average = (
+            servers * ysc / (a.average_requests_per_second * SECONDS_PER_YEAR * a.uptime) * REQUESTS_PER_THOUSAND
+        )
     return ConfigResult(
         config=config,
         feasible=True,
         hardware=hw.name,
         gpus_per_instance=gpus_per_instance,
         point=point,
+        capital_recovery_factor=capital_recovery_factor(a.cost_of_capital, hw.depreciation_period),
+        yearly_capex_cost=components["capex"],
+        yearly_software_cost_per_server=components["software"],
+        yearly_energy_cost=components["energy"],
+        servers_for_demand=servers_for_demand,
+        owning_cost_per_gpu_hour=owning_per_gpu_hour,
+        gpu_hour_cost_per_1m_tokens=per_1m(owning_per_gpu_hour),
+        yearly_cloud_cost=yearly_cloud,
+        yearly_cloud_reserved_cost=(
+            total_gpus * hw.cloud_reserved_price_per_gpu_hour * HOURS_PER_YEAR if reserved else None
+        ),
+        cloud_cost_per_1m_tokens=per_1m(hw.cloud_price_per_gpu_hour) if renting else None,
+        cloud_reserved_cost_per_1m_tokens=per_1m(hw.cloud_reserved_price_per_gpu_hour) if reserved else None,
+        break_even_months=break_even,
+        cost_per_1k_requests_at_average_load=at_average,
+        cost_components_per_server=components,
         concurrency=point.load,
         rps_per_instance=rps,
         model_instances=model_instances,
@@ -139,6 +205,15 @@ def check_sla_statistics(curves: dict[str, list[BenchmarkPoint]], a: Assumptions
 
 
 def calculate(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
+    """Size and cost every config, pick the cheapest, find the Pareto frontier, and answer the follow-up
+    questions (scenarios, hosted-API break-even, multi-year plan, sensitivity; see decisions.py)."""
+    from .decisions import decide
+
+    report = calculate_core(points, a)
+    return replace(report, decisions=decide(report))
+
+
+def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     """Size and cost every config, pick the cheapest, and find the Pareto frontier."""
     if not points:
         raise InputError(None, None, "no benchmark points to analyse")
@@ -173,7 +248,30 @@ def calculate(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
         frontier=tuple(points[i] for i in idx),
         frontier_metric=(metric, statistic),
         feasible={i: analysis.meets_sla(p, a.sla) for i, p in enumerate(points)},
+        warnings=tuple(littles_law_warnings(points)),
     )
+
+
+LITTLE_TOLERANCE = 0.20
+
+
+def littles_law_warnings(points: Sequence[BenchmarkPoint]) -> list[str]:
+    """Concurrency should be about requests/s x mean request latency (Little's law); a point off by more than 20%
+    usually means a broken run or mixed-up units."""
+    out = []
+    for p in points:
+        e2e = p.latency("e2e", "avg")
+        if p.concurrency is None or e2e is None:
+            continue
+        implied = p.rps * e2e / 1000
+        off = abs(implied - p.concurrency) / p.concurrency
+        if off > LITTLE_TOLERANCE:
+            out.append(
+                f"{p.config} at {p.load_label}: requests/s x mean latency = {p.rps:.3g} x {e2e / 1000:.3g} s = "
+                f"{implied:.3g} requests in flight, {off:.0%} off the concurrency of {p.concurrency:g} "
+                f"(Little's law; check the run and its units: {p.where})"
+            )
+    return out
 
 
 def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:

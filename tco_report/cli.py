@@ -27,7 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="benchmark result file, or folder searched recursively")
-    p.add_argument("--assumptions", "-a", metavar="FILE", help="cost assumptions (YAML); default: the post's values")
+    p.add_argument(
+        "--assumptions",
+        "-a",
+        metavar="FILE",
+        action="append",
+        help="cost assumptions (YAML); default: the post's values. Give it again to compare scenarios: the first "
+        "file is the base, each further file a scenario named after the file",
+    )
     p.add_argument("--out", "-o", metavar="DIR", default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
     p.add_argument(
         "--from-workbook",

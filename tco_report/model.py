@@ -87,6 +87,16 @@ class HardwareProfile:
     yearly_hosting_cost: float = 3_000.0
     yearly_software_cost: float = 4_500.0
     software_licence_per: str = "server"  # server | gpu
+    # Energy and facility (zero by default, so the post's numbers are unchanged)
+    server_power_kw: float = 0.0  # power draw of one server at full load
+    pue: float = 1.0  # power usage effectiveness of the data centre
+    electricity_price_per_kwh: float = 0.0
+    load_factor: float = 1.0  # average share of full-load power over the year
+    yearly_network_storage_cost: float = 0.0  # per server
+    yearly_operations_cost: float = 0.0  # staff, per server
+    # Renting the same GPUs instead (zero = not compared)
+    cloud_price_per_gpu_hour: float = 0.0  # on demand
+    cloud_reserved_price_per_gpu_hour: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,18 @@ class Assumptions:
     ref_output_price_per_1m: float = 3.0
     configs: tuple[ConfigRule, ...] = ()
     rounding: str = "whole"  # whole | fractional
+    target_utilisation: float = 1.0  # size so that peak demand runs at this share of measured capacity
+    spare_servers: int = 0  # N+k redundancy: servers added to those the demand needs
+    cost_of_capital: float = 0.0  # annual rate; capex is annualised with the capital recovery factor
+    active_users_at_peak: float | None = None  # with requests_per_user_per_minute, gives the peak demand
+    requests_per_user_per_minute: float | None = None
+    average_requests_per_second: float | None = None  # the year's average demand, for the cost at real load
+    api_input_price_per_1m: float = 0.0  # a hosted API's price per 1M input tokens (0 = no comparison)
+    api_output_price_per_1m: float = 0.0
+    plan_years: int | None = None  # horizon of the multi-year plan; None = the depreciation period
+    demand_growth_per_year: float = 0.0  # peak demand grows by this share each year of the plan
+    sensitivity_step: float = 0.2  # each input moves by +/- this share in the sensitivity analysis
+    scenarios: tuple[tuple[str, Assumptions], ...] = ()  # named assumption sets compared side by side
     isl: float | None = None  # overrides the measured ISL when set
     osl: float | None = None  # overrides the measured OSL when set
     source: str = "defaults"  # where the assumptions came from: defaults, a file path, or a workbook path
@@ -145,6 +167,29 @@ class ConfigResult:
     ref_cost_per_1k_requests: float | None = None
     isl: float | None = None
     osl: float | None = None
+    # The cost model's extensions (issue 6): per-server components, renting, capital, real load.
+    capital_recovery_factor: float | None = None
+    yearly_capex_cost: float | None = None  # per server: initial cost x capital recovery factor
+    yearly_software_cost_per_server: float | None = None
+    yearly_energy_cost: float | None = None  # per server
+    servers_for_demand: float | None = None  # before the spare servers
+    owning_cost_per_gpu_hour: float | None = None
+    gpu_hour_cost_per_1m_tokens: float | None = None  # the industry shortcut, owning
+    yearly_cloud_cost: float | None = None  # renting total_gpus on demand for the year
+    yearly_cloud_reserved_cost: float | None = None
+    cloud_cost_per_1m_tokens: float | None = None  # renting on demand, the shortcut
+    cloud_reserved_cost_per_1m_tokens: float | None = None
+    break_even_months: float | None = None  # owning vs renting on demand; None when renting never costs more
+    cost_per_1k_requests_at_average_load: float | None = None
+    # Yearly cost of one server by component (capex, software, hosting, energy, network_storage, operations);
+    # they add up to yearly_server_cost.
+    cost_components_per_server: Mapping[str, float] = field(default_factory=dict)
+
+    def cost_components(self) -> dict[str, float]:
+        """Yearly cost of the whole fleet by component (the stacked cost chart, the breakdown table)."""
+        if self.servers is None:
+            return {}
+        return {k: v * self.servers for k, v in self.cost_components_per_server.items()}
 
 
 @dataclass(frozen=True)
@@ -159,7 +204,62 @@ class Report:
     frontier_metric: tuple[str, str]  # (metric, statistic) on the frontier's latency axis
     feasible: Mapping[int, bool]  # index into points -> meets every SLA constraint
     warnings: tuple[str, ...] = ()
+    decisions: Decisions | None = None  # scenarios, API break-even, plan, sensitivity (None when not computed)
 
     @property
     def configs(self) -> tuple[str, ...]:
         return tuple(r.config for r in self.results)
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    name: str
+    recommended: ConfigResult | None
+    api_yearly_cost: float | None  # serving the same demand through the hosted API
+
+
+@dataclass(frozen=True)
+class ApiBreakEven:
+    """Self-hosting the recommended config vs a hosted API, as functions of the peak demand."""
+
+    api_cost_per_request: float  # USD
+    average_to_peak: float  # the year's average demand as a share of the peak
+    yearly_api_cost: float  # at the planned demand
+    break_even_rps: float | None  # first peak demand (req/s) at which self-hosting costs no more than the API
+    always_cheaper_rps: float | None  # from this peak demand on, self-hosting is never dearer
+    break_even_tokens_per_day: float | None  # the break-even demand in tokens a day (average)
+    curve: tuple[tuple[float, float, float], ...]  # (peak req/s, self-hosting yearly cost, API yearly cost)
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    year: int
+    peak_requests_per_second: float
+    servers_needed: float
+    servers_bought: float
+    servers_in_service: float
+    capex: float  # cash paid for the servers bought that year
+    opex: float  # running costs of the servers in service (all but capital)
+    cumulative_cost: float
+    cost_per_1m_tokens: float  # annualised cost of the servers in service / tokens served at the year's demand
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    input: str  # snake name in the vocabulary
+    base_value: float
+    low_value: float
+    high_value: float
+    cost_per_1m_output_tokens: tuple[float | None, float | None]  # at (low, high); None when nothing is feasible
+    total_yearly_cost: tuple[float | None, float | None]
+    recommended: tuple[str | None, str | None]  # the config chosen at (low, high)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    scenarios: tuple[ScenarioRow, ...] = ()
+    api: ApiBreakEven | None = None
+    plan: tuple[PlanYear, ...] = ()
+    sensitivity: tuple[SensitivityRow, ...] = ()
+    sensitivity_base: tuple[float, float] | None = None  # (cost_per_1m_output_tokens, total_yearly_cost)
+    interactivity_frontier: tuple[int, ...] = ()  # indices into Report.points

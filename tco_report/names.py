@@ -39,10 +39,68 @@ _QUANTITIES = [
     Quantity("ref_input_price_per_1m", "refInputPricePer1M", "Reference price of 1M input tokens", "USD", "input"),
     Quantity("ref_output_price_per_1m", "refOutputPricePer1M", "Reference price of 1M output tokens", "USD", "input"),
     Quantity("rounding", "rounding", "Rounding of instances and servers", "whole|fractional", "input"),
+    # --- inputs: the cost model's extensions (neutral defaults keep the post's numbers)
+    Quantity("server_power_kw", "serverPowerKW", "Server power draw at full load", "kW", "input"),
+    Quantity("pue", "PUE", "Power usage effectiveness (PUE)", "ratio", "input"),
+    Quantity("electricity_price_per_kwh", "electricityPricePerKWh", "Electricity price", "USD/kWh", "input"),
+    Quantity("load_factor", "loadFactor", "Average load factor (share of full-load power)", "fraction", "input"),
+    Quantity(
+        "yearly_network_storage_cost",
+        "yearlyNetworkStorageCost",
+        "Yearly network and storage cost per server",
+        "USD/year",
+        "input",
+    ),
+    Quantity(
+        "yearly_operations_cost",
+        "yearlyOperationsCost",
+        "Yearly operations (staff) cost per server",
+        "USD/year",
+        "input",
+    ),
+    Quantity(
+        "cloud_price_per_gpu_hour",
+        "cloudPricePerGPUHour",
+        "Cloud price per GPU-hour (on demand)",
+        "USD/GPU-hour",
+        "input",
+    ),
+    Quantity(
+        "cloud_reserved_price_per_gpu_hour",
+        "cloudReservedPricePerGPUHour",
+        "Cloud price per GPU-hour (reserved)",
+        "USD/GPU-hour",
+        "input",
+    ),
+    Quantity("cost_of_capital", "costOfCapital", "Cost of capital", "per year", "input"),
+    Quantity("target_utilisation", "targetUtilisation", "Target utilisation at peak", "fraction", "input"),
+    Quantity("spare_servers", "spareServers", "Spare servers (N+k)", "servers", "input"),
+    Quantity("active_users_at_peak", "activeUsersAtPeak", "Active users at peak", "users", "input"),
+    Quantity(
+        "requests_per_user_per_minute",
+        "requestsPerUserPerMinute",
+        "Requests per user per minute",
+        "req/min",
+        "input",
+    ),
+    Quantity(
+        "average_requests_per_second", "averageRequestsPerSecond", "Average demand over the year", "req/s", "input"
+    ),
+    Quantity("api_input_price_per_1m", "apiInputPricePer1M", "Hosted API price per 1M input tokens", "USD", "input"),
+    Quantity("api_output_price_per_1m", "apiOutputPricePer1M", "Hosted API price per 1M output tokens", "USD", "input"),
+    Quantity("plan_years", "planYears", "Years in the plan", "years", "input"),
+    Quantity("demand_growth_per_year", "demandGrowthPerYear", "Demand growth per year", "per year", "input"),
+    Quantity("sensitivity_step", "sensitivityStep", "Sensitivity step (+/-)", "fraction", "input"),
     # --- named constants (FAST: no literal inside a formula)
     Quantity("seconds_per_year", "secondsPerYear", "Seconds in a 365-day year", "s", "constant"),
     Quantity("requests_per_thousand", "requestsPerThousand", "Requests in a thousand", "requests", "constant"),
     Quantity("tokens_per_million", "tokensPerMillion", "Tokens in a million", "tokens", "constant"),
+    Quantity("seconds_per_hour", "secondsPerHour", "Seconds in an hour", "s", "constant"),
+    Quantity("hours_per_year", "hoursPerYear", "Hours in a 365-day year", "h", "constant"),
+    Quantity("months_per_year", "monthsPerYear", "Months in a year", "months", "constant"),
+    Quantity("seconds_per_minute", "secondsPerMinute", "Seconds in a minute", "s", "constant"),
+    Quantity("seconds_per_day", "secondsPerDay", "Seconds in a day", "s", "constant"),
+    Quantity("milliseconds_per_second", "millisecondsPerSecond", "Milliseconds in a second", "ms", "constant"),
     # --- results (per config; the recommended config's carry the plain names)
     Quantity("concurrency", "concurrency", "Concurrency of the chosen point", "requests", "result"),
     Quantity("rps_per_instance", "rpsPerInstance", "Requests/s per instance", "req/s", "result"),
@@ -72,12 +130,88 @@ _QUANTITIES = [
     ),
     Quantity("isl", "ISL", "Input sequence length (mean)", "tokens", "result"),
     Quantity("osl", "OSL", "Output sequence length (mean)", "tokens", "result"),
+    Quantity("capital_recovery_factor", "capitalRecoveryFactor", "Capital recovery factor", "per year", "result"),
+    Quantity("yearly_capex_cost", "yearlyCapexCost", "Yearly capital cost per server", "USD/year", "result"),
+    Quantity(
+        "yearly_software_cost_per_server",
+        "yearlySoftwareCostPerServer",
+        "Yearly software cost per server",
+        "USD/year",
+        "result",
+    ),
+    Quantity("yearly_energy_cost", "yearlyEnergyCost", "Yearly energy cost per server", "USD/year", "result"),
+    Quantity("servers_for_demand", "serversForDemand", "Servers for the demand (before spares)", "servers", "result"),
+    Quantity("owning_cost_per_gpu_hour", "owningCostPerGPUHour", "Owning cost per GPU-hour", "USD/GPU-hour", "result"),
+    Quantity(
+        "gpu_hour_cost_per_1m_tokens",
+        "GPUHourCostPer1MTokens",
+        "Cost per 1M tokens, GPU-hour shortcut (owning)",
+        "USD",
+        "result",
+    ),
+    Quantity(
+        "yearly_cloud_cost", "yearlyCloudCost", "Yearly cost of renting the GPUs (on demand)", "USD/year", "result"
+    ),
+    Quantity(
+        "yearly_cloud_reserved_cost",
+        "yearlyCloudReservedCost",
+        "Yearly cost of renting the GPUs (reserved)",
+        "USD/year",
+        "result",
+    ),
+    Quantity(
+        "cloud_cost_per_1m_tokens", "cloudCostPer1MTokens", "Cost per 1M tokens renting (on demand)", "USD", "result"
+    ),
+    Quantity(
+        "cloud_reserved_cost_per_1m_tokens",
+        "cloudReservedCostPer1MTokens",
+        "Cost per 1M tokens renting (reserved)",
+        "USD",
+        "result",
+    ),
+    Quantity("break_even_months", "breakEvenMonths", "Owning breaks even with renting after", "months", "result"),
+    Quantity("api_cost_per_request", "APICostPerRequest", "Hosted API cost per request", "USD", "result"),
+    Quantity("api_yearly_cost", "APIYearlyCost", "Yearly cost through the hosted API", "USD/year", "result"),
+    Quantity(
+        "break_even_rps", "APIBreakEvenRequestsPerSecond", "Self-hosting as cheap as the API from", "req/s", "result"
+    ),
+    Quantity(
+        "break_even_tokens_per_day",
+        "APIBreakEvenTokensPerDay",
+        "Self-hosting as cheap as the API from",
+        "tokens/day",
+        "result",
+    ),
+    Quantity(
+        "tokens_per_second_per_user", "tokensPerSecondPerUser", "Interactivity (1000 / ITL)", "tokens/s/user", "result"
+    ),
+    Quantity(
+        "output_tps_per_gpu",
+        "outputTokensPerSecondPerGPU",
+        "Output tokens per second per GPU",
+        "tokens/s/GPU",
+        "result",
+    ),
+    Quantity(
+        "cost_per_1k_requests_at_average_load",
+        "costPer1KRequestsAtAverageLoad",
+        "Cost per 1K requests at the average demand",
+        "USD",
+        "result",
+    ),
 ]
 
 BY_SNAKE: dict[str, Quantity] = {q.snake: q for q in _QUANTITIES}
 BY_CAMEL: dict[str, Quantity] = {q.camel: q for q in _QUANTITIES}
 
+# The named constants' values, by snake name (the workbook writes them on Inputs; formulas use the names).
 SECONDS_PER_YEAR = 31_536_000  # 365 days; the post's "100% uptime" year
+SECONDS_PER_HOUR = 3_600
+HOURS_PER_YEAR = 8_760
+MONTHS_PER_YEAR = 12
+SECONDS_PER_MINUTE = 60
+SECONDS_PER_DAY = 86_400
+MILLISECONDS_PER_SECOND = 1_000
 REQUESTS_PER_THOUSAND = 1_000
 TOKENS_PER_MILLION = 1_000_000
 
@@ -100,10 +234,50 @@ RESULT_KEYS: tuple[str, ...] = (
     "osl",
 )
 
+# The cost model's further figures per config (summary.json, workbook, report), in the order they are computed.
+EXTENDED_RESULT_KEYS: tuple[str, ...] = (
+    "capital_recovery_factor",
+    "yearly_capex_cost",
+    "yearly_software_cost_per_server",
+    "yearly_energy_cost",
+    "servers_for_demand",
+    "owning_cost_per_gpu_hour",
+    "gpu_hour_cost_per_1m_tokens",
+    "yearly_cloud_cost",
+    "yearly_cloud_reserved_cost",
+    "cloud_cost_per_1m_tokens",
+    "cloud_reserved_cost_per_1m_tokens",
+    "break_even_months",
+    "cost_per_1k_requests_at_average_load",
+)
+
+CONSTANTS: dict[str, float] = {
+    "seconds_per_year": SECONDS_PER_YEAR,
+    "requests_per_thousand": REQUESTS_PER_THOUSAND,
+    "tokens_per_million": TOKENS_PER_MILLION,
+    "seconds_per_hour": SECONDS_PER_HOUR,
+    "hours_per_year": HOURS_PER_YEAR,
+    "months_per_year": MONTHS_PER_YEAR,
+    "seconds_per_minute": SECONDS_PER_MINUTE,
+    "seconds_per_day": SECONDS_PER_DAY,
+    "milliseconds_per_second": MILLISECONDS_PER_SECOND,
+}
+
+# Cost components of a server's year, in stacking order, with their labels.
+COST_COMPONENTS: dict[str, str] = {
+    "capex": "Depreciation / capital",
+    "software": "Software licences",
+    "hosting": "Hosting",
+    "energy": "Energy",
+    "network_storage": "Network and storage",
+    "operations": "Operations",
+}
+
 # Latency metrics a benchmark point can carry, all in milliseconds.
 LATENCY_METRICS: dict[str, str] = {
     "ttft": "Time to first token",
     "itl": "Inter-token latency",
+    "tpot": "Time per output token",
     "e2e": "End-to-end request latency",
 }
 

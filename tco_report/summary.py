@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import ConfigResult, Report
-from .names import RESULT_KEYS
+from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
 
 def _finite(x: float | None) -> float | None:
@@ -25,13 +25,16 @@ def config_dict(r: ConfigResult) -> dict[str, Any]:
         d["concurrency"] = r.point.concurrency
         d["request_rate"] = _finite(r.point.request_rate)
         d["load"] = r.point.load_label
-    for key in ("model_instances", "total_gpus", "servers"):
-        v = d.get(key)
-        if isinstance(v, float) and v.is_integer():
-            d[key] = int(v)
     d["hardware"] = r.hardware
     d["reason"] = r.reason or None
     d["ref_cost_per_1k_requests"] = r.ref_cost_per_1k_requests
+    for key in EXTENDED_RESULT_KEYS:
+        d[key] = _finite(getattr(r, key))
+    d["yearly_cost_components"] = r.cost_components()
+    for key in ("model_instances", "total_gpus", "servers", "servers_for_demand"):
+        v = d.get(key)
+        if isinstance(v, float) and v.is_integer():
+            d[key] = int(v)
     return d
 
 
@@ -46,11 +49,55 @@ def assumptions_dict(report: Report) -> dict[str, Any]:
         "ref_input_price_per_1m": a.ref_input_price_per_1m,
         "ref_output_price_per_1m": a.ref_output_price_per_1m,
         "rounding": a.rounding,
+        "target_utilisation": a.target_utilisation,
+        "spare_servers": a.spare_servers,
+        "cost_of_capital": a.cost_of_capital,
+        "active_users_at_peak": a.active_users_at_peak,
+        "requests_per_user_per_minute": a.requests_per_user_per_minute,
+        "average_requests_per_second": a.average_requests_per_second,
+        "api_input_price_per_1m": a.api_input_price_per_1m,
+        "api_output_price_per_1m": a.api_output_price_per_1m,
+        "plan_years": a.plan_years,
+        "demand_growth_per_year": a.demand_growth_per_year,
+        "sensitivity_step": a.sensitivity_step,
+        "scenarios": [name for name, _ in a.scenarios],
         "configs": [asdict(c) for c in a.configs],
         "isl": a.isl,
         "osl": a.osl,
         "source": a.source,
         "provenance": dict(a.provenance),
+    }
+
+
+def decisions_dict(report: Report) -> dict[str, Any] | None:
+    d = report.decisions
+    if d is None:
+        return None
+    api = None
+    if d.api is not None:
+        api = {k: v for k, v in asdict(d.api).items() if k != "curve"}
+        api["curve"] = [{"peak_requests_per_second": x, "self_hosting": s, "api": c} for x, s, c in d.api.curve]
+    return {
+        "scenarios": [
+            {
+                "name": s.name,
+                "recommended": config_dict(s.recommended) if s.recommended else None,
+                "api_yearly_cost": s.api_yearly_cost,
+            }
+            for s in d.scenarios
+        ],
+        "api_break_even": api,
+        "plan": [asdict(y) for y in d.plan],
+        "sensitivity": {
+            "step": report.assumptions.sensitivity_step,
+            "base": {"cost_per_1m_output_tokens": d.sensitivity_base[0], "total_yearly_cost": d.sensitivity_base[1]}
+            if d.sensitivity_base
+            else None,
+            "rows": [asdict(r) for r in d.sensitivity],
+        },
+        "interactivity_frontier": [
+            {"config": report.points[i].config, "load": report.points[i].load_label} for i in d.interactivity_frontier
+        ],
     }
 
 
@@ -66,6 +113,7 @@ def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
             "points": [{"config": p.config, "load": p.load_label, "rps": p.rps} for p in report.frontier],
         },
         "sources": sorted({p.source for p in report.points}),
+        "decisions": decisions_dict(report),
         "warnings": list(report.warnings),
         "tool": {"name": "tco_report", "version": tool_version},
     }

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tco_report.calculator import calculate, ceil_whole, yearly_server_cost
+from tco_report.calculator import calculate, calculate_core, ceil_whole, yearly_server_cost
 from tco_report.errors import InputError
 from tco_report.model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
 
@@ -160,8 +160,8 @@ def _cost(report) -> float:
 @settings(max_examples=150, deadline=None)
 @given(points, st.floats(0.1, 5000), st.floats(1.0, 10.0), st.sampled_from(["whole", "fractional"]))
 def test_more_demand_never_needs_fewer_servers(pts, peak, factor, rounding):
-    low = calculate(pts, Assumptions(peak_requests_per_second=peak, configs=RULES, rounding=rounding))
-    high = calculate(pts, Assumptions(peak_requests_per_second=peak * factor, configs=RULES, rounding=rounding))
+    low = calculate_core(pts, Assumptions(peak_requests_per_second=peak, configs=RULES, rounding=rounding))
+    high = calculate_core(pts, Assumptions(peak_requests_per_second=peak * factor, configs=RULES, rounding=rounding))
     for lo, hi in zip(low.results, high.results, strict=True):
         if lo.feasible:
             assert hi.servers >= lo.servers and hi.total_yearly_cost >= lo.total_yearly_cost
@@ -175,7 +175,7 @@ def test_stricter_sla_never_lowers_cost(pts, limit, tighten, peak):
     strict = Assumptions(
         sla=(SlaConstraint("ttft", "avg", limit * tighten),), configs=RULES, peak_requests_per_second=peak
     )
-    assert _cost(calculate(pts, strict)) >= _cost(calculate(pts, loose))
+    assert _cost(calculate_core(pts, strict)) >= _cost(calculate_core(pts, loose))
 
 
 @settings(max_examples=150, deadline=None)
@@ -195,7 +195,7 @@ def test_scaling_every_price_scales_every_cost(pts, k):
         ref_input_price_per_1m=base.ref_input_price_per_1m * k,
         ref_output_price_per_1m=base.ref_output_price_per_1m * k,
     )
-    r0, r1 = calculate(pts, base), calculate(pts, scaled)
+    r0, r1 = calculate_core(pts, base), calculate_core(pts, scaled)
     money = (
         "yearly_server_cost",
         "total_yearly_cost",
