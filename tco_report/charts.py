@@ -9,6 +9,7 @@ survive greyscale printing.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -21,8 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from . import formatting
-from .model import BenchmarkPoint, ConfigResult, HardwareProfile, Report
-from .names import LATENCY_METRICS, label, unit
+from .model import BenchmarkPoint, ConfigResult, Report
+from .names import COST_COMPONENTS, LATENCY_METRICS, label, unit
 
 # Okabe & Ito (2008), ordered so that neighbours differ in lightness too; yellow is left out (unreadable on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -76,26 +77,26 @@ def style_of(index: int) -> Style:
 
 
 # --- cost components --------------------------------------------------------------------------------------------
-# Each component is (label, yearly USD per server). A new cost item is one more entry here; the stacked chart picks
-# it up and a test checks that the components add up to calculator.yearly_server_cost.
-CostComponent = tuple[str, Callable[[HardwareProfile], float]]
-
-COST_COMPONENTS: tuple[CostComponent, ...] = (
-    ("Depreciation", lambda hw: hw.initial_server_cost / hw.depreciation_period),
-    (
-        "Software licence",
-        lambda hw: hw.yearly_software_cost * (hw.gpus_per_server if hw.software_licence_per == "gpu" else 1),
-    ),
-    ("Hosting", lambda hw: hw.yearly_hosting_cost),
-)
-
-
-def cost_components(hw: HardwareProfile) -> list[tuple[str, float]]:
-    """The yearly cost of one server split into its components (they add up to the yearly cost per server)."""
-    return [(name, fn(hw)) for name, fn in COST_COMPONENTS]
+def stacked_components(results: Sequence[ConfigResult]) -> list[str]:
+    """The cost components to stack, in names.COST_COMPONENTS order: the post's three always, any other (energy,
+    operations, ...) when some config has it, so a new component in the calculator appears without a change here."""
+    core = ("capex", "software", "hosting")
+    present = {k for r in results if r.feasible for k, v in r.cost_components_per_server.items() if v}
+    return [k for k in COST_COMPONENTS if k in core or k in present]
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
+def _styled(draw: Callable[[Report], str]) -> Callable[[Report], str]:
+    """Draw under the report's rc settings (fixed hash salt, text as text), whoever calls the chart function."""
+
+    @functools.wraps(draw)
+    def wrapper(report: Report) -> str:
+        with matplotlib.rc_context(_RC):
+            return draw(report)
+
+    return wrapper
+
+
 def _figure(height_in: float) -> Figure:
     fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
     FigureCanvasAgg(fig)
@@ -147,6 +148,7 @@ def _sla_lines(ax, report: Report, metric: str, statistic: str) -> None:
 
 
 # --- (a) latency vs throughput ----------------------------------------------------------------------------------
+@_styled
 def latency_throughput(report: Report) -> str:
     """Each config's latency-throughput curve, points labelled with their load level, the SLA limit as a line."""
     metric, statistic, xlabel = _latency_axis(report)
@@ -231,6 +233,7 @@ def latency_throughput(report: Report) -> str:
 
 
 # --- (b) Pareto frontier ----------------------------------------------------------------------------------------
+@_styled
 def pareto(report: Report) -> str:
     """Throughput per GPU against latency for every point of every config, the Pareto frontier as a step line."""
     metric, statistic, xlabel = _latency_axis(report)
@@ -279,6 +282,7 @@ def _not_feasible(ax, y: float) -> None:
     ax.text(0, y, "  not feasible", va="center", ha="left", fontsize=7.5, color="#555555", style="italic")
 
 
+@_styled
 def yearly_cost(report: Report) -> str:
     """Total yearly cost per config, stacked by component (depreciation, software licence, hosting, ...)."""
     results = list(report.results)
@@ -286,15 +290,9 @@ def yearly_cost(report: Report) -> str:
     ax = fig.add_subplot()
     ys = list(range(len(results)))[::-1]  # first config at the top
     left = [0.0] * len(results)
-    names = [name for name, _ in COST_COMPONENTS]
-    for k, name in enumerate(names):
-        widths = []
-        for r in results:
-            if not r.feasible:
-                widths.append(0.0)
-                continue
-            hw = report.assumptions.profile(r.hardware)
-            widths.append(dict(cost_components(hw))[name] * r.servers)
+    keys = stacked_components(results)
+    for k, key in enumerate(keys):
+        widths = [r.cost_components().get(key, 0.0) if r.feasible else 0.0 for r in results]
         ax.barh(
             ys,
             widths,
@@ -304,7 +302,7 @@ def yearly_cost(report: Report) -> str:
             hatch=HATCHES[k % len(HATCHES)],
             edgecolor="white",
             linewidth=0.6,
-            label=name,
+            label=COST_COMPONENTS[key],
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     top = max(left) if any(left) else 1.0
@@ -320,11 +318,12 @@ def yearly_cost(report: Report) -> str:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.money(v)))
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=len(names))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(keys), 4))
     return _svg(fig, "chart-yearly")
 
 
 # --- (d) cost per 1M tokens -------------------------------------------------------------------------------------
+@_styled
 def token_cost(report: Report) -> str:
     """Cost per 1M input tokens and per 1M output tokens for every feasible config."""
     results = list(report.results)
@@ -361,34 +360,33 @@ def all_charts(report: Report) -> list[Chart]:
     """The report's charts in reading order."""
     metric, statistic, _ = _latency_axis(report)
     what = f"{statistic} {metric.upper()}"
-    with matplotlib.rc_context(_RC):
-        return [
-            Chart(
-                "chart-latency",
-                "Latency vs throughput, per config",
-                f"Each point is one benchmark run, labelled with its concurrency; x is {what}, y the requests/s one "
-                "model instance served. Grey points break the SLA; the ringed point is the one each config is "
-                "sized at, and the star marks the recommended config.",
-                latency_throughput(report),
-            ),
-            Chart(
-                "chart-pareto",
-                "Pareto frontier: throughput per GPU vs latency",
-                "Throughput divided by the GPUs of one instance, so that configs with different GPU counts compare "
-                "fairly. The step line is the frontier: no point beats it on both latency and throughput per GPU.",
-                pareto(report),
-            ),
-            Chart(
-                "chart-yearly",
-                "Yearly cost per config, by component",
-                "Servers needed for the planned peak times the yearly cost of one server, split into depreciation, "
-                "software licence and hosting.",
-                yearly_cost(report),
-            ),
-            Chart(
-                "chart-tokens",
-                "Cost per 1M input and output tokens, per config",
-                "The cost of a request split over its input and output tokens in the ratio of the reference prices.",
-                token_cost(report),
-            ),
-        ]
+    return [
+        Chart(
+            "chart-latency",
+            "Latency vs throughput, per config",
+            f"Each point is one benchmark run, labelled with its concurrency; x is {what}, y the requests/s one "
+            "model instance served. Grey points break the SLA; the ringed point is the one each config is "
+            "sized at, and the star marks the recommended config.",
+            latency_throughput(report),
+        ),
+        Chart(
+            "chart-pareto",
+            "Pareto frontier: throughput per GPU vs latency",
+            "Throughput divided by the GPUs of one instance, so that configs with different GPU counts compare "
+            "fairly. The step line is the frontier: no point beats it on both latency and throughput per GPU.",
+            pareto(report),
+        ),
+        Chart(
+            "chart-yearly",
+            "Yearly cost per config, by component",
+            "Servers needed for the planned peak times the yearly cost of one server, split by component "
+            "(depreciation, software licence, hosting, and any further cost the assumptions give).",
+            yearly_cost(report),
+        ),
+        Chart(
+            "chart-tokens",
+            "Cost per 1M input and output tokens, per config",
+            "The cost of a request split over its input and output tokens in the ratio of the reference prices.",
+            token_cost(report),
+        ),
+    ]

@@ -159,6 +159,26 @@ KIND_OF: dict[str, Callable[[float | None], str]] = {
     "yearly_software_cost": money,
     "ref_input_price_per_1m": unit_cost,
     "ref_output_price_per_1m": unit_cost,
+    # the cost model's further inputs
+    "server_power_kw": plain,
+    "pue": plain,
+    "electricity_price_per_kwh": unit_cost,
+    "load_factor": plain,
+    "yearly_network_storage_cost": money,
+    "yearly_operations_cost": money,
+    "cloud_price_per_gpu_hour": unit_cost,
+    "cloud_reserved_price_per_gpu_hour": unit_cost,
+    "target_utilisation": plain,
+    "spare_servers": count,
+    "cost_of_capital": plain,
+    "active_users_at_peak": count,
+    "requests_per_user_per_minute": plain,
+    "average_requests_per_second": rate,
+    "api_input_price_per_1m": unit_cost,
+    "api_output_price_per_1m": unit_cost,
+    "plan_years": count,
+    "demand_growth_per_year": plain,
+    "sensitivity_step": plain,
 }
 
 

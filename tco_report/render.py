@@ -22,9 +22,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, formatting
-from .model import Assumptions, BenchmarkPoint, ConfigResult, Report
-from .names import LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from . import calculator, charts, formatting
+from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
+from .names import COST_COMPONENTS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from .resources import templates_dir
 
 PAGE_SIZES = ("A4", "Letter")
@@ -145,7 +145,73 @@ def assumption_rows(a: Assumptions) -> list[Row]:
             _provenance(a, "osl"),
         ),
     ]
+    rows += extension_rows(a)
     return rows
+
+
+# The cost model's further inputs (energy, renting, capital, redundancy, ...): neutral by default, so the table lists
+# them only when the assumptions set them, and a reader of the post's example sees the post's inputs only.
+_HARDWARE_EXTRAS = (
+    "server_power_kw",
+    "pue",
+    "electricity_price_per_kwh",
+    "load_factor",
+    "yearly_network_storage_cost",
+    "yearly_operations_cost",
+    "cloud_price_per_gpu_hour",
+    "cloud_reserved_price_per_gpu_hour",
+)
+_ASSUMPTION_EXTRAS = (
+    "target_utilisation",
+    "spare_servers",
+    "cost_of_capital",
+    "active_users_at_peak",
+    "requests_per_user_per_minute",
+    "average_requests_per_second",
+    "api_input_price_per_1m",
+    "api_output_price_per_1m",
+    "plan_years",
+    "demand_growth_per_year",
+    "sensitivity_step",
+)
+
+
+def extension_rows(a: Assumptions) -> list[Row]:
+    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default)."""
+    default_a, default_hw = Assumptions(), HardwareProfile()
+    rows = []
+    several = len(a.hardware) > 1
+    for n, hw in enumerate(a.hardware):
+        for snake in _HARDWARE_EXTRAS:
+            value = getattr(hw, snake, None)
+            source = a.provenance.get(snake, "default") if n == 0 else "file"
+            if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
+                continue
+            prefix = f"[{hw.name}] " if several else ""
+            rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    for snake in _ASSUMPTION_EXTRAS:
+        value = getattr(a, snake, None)
+        source = a.provenance.get(snake, "default")
+        if value is None or (value == getattr(default_a, snake, None) and source == "default"):
+            continue
+        rows.append(Row(label(snake), formatting.quantity(snake, value), unit(snake), source))
+    return rows
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a server's yearly cost."""
+
+    key: str
+    label: str
+    value: float
+
+
+def server_components(hw: HardwareProfile, a: Assumptions) -> list[Component]:
+    """The yearly cost of one server by component, as the calculator computes it and the cost chart stacks it."""
+    values = calculator.cost_components(hw, a.cost_of_capital)
+    core = ("capex", "software", "hosting")
+    return [Component(k, COST_COMPONENTS[k], values[k]) for k in COST_COMPONENTS if k in core or values.get(k)]
 
 
 @dataclass(frozen=True)
@@ -242,7 +308,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "date": formatting.date(when),
         "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "assumption_rows": assumption_rows(a),
-        "components": charts.cost_components(hw),
+        "components": server_components(hw, a),
         "charts": charts.all_charts(report),
         "sources": sources(report.points),
         "source_root": source_root(report.points),

@@ -19,6 +19,7 @@ import pytest
 
 from tco_report import formatting, render
 from tco_report.calculator import calculate
+from tco_report.model import HardwareProfile
 
 from .conftest import ROOT, require_program
 from .test_report_sample import assumptions, sample_report, sweep
@@ -160,6 +161,18 @@ def test_assumptions_table_has_units_and_provenance(rendered):
     assert "Rounding: whole" in text
 
 
+def test_further_inputs_are_listed_only_when_set(rendered):
+    """The example's reader sees the post's inputs; energy, spares and the like appear once the assumptions set them."""
+    assert "Electricity price" not in rendered["html"] and "Spare servers" not in rendered["html"]
+    hw = replace(HardwareProfile(), server_power_kw=10.0, electricity_price_per_kwh=0.12)
+    a = assumptions(hardware=(hw,), spare_servers=1, provenance={"electricity_price_per_kwh": "file"})
+    html = render.render_html(calculate(sweep(), a), tool_version=VERSION)
+    assert '<td>Electricity price</td><td class="num">$0.12</td><td>USD/kWh</td><td>file</td>' in html
+    assert '<td>Spare servers (N+k)</td><td class="num">1</td>' in html
+    assert "plus 1 spare server" in html  # the method says so too
+    assert "+ energy" in html
+
+
 def test_sizing_table_lists_every_config_and_the_reason(rendered):
     report = rendered["report"]
     text = flat(" ".join(rendered["pages"]))
@@ -180,6 +193,16 @@ def test_method_and_appendix(rendered):
     assert f"tco_report {VERSION}" in text
     assert "genai-perf 0.0.9" in text
     assert "h100-fp8-tp2/concurrency32/profile_export_genai_perf.json" in text
+
+
+def test_data_warnings_are_counted_on_page_one_and_listed_in_the_appendix(rendered):
+    assert rendered["report"].warnings == ()  # the sample is consistent (Little's law holds)
+    assert 'href="#warnings"' not in rendered["html"]
+    warned = replace(rendered["report"], warnings=("odd <run> at c=4", "another"))
+    html = render.render_html(warned, tool_version=VERSION)
+    summary, appendix = html.split('<section class="assumptions"')[0], html.split('id="appendix"')[1]
+    assert "2 data warnings" in summary and "odd" not in summary
+    assert "<li>odd &lt;run&gt; at c=4</li>" in appendix
 
 
 def test_no_feasible_config_says_so_with_reasons():

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tco_report import charts
-from tco_report.calculator import calculate, yearly_server_cost
+from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
 from .test_report_sample import assumptions, sample_report, sweep
@@ -79,13 +79,17 @@ def test_cost_charts_show_formatted_values(report, all_charts):
     assert all_charts[3].svg.count("not feasible") == 1
 
 
-@pytest.mark.parametrize("per", ["server", "gpu"])
-def test_cost_components_add_up_to_the_calculators_yearly_server_cost(per):
-    hw = HardwareProfile(software_licence_per=per, yearly_software_cost=4_500, gpus_per_server=8)
-    parts = charts.cost_components(hw)
-    assert [name for name, _ in parts] == ["Depreciation", "Software licence", "Hosting"]
-    assert sum(v for _, v in parts) == pytest.approx(yearly_server_cost(hw))
-    assert dict(parts)["Software licence"] == (36_000 if per == "gpu" else 4_500)
+def test_cost_chart_stacks_the_calculators_components(report, all_charts):
+    """The post's three components always; a further one (energy) appears as soon as the assumptions give it."""
+    svg = all_charts[2].svg
+    for name in ("Depreciation / capital", "Software licences", "Hosting"):
+        assert name in svg
+    assert "Energy" not in svg
+    assert charts.stacked_components(report.results) == ["capex", "software", "hosting"]
+    hw = replace(HardwareProfile(), server_power_kw=10.0, electricity_price_per_kwh=0.1)
+    powered = calculate(sweep(), assumptions(hardware=(hw,)))
+    assert charts.stacked_components(powered.results) == ["capex", "software", "hosting", "energy"]
+    assert "Energy" in charts.yearly_cost(powered)
 
 
 def test_config_names_are_text_in_the_svg():

@@ -34,7 +34,8 @@ def sweep(configs: dict[str, tuple[int, float, float, float]] = CONFIGS) -> list
                     latency_ms={
                         "ttft": {"avg": round(ttft, 2), "p99": round(ttft * 1.8, 2)},
                         "itl": {"avg": 12.0 + k},
-                        "e2e": {"avg": round(ttft + 250 * (12.0 + k), 2)},
+                        # Little's law: requests in flight = requests/s x mean latency
+                        "e2e": {"avg": round(c / rps * 1000, 2)},
                     },
                     concurrency=float(c),
                     output_tps=round(rps * 250, 2),
