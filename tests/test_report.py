@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -234,12 +236,21 @@ def test_pdf_fetches_nothing():
         render.html_to_pdf('<html><body><img src="file:///etc/hostname"></body></html>')
 
 
+RENDER_AGAIN = """
+import sys
+from pathlib import Path
+from tests.test_report import render_both
+from tests.test_report_sample import sample_report
+render_both(sample_report(), Path(sys.argv[1]))
+"""
+
+
 def test_two_runs_are_byte_identical(rendered, tmp_path):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        html, pdf = render_both(sample_report(), tmp_path)
-    assert html == rendered["html"]
-    assert pdf == rendered["pdf"]
+    """A second run, in a fresh process with another hash seed, writes the same bytes."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "-c", RENDER_AGAIN, str(tmp_path)], check=True, cwd=ROOT, env=env, timeout=300)
+    assert (tmp_path / "tco_report.html").read_text(encoding="utf-8") == rendered["html"]
+    assert (tmp_path / "tco_report.pdf").read_bytes() == rendered["pdf"]
 
 
 def test_date_and_pdf_metadata_follow_source_date_epoch(rendered):
