@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from . import formatting
 from .model import BenchmarkPoint, ConfigResult, Report
@@ -137,6 +137,26 @@ def _log_if_wide(ax, axis: str, values: Sequence[float]) -> None:
     target.set_minor_formatter(NullFormatter())
 
 
+def _legend_below(fig: Figure, ax) -> None:
+    """The legend under the axes, in as many columns as the longest entry allows (long config names get fewer)."""
+    labels = ax.get_legend_handles_labels()[1]
+    longest = max((len(t) for t in labels), default=10)
+    # About 4 pt per character at the legend's size, plus the marker, within the figure's 504 pt.
+    ncols = max(1, min(3, int(480 // (longest * 4.3 + 30))))
+    rows = math.ceil(len(labels) / ncols)
+    fig.set_figheight(fig.get_figheight() + max(0, rows - 3) * 0.16)  # the plot keeps its height
+    fig.legend(loc="outside lower center", ncols=ncols, frameon=False)
+
+
+def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:
+    """At most five ticks, formatted as the report formats money; no ticks at all when there is nothing to show."""
+    if top <= 0:
+        ax.set_xticks([])
+        return
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+
+
 def _chosen(report: Report) -> dict[str, BenchmarkPoint]:
     return {r.config: r.point for r in report.results if r.feasible and r.point is not None}
 
@@ -219,7 +239,8 @@ def latency_throughput(report: Report) -> str:
             )
     _sla_lines(ax, report, metric, statistic)
     ax.scatter([], [], marker="o", s=30, color=GREY, edgecolors="#777777", label="breaks the SLA (grey)")
-    ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=1.3, label="chosen point per config")
+    if chosen:
+        ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=1.3, label="chosen point per config")
     if rec:
         ax.scatter(
             [], [], s=200, marker="*", facecolors="none", edgecolors=INK, linewidths=1.2, label=f"recommended: {rec}"
@@ -228,7 +249,7 @@ def latency_throughput(report: Report) -> str:
     _log_if_wide(ax, "y", ys_all)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(f"{label('rps_per_instance')} ({unit('rps_per_instance')})")
-    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    _legend_below(fig, ax)
     return _svg(fig, "chart-latency")
 
 
@@ -269,7 +290,7 @@ def pareto(report: Report) -> str:
     _log_if_wide(ax, "y", ys_all)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Requests/s per GPU (req/s)")
-    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    _legend_below(fig, ax)
     return _svg(fig, "chart-pareto")
 
 
@@ -305,7 +326,7 @@ def yearly_cost(report: Report) -> str:
             label=COST_COMPONENTS[key],
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    top = max(left) if any(left) else 1.0
+    top = max(left, default=0.0)
     for y, r in zip(ys, results, strict=True):
         if r.feasible:
             ax.text(
@@ -314,8 +335,8 @@ def yearly_cost(report: Report) -> str:
         else:
             _not_feasible(ax, y)
     ax.set_yticks(ys, [r.config for r in results])
-    ax.set_xlim(0, top * 1.18)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.money(v)))
+    ax.set_xlim(0, (top or 1.0) * 1.18)
+    _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(keys), 4))
@@ -335,7 +356,7 @@ def token_cost(report: Report) -> str:
         (label("cost_per_1m_output_tokens"), lambda r: r.cost_per_1m_output_tokens),
     ]
     h = 0.36
-    top = max((f(r) or 0.0 for r in results for _, f in series), default=0.0) or 1.0
+    top = max(((f(r) or 0.0) if r.feasible else 0.0 for r in results for _, f in series), default=0.0)
     for k, (name, f) in enumerate(series):
         offs = [y + h / 2 - k * h for y in ys]
         vals = [(f(r) or 0.0) if r.feasible else 0.0 for r in results]
@@ -347,8 +368,8 @@ def token_cost(report: Report) -> str:
         if not r.feasible:
             _not_feasible(ax, y)
     ax.set_yticks(ys, [r.config for r in results])
-    ax.set_xlim(0, top * 1.15)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.unit_cost(v)))
+    ax.set_xlim(0, (top or 1.0) * 1.15)
+    _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
@@ -360,11 +381,12 @@ def all_charts(report: Report) -> list[Chart]:
     """The report's charts in reading order."""
     metric, statistic, _ = _latency_axis(report)
     what = f"{statistic} {metric.upper()}"
+    kind = "concurrency" if all(p.concurrency is not None for p in report.points) else "load level"
     return [
         Chart(
             "chart-latency",
             "Latency vs throughput, per config",
-            f"Each point is one benchmark run, labelled with its concurrency; x is {what}, y the requests/s one "
+            f"Each point is one benchmark run, labelled with its {kind}; x is {what}, y the requests/s one "
             "model instance served. Grey points break the SLA; the ringed point is the one each config is "
             "sized at, and the star marks the recommended config.",
             latency_throughput(report),
