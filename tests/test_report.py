@@ -260,6 +260,14 @@ def test_date_and_pdf_metadata_follow_source_date_epoch(rendered):
     assert meta.modification_date.strftime("%Y-%m-%d") == EPOCH_DATE
 
 
+def test_source_date_epoch_must_be_whole_seconds(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        render.report_time()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert formatting.date(render.report_time()) == "1970-01-01"
+
+
 def test_config_names_are_escaped():
     evil = "<script>alert(1)</script>"
     pts = [replace(p, config=evil) if p.config == "h100-fp8-tp2" else p for p in sweep()]
