@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import fnmatch
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from . import analysis
 from .errors import InputError
-from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
+from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report, SlaConstraint
 from .names import (
     HOURS_PER_YEAR,
     MONTHS_PER_YEAR,
@@ -219,24 +219,8 @@ def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
         raise InputError(None, None, "no benchmark points to analyse")
     by_config = analysis.curves(points)
     check_sla_statistics(by_config, a)
-    results: list[ConfigResult] = []
-    gpus_of: dict[str, int] = {}
-    for config, curve in by_config.items():
-        gpus, hw = resolve_config(config, curve, a)
-        gpus_of[config] = gpus
-        best = analysis.best_point(curve, a.sla)
-        if best is None:
-            results.append(
-                ConfigResult(
-                    config=config,
-                    feasible=False,
-                    hardware=hw.name,
-                    gpus_per_instance=gpus,
-                    reason=analysis.infeasible_reason(curve, a.sla),
-                )
-            )
-        else:
-            results.append(size_and_cost(config, best, gpus, hw, a))
+    results = config_results(by_config, a)
+    gpus_of = {r.config: r.gpus_per_instance for r in results}
     recommended = recommend(results)
     metric, statistic = (a.sla[0].metric, a.sla[0].statistic) if a.sla else ("ttft", "avg")
     idx = analysis.pareto_frontier(points, [gpus_of[p.config] for p in points], metric, statistic)
@@ -250,6 +234,42 @@ def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
         feasible={i: analysis.meets_sla(p, a.sla) for i, p in enumerate(points)},
         warnings=tuple(littles_law_warnings(points)),
     )
+
+
+def config_results(
+    by_config: Mapping[str, Sequence[BenchmarkPoint]],
+    a: Assumptions,
+    best_cache: dict[tuple[str, tuple[SlaConstraint, ...]], BenchmarkPoint | None] | None = None,
+) -> list[ConfigResult]:
+    """Every config sized and costed at its best feasible point, or why it has none; in config order.
+
+    The what-if questions (scenarios, sensitivity) need only this and :func:`recommend`, not the frontier,
+    feasibility map and warnings of a whole report: with thousands of points, recomputing those for every moved
+    input cost most of the analysis time. ``best_cache`` keeps each config's best point per SLA across calls, as
+    only a moved latency limit changes it."""
+    results: list[ConfigResult] = []
+    for config, curve in by_config.items():
+        gpus, hw = resolve_config(config, curve, a)
+        if best_cache is None:
+            best = analysis.best_point(curve, a.sla)
+        else:
+            key = (config, a.sla)
+            if key not in best_cache:
+                best_cache[key] = analysis.best_point(curve, a.sla)
+            best = best_cache[key]
+        if best is None:
+            results.append(
+                ConfigResult(
+                    config=config,
+                    feasible=False,
+                    hardware=hw.name,
+                    gpus_per_instance=gpus,
+                    reason=analysis.infeasible_reason(curve, a.sla),
+                )
+            )
+        else:
+            results.append(size_and_cost(config, best, gpus, hw, a))
+    return results
 
 
 LITTLE_TOLERANCE = 0.20

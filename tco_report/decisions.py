@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from . import analysis
-from .calculator import calculate_core, ceil_whole, size_and_cost
+from .calculator import ceil_whole, check_sla_statistics, config_results, recommend, size_and_cost
 from .model import (
     ApiBreakEven,
     Assumptions,
@@ -50,8 +50,10 @@ def scenario_rows(points: Sequence[BenchmarkPoint], a: Assumptions) -> list[Scen
     if not a.scenarios:
         return []
     rows = []
+    by_config = analysis.curves(points)
     for name, s in (("base", a), *a.scenarios):
-        rec = calculate_core(points, s).recommended
+        check_sla_statistics(by_config, s)
+        rec = recommend(config_results(by_config, s))
         rows.append(ScenarioRow(name=name, recommended=rec, api_yearly_cost=_api_yearly_cost(rec, s)))
     return rows
 
@@ -227,6 +229,8 @@ def sensitivity(points: Sequence[BenchmarkPoint], a: Assumptions) -> list[Sensit
     """Each input moved by -step and +step, the rest held: the recommended config's cost per 1M output tokens and
     total yearly cost (the selection is recomputed, so a move can change the recommended config)."""
     rows = []
+    by_config = analysis.curves(points)  # grouped once: only the selection and costing depend on the inputs
+    best_cache: dict = {}  # best point per (config, SLA): only the moved latency limit changes it
     for name, (get, put) in SENSITIVITY_INPUTS.items():
         if name == "latency_limit_ms" and not a.sla:
             continue
@@ -237,7 +241,7 @@ def sensitivity(points: Sequence[BenchmarkPoint], a: Assumptions) -> list[Sensit
         results = []
         for value in (low, high):
             moved = put(a, value)
-            results.append((get(moved), calculate_core(points, moved).recommended))
+            results.append((get(moved), recommend(config_results(by_config, moved, best_cache))))
         (lo_v, lo_r), (hi_v, hi_r) = results
         rows.append(
             SensitivityRow(
