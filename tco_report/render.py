@@ -288,6 +288,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
     rec = report.recommended
     hw = a.profile(rec.hardware) if rec else a.hardware[0]
     feasible = [r for r in report.results if r.feasible]
+    others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
     return {
         "report": report,
         "a": a,
@@ -295,6 +296,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "rec_hw": hw,
         "rec_latency": _chosen_latency(rec, report) if rec else None,
         "feasible": feasible,
+        "runner_up": others[0] if others else None,
         "infeasible": [r for r in report.results if not r.feasible],
         "latency_of": {r.config: _chosen_latency(r, report) for r in report.results},
         "axis_metric": f"{statistic} {metric.upper()}",

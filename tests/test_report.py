@@ -104,6 +104,7 @@ def test_page_one_holds_the_answer(rendered):
     assert "meta-llama/Llama-3.1-8B-Instruct" in page1.replace("- ", "-")  # the title may wrap at a hyphen
     assert "concurrency 1, 2, 4, 8, 16, 32, 64, 128" in page1
     assert EPOCH_DATE in page1
+    assert "(next: h100-bf16-tp1 at $262,500 a year)" in page1  # what the choice saves
 
 
 def test_sections_in_order(rendered):
