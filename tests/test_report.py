@@ -19,7 +19,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tco_report import formatting, render
+from tco_report import charts, formatting, render
 from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
@@ -77,6 +77,15 @@ def rendered(tmp_path_factory):
     }
 
 
+@pytest.fixture
+def stub_charts(monkeypatch):
+    """For tests of the template's text only: four cheap stand-in charts (the charts have their own tests)."""
+    stubs = [
+        charts.Chart(f"chart-{i}", f"Chart {i}", "", f'<svg class="chart" id="chart-{i}"></svg>') for i in range(4)
+    ]
+    monkeypatch.setattr(render.charts, "all_charts", lambda report: stubs)
+
+
 def headline(rec) -> list[str]:
     """Every headline figure, as formatting.py writes it."""
     return [
@@ -124,7 +133,7 @@ def test_page_count_and_running_header_footer(rendered):
     assert all(title in flat(t) for t in pages[1:])  # the running header, from page 2 on
 
 
-def test_page_size_a4_and_letter(rendered):
+def test_page_size_a4_and_letter(rendered, stub_charts):
     box = rendered["reader"].pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     letter = render.render_html(rendered["report"], page_size="Letter", tool_version=VERSION)
@@ -164,7 +173,7 @@ def test_assumptions_table_has_units_and_provenance(rendered):
     assert "Rounding: whole" in text
 
 
-def test_further_inputs_are_listed_only_when_set(rendered):
+def test_further_inputs_are_listed_only_when_set(rendered, stub_charts):
     """The example's reader sees the post's inputs; energy, spares and the like appear once the assumptions set them."""
     assert "Electricity price" not in rendered["html"] and "Spare servers" not in rendered["html"]
     hw = replace(HardwareProfile(), server_power_kw=10.0, electricity_price_per_kwh=0.12)
@@ -198,7 +207,7 @@ def test_method_and_appendix(rendered):
     assert "h100-fp8-tp2/concurrency32/profile_export_genai_perf.json" in text
 
 
-def test_data_warnings_are_counted_on_page_one_and_listed_in_the_appendix(rendered):
+def test_data_warnings_are_counted_on_page_one_and_listed_in_the_appendix(rendered, stub_charts):
     assert rendered["report"].warnings == ()  # the sample is consistent (Little's law holds)
     assert 'href="#warnings"' not in rendered["html"]
     warned = replace(rendered["report"], warnings=("odd <run> at c=4", "another"))
@@ -208,7 +217,7 @@ def test_data_warnings_are_counted_on_page_one_and_listed_in_the_appendix(render
     assert "<li>odd &lt;run&gt; at c=4</li>" in appendix
 
 
-def test_no_feasible_config_says_so_with_reasons():
+def test_no_feasible_config_says_so_with_reasons(stub_charts):
     report = calculate(sweep(), assumptions(sla=(replace(assumptions().sla[0], max_ms=10.0),)))
     html = render.render_html(report, tool_version=VERSION)
     assert "No config meets the SLA (avg TTFT &lt;= 10 ms)" in html
@@ -225,6 +234,7 @@ def test_html_is_self_contained(rendered):
     assert "<link" not in html.lower()
     assert "<script" not in html.lower()
     assert re.findall(r"url\((?!#)", html) == []  # only references to ids inside the document
+    assert re.findall(r'href="(?!#)', html) == []  # links only to anchors inside the document
 
 
 def test_weasyprint_has_nothing_to_warn_about(rendered):
