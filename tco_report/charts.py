@@ -29,7 +29,7 @@ from .names import COST_COMPONENTS, LATENCY_METRICS, label, unit
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", ":", "-.")
-HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo")
+HATCHES = ("", "///", "xxx", "\\\\\\", "---", "+++")  # line hatches: dots and rings make huge SVG patterns
 GREY = "#BBBBBB"
 INK = "#222222"
 
@@ -46,6 +46,7 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
+    "axes.axisbelow": True,  # grid lines behind bars, not across them
     "grid.color": "#DDDDDD",
     "grid.linewidth": 0.6,
     "hatch.linewidth": 0.6,
