@@ -138,6 +138,8 @@ def test_page_size_a4_and_letter(rendered, stub_charts):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     letter = render.render_html(rendered["report"], page_size="Letter", tool_version=VERSION)
     assert "size: Letter;" in letter
+    box = pypdf.PdfReader(io.BytesIO(render.html_to_pdf(letter))).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter in points
     with pytest.raises(ValueError, match="page_size"):
         render.render_html(rendered["report"], page_size="A3", tool_version=VERSION)
 
@@ -235,6 +237,8 @@ def test_html_is_self_contained(rendered):
     assert "<script" not in html.lower()
     assert re.findall(r"url\((?!#)", html) == []  # only references to ids inside the document
     assert re.findall(r'href="(?!#)', html) == []  # links only to anchors inside the document
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "duplicate ids: four inline SVGs must not share one"
 
 
 def test_weasyprint_has_nothing_to_warn_about(rendered):
