@@ -264,7 +264,12 @@ def _models(points: Sequence[BenchmarkPoint]) -> list[str]:
 
 
 def _level_kind(points: Sequence[BenchmarkPoint]) -> str:
-    return "concurrency" if all(p.concurrency is not None for p in points) else "load level"
+    """What the sweep varies: concurrency, request rate (req/s), or a mix of both."""
+    if all(p.concurrency is not None for p in points):
+        return "concurrency"
+    if all(p.concurrency is None and p.request_rate is not None for p in points):
+        return "request rate"
+    return "load level"
 
 
 def _levels(points: Sequence[BenchmarkPoint]) -> str:
