@@ -67,7 +67,7 @@ class _Reader:
     def allow(self, *keys: str) -> None:
         for k in self.data:
             if k not in keys:
-                raise InputError(self.file, self._key(str(k)), f"unknown key; expected one of: {', '.join(keys)}")
+                raise InputError(self.file, self._key(str(k)[:60]), f"unknown key; expected one of: {', '.join(keys)}")
 
     def _key(self, k: str) -> str:
         return f"{self.path}.{k}" if self.path else k
@@ -78,7 +78,7 @@ class _Reader:
         if key not in self.data:
             return default
         v = self.data[key]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v):
             raise InputError(self.file, self._key(key), f"expected a finite number, got {_kind(v)}")
         if v < minimum or (strict and v == minimum):
             bound = f"greater than {minimum:g}" if strict else f"at least {minimum:g}"
@@ -91,7 +91,7 @@ class _Reader:
         if key not in self.data:
             return default
         v = self.data[key]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not float(v).is_integer():
+        if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v) or not float(v).is_integer():
             raise InputError(self.file, self._key(key), f"expected a whole number, got {_kind(v)}")
         if v < minimum:
             raise InputError(self.file, self._key(key), f"expected a whole number of at least {minimum}, got {v!r}")
@@ -102,7 +102,7 @@ class _Reader:
             return default
         v = self.data[key]
         if v not in options:
-            raise InputError(self.file, self._key(key), f"expected one of {', '.join(options)}, got {v!r}")
+            raise InputError(self.file, self._key(key), f"expected one of {', '.join(options)}, got {_short(v)}")
         return v
 
     def text(self, key: str, default: str | None) -> str | None:
@@ -122,6 +122,19 @@ class _Reader:
         return v
 
 
+def _finite(v: float) -> bool:
+    """A finite number that fits a float (a YAML integer of 400 digits does not)."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
+def _short(v: Any) -> str:
+    """A value for a message: texts quoted and cut to 40 characters, other values described."""
+    return repr(v[:40]) if isinstance(v, str) else _kind(v)
+
+
 def _kind(v: Any) -> str:
     if v is None:
         return "nothing (null)"
@@ -133,7 +146,9 @@ def _kind(v: Any) -> str:
         return "a list"
     if isinstance(v, Mapping):
         return "a mapping"
-    return f"{type(v).__name__} {v!r}"
+    if isinstance(v, int) and not _finite(v):
+        return "an integer too large to use"
+    return f"{type(v).__name__} {str(v)[:40]}"
 
 
 def is_statistic(s: Any) -> bool:
@@ -224,7 +239,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                 raise InputError(
                     file,
                     f"sla[{i}].statistic",
-                    f"expected avg, min, max or a percentile such as p50, p90, p99; got {stat!r}",
+                    f"expected avg, min, max or a percentile such as p50, p90, p99; got {_short(stat)}",
                 )
             items.append(SlaConstraint(metric, stat, r.number("max_ms", 0.0, strict=True)))
         sla = tuple(items)
@@ -454,8 +469,14 @@ def load(path: str | os.PathLike[str]) -> Assumptions:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(p, None, f"is not UTF-8 text (byte {e.start}); expected a YAML file") from None
+    if not text.strip():
+        raise InputError(
+            p, None, "is empty; expected YAML with one or more of demand, sla, hardware, reference_prices, configs"
+        )
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise InputError(p, None, "is nested too deeply to be an assumptions file") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

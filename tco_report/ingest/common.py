@@ -24,10 +24,12 @@ class Parsed:
     records: list[Any] = field(default_factory=list)  # JSON: one object, or one per line (JSONL / appended)
     is_json: bool = False
     jsonl: bool = False
+    top_list: bool = False  # the file's top level is a JSON list (its items are the records)
 
     @property
     def obj(self) -> Any:
-        return self.records[0] if len(self.records) == 1 else None
+        """The file's single top-level object; None for a list, JSONL or CSV."""
+        return self.records[0] if len(self.records) == 1 and not self.top_list and not self.jsonl else None
 
 
 @dataclass
@@ -48,6 +50,8 @@ class RawPoint:
     tool: str = ""
     tool_version: str = ""
     record: int | None = None  # line number of the record in a JSONL file
+    note: str = ""  # something the user should know about this point (e.g. an approximate, derived figure)
+    aggregate: bool = False  # from a summary of other result files (AIPerf's sweep file): those files win
 
 
 def number(
@@ -61,7 +65,10 @@ def number(
     """A finite (or, when allowed, infinite) number, else an InputError naming the field."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(file, fld, f"expected a number, got {describe(value)}")
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise InputError(file, fld, "expected a finite number, got an integer too large to use") from None
     if math.isnan(v) or (math.isinf(v) and not allow_inf):
         raise InputError(file, fld, f"expected a finite number, got {value!r}")
     if v < 0 or (positive and v == 0):
@@ -82,6 +89,8 @@ def describe(v: Any) -> str:
         return f"boolean {v}"
     if isinstance(v, list):
         return "a list"
+    if isinstance(v, int) and abs(v) > 10**30:
+        return "a huge integer"
     if isinstance(v, Mapping):
         return "an object"
     return repr(v)
@@ -117,18 +126,46 @@ def normalise_statistic(name: str) -> str | None:
     return None
 
 
-def check_latency(stats: dict[str, dict[str, float]], file: Path | str, osl: float) -> None:
-    """Flag latencies that look like seconds written into a millisecond field."""
-    e2e = stats.get("e2e", {}).get("avg") or stats.get("e2e", {}).get("p50")
-    ttft = stats.get("ttft", {}).get("avg") or stats.get("ttft", {}).get("p50")
-    for metric, value in (("e2e", e2e), ("ttft", ttft)):
-        if value is not None and 0 < value < 0.5 and osl > 1:
+def check_latency(stats: Mapping[str, Mapping[str, float]], file: Path | str, osl: float) -> None:
+    """Flag latencies that look like seconds written into a millisecond field.
+
+    No real request has a TTFT under 0.5 ms, an end-to-end latency under 0.05 ms per output token (20,000
+    tokens/s for one request) or a gap between tokens under 0.05 ms; a value in seconds read as ms lands there.
+    """
+
+    def central(metric: str) -> tuple[str, float] | None:
+        block = stats.get(metric, {})
+        for s in ("avg", "p50"):
+            if block.get(s) is not None:
+                return s, block[s]
+        return None
+
+    floors = {"ttft": 0.5, "e2e": max(0.5, 0.05 * osl), "itl": 0.05, "tpot": 0.05}
+    for metric, floor in floors.items():
+        found = central(metric)
+        if found is None:
+            continue
+        stat, value = found
+        if value < floor and not (metric in ("itl", "tpot") and value == 0):
             raise InputError(
                 file,
                 f"{metric} latency",
-                f"average {value:g} ms is implausibly small for a request of {osl:g} output tokens; the value looks "
-                "like seconds written into a millisecond field (expected milliseconds)",
+                f"{stat} {value:g} ms is implausibly small (under {floor:g} ms"
+                + (f" for requests of {osl:g} output tokens" if metric == "e2e" else "")
+                + "); the value looks like seconds written into a millisecond field (expected milliseconds)",
             )
+
+
+def scaled(stats: dict[str, float], factor: float) -> dict[str, float]:
+    """Every statistic multiplied by factor (1000 for seconds -> ms)."""
+    return {k: v * factor for k, v in stats.items()}
+
+
+def model_text(value: Any) -> str:
+    """A model name from a field that may hold a text or a list of texts; '' otherwise."""
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        return value[0]
+    return value if isinstance(value, str) else ""
 
 
 _HF_CACHE = re.compile(r"models--([^/]+?)--([^/]+)")

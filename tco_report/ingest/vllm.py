@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, get, normalise_statistic, number, optional_number
+from .common import (
+    Parsed,
+    RawPoint,
+    check_latency,
+    describe,
+    get,
+    model_text,
+    normalise_statistic,
+    number,
+    optional_number,
+)
 
 TOOL = "vllm"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$")
@@ -31,11 +41,23 @@ def is_record(o: Any) -> bool:
 
 
 def detect(p: Parsed) -> bool:
-    return p.is_json and bool(p.records) and all(is_record(r) for r in p.records)
+    """Every record a vLLM result; in a JSONL/list file a damaged line is the reader's to report, by line."""
+    if not p.is_json or not p.records:
+        return False
+    if p.jsonl or p.top_list:
+        return any(is_record(r) for r in p.records)
+    return is_record(p.records[0])
 
 
 def read(p: Parsed) -> list[RawPoint]:
-    return [_read_record(r, p.path, i + 1 if p.jsonl else None) for i, r in enumerate(p.records)]
+    points = []
+    for i, r in enumerate(p.records):
+        line = i + 1 if p.jsonl else None
+        if not is_record(r):
+            where = f"line {line}" if line else f"item {i}"
+            raise InputError(p.path, where, f"expected a vLLM result object like the others, got {describe(r)}")
+        points.append(_read_record(r, p.path, line))
+    return points
 
 
 def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
@@ -43,7 +65,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     completed = number(get(o, "completed", where), where, "completed", positive=True)
     latency: dict[str, dict[str, float]] = {}
     for key, value in o.items():
-        m = _KEY.match(key)
+        m = _KEY.match(str(key))
         if not m or m.group(1) == "std" or value is None:
             continue
         stat = normalise_statistic(m.group(1))
@@ -67,7 +89,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
         concurrency=conc,
         request_rate=rate,
         output_tps=optional_number(o.get("output_throughput"), where, "output_throughput"),
-        model=str(o.get("model_id") or ""),
+        model=model_text(o.get("model_id")),
         label=label if isinstance(label, str) else "",
         tool=TOOL,
         record=line,

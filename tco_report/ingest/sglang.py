@@ -1,0 +1,105 @@
+"""SGLang ``python -m sglang.bench_serving`` JSONL: one JSON object appended per run (FORMATS.md section 4).
+
+Latencies are ``{mean,median,std,p95,p99}_{ttft,tpot,itl,e2e_latency}_ms``; ISL/OSL are the measured totals over
+completed requests. Late-2024 builds wrote no ``request_throughput`` and no mean TTFT: RPS is then derived as
+completed / duration (exactly how the tool computes it) and only the statistics present are kept.
+``request_rate`` may be the bare token ``Infinity``. A file often mixes datasets (random ISL/OSL, ShareGPT): each
+run is labelled by its workload so that the different workloads become different curves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
+from .common import optional_number as opt
+
+TOOL = "sglang-bench-serving"
+_KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2e_latency)_ms$")
+_METRIC = {"ttft": "ttft", "tpot": "tpot", "itl": "itl", "e2e_latency": "e2e"}
+
+
+def is_record(o: Any) -> bool:
+    return (
+        isinstance(o, Mapping)
+        and "completed" in o
+        and ("total_output_tokens_retokenized" in o or any(str(k).endswith("_e2e_latency_ms") for k in o))
+    )
+
+
+def detect(p: Parsed) -> bool:
+    """SGLang lines; in a JSONL file a damaged line is the reader's to report, by line."""
+    if not p.is_json or p.top_list or not p.records:
+        return False
+    return any(is_record(r) for r in p.records) if p.jsonl else is_record(p.records[0])
+
+
+def read(p: Parsed) -> list[RawPoint]:
+    points = []
+    for i, r in enumerate(p.records):
+        line = i + 1 if p.jsonl else None
+        if not is_record(r):
+            raise InputError(
+                p.path, f"line {line}", f"expected an SGLang bench_serving result like the others, got {describe(r)}"
+            )
+        points.append(_read_record(r, p.path, line))
+    return points
+
+
+def _label(o: Mapping[str, Any]) -> str:
+    dataset = o.get("dataset_name")
+    if not isinstance(dataset, str) or not dataset:
+        return ""
+    if dataset.startswith("random"):
+        isl, osl = o.get("random_input_len"), o.get("random_output_len")
+        if isinstance(isl, int) and isinstance(osl, int):
+            return f"{dataset}-{isl}-{osl}"
+    return dataset
+
+
+def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
+    where = f"{file} (line {line})" if line else str(file)
+    completed = number(get(o, "completed", where), where, "completed", positive=True)
+    latency: dict[str, dict[str, float]] = {}
+    for key, value in o.items():
+        m = _KEY.match(str(key))
+        if not m or m.group(1) == "std" or value is None:
+            continue
+        stat = normalise_statistic(m.group(1))
+        if stat:
+            latency.setdefault(_METRIC[m.group(2)], {})[stat] = number(value, where, key)
+    rate_raw = o.get("request_rate")
+    if isinstance(rate_raw, str) and rate_raw.lower() in ("inf", "infinity"):
+        rate: float | None = math.inf
+    else:
+        rate = opt(rate_raw, where, "request_rate", positive=True, allow_inf=True)
+    conc = opt(o.get("max_concurrency"), where, "max_concurrency", positive=True)
+    if conc is None and rate is None:
+        raise InputError(where, "max_concurrency", "neither max_concurrency nor request_rate is recorded")
+    if o.get("request_throughput") is not None:
+        rps = number(o["request_throughput"], where, "request_throughput", positive=True)
+    else:  # late-2024 builds: the tool's own definition, completed / duration
+        rps = completed / number(get(o, "duration", where), where, "duration", positive=True)
+    osl = number(get(o, "total_output_tokens", where), where, "total_output_tokens", positive=True) / completed
+    point = RawPoint(
+        rps=rps,
+        isl=number(get(o, "total_input_tokens", where), where, "total_input_tokens", positive=True) / completed,
+        osl=osl,
+        latency_ms=latency,
+        concurrency=conc,
+        request_rate=rate,
+        output_tps=opt(o.get("output_throughput"), where, "output_throughput"),
+        model=model_text(o.get("model_id") or o.get("model")),
+        label=_label(o),
+        tool=TOOL,
+        record=line,
+    )
+    if not latency:
+        raise InputError(where, "mean_ttft_ms", "no latency statistic (*_ttft_ms, *_itl_ms, *_e2e_latency_ms) found")
+    check_latency(latency, where, osl)
+    return point

@@ -1,0 +1,430 @@
+"""The summary report: one jinja2 template renders the HTML, and WeasyPrint prints that same HTML to PDF.
+
+The HTML is a single self-contained file (CSS inline, charts as inline SVG); the PDF renderer is given a URL
+fetcher that refuses every request, so neither output can depend on the network or on other files. With
+``SOURCE_DATE_EPOCH`` set, the date shown and the PDF's metadata come from it, and two runs give byte-identical
+files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import calculator, charts, formatting
+from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
+from .names import COST_COMPONENTS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from .resources import templates_dir
+
+PAGE_SIZES = ("A4", "Letter")
+TEMPLATE = "report.html.j2"
+
+
+def report_time() -> datetime:
+    """When the report was made: SOURCE_DATE_EPOCH when set (reproducible builds), else now; always UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the assumptions table."""
+
+    label: str
+    value: str
+    unit: str
+    source: str
+
+
+def _provenance(a: Assumptions, snake: str) -> str:
+    return a.provenance.get(snake, "default")
+
+
+def assumption_rows(a: Assumptions) -> list[Row]:
+    """Every input with its value, unit and where it came from (default / file / workbook)."""
+    f = formatting
+    rows = [
+        Row(
+            label("peak_requests_per_second"),
+            f.rate(a.peak_requests_per_second),
+            unit("peak_requests_per_second"),
+            _provenance(a, "peak_requests_per_second"),
+        ),
+        Row(label("uptime"), f.plain(a.uptime), unit("uptime"), _provenance(a, "uptime")),
+    ]
+    for i, c in enumerate(a.sla):
+        name = label("latency_limit_ms") if i == 0 else f"Latency limit (SLA constraint {i + 1})"
+        metric = f"{c.statistic} {c.metric.upper()}"
+        rows.append(Row(f"{name}: {metric}", f.latency(c.max_ms), unit("latency_limit_ms"), _provenance(a, "sla")))
+    several = len(a.hardware) > 1
+    for n, hw in enumerate(a.hardware):
+        prefix = f"[{hw.name}] " if several else ""
+
+        def src(snake: str, n: int = n) -> str:
+            return _provenance(a, snake) if n == 0 else _provenance(a, "hardware")
+
+        licence = "per GPU" if hw.software_licence_per == "gpu" else "per server"
+        rows += [
+            Row(
+                prefix + label("initial_server_cost"),
+                f.money(hw.initial_server_cost),
+                unit("initial_server_cost"),
+                src("initial_server_cost"),
+            ),
+            Row(
+                prefix + label("gpus_per_server"),
+                f.count(hw.gpus_per_server),
+                unit("gpus_per_server"),
+                src("gpus_per_server"),
+            ),
+            Row(
+                prefix + label("depreciation_period"),
+                f.plain(hw.depreciation_period),
+                unit("depreciation_period"),
+                src("depreciation_period"),
+            ),
+            Row(
+                prefix + label("yearly_hosting_cost"),
+                f.money(hw.yearly_hosting_cost),
+                unit("yearly_hosting_cost"),
+                src("yearly_hosting_cost"),
+            ),
+            Row(
+                prefix + label("yearly_software_cost"),
+                f.money(hw.yearly_software_cost),
+                f"{unit('yearly_software_cost')} {licence}",
+                src("yearly_software_cost"),
+            ),
+            Row(prefix + label("software_licence_per"), licence, "", src("software_licence_per")),
+        ]
+    rows += [
+        Row(
+            label("ref_input_price_per_1m"),
+            f.unit_cost(a.ref_input_price_per_1m),
+            unit("ref_input_price_per_1m"),
+            _provenance(a, "ref_input_price_per_1m"),
+        ),
+        Row(
+            label("ref_output_price_per_1m"),
+            f.unit_cost(a.ref_output_price_per_1m),
+            unit("ref_output_price_per_1m"),
+            _provenance(a, "ref_output_price_per_1m"),
+        ),
+        Row(
+            label("rounding"),
+            a.rounding + (" (CEILING)" if a.rounding == "whole" else " (as NVIDIA's workbook)"),
+            "",
+            _provenance(a, "rounding"),
+        ),
+        Row(
+            label("isl"),
+            f.tokens(a.isl) if a.isl is not None else "measured per run",
+            unit("isl"),
+            _provenance(a, "isl"),
+        ),
+        Row(
+            label("osl"),
+            f.tokens(a.osl) if a.osl is not None else "measured per run",
+            unit("osl"),
+            _provenance(a, "osl"),
+        ),
+    ]
+    rows += extension_rows(a)
+    return rows
+
+
+# The cost model's further inputs (energy, renting, capital, redundancy, ...): neutral by default, so the table lists
+# them only when the assumptions set them, and a reader of the post's example sees the post's inputs only.
+_HARDWARE_EXTRAS = (
+    "server_power_kw",
+    "pue",
+    "electricity_price_per_kwh",
+    "load_factor",
+    "yearly_network_storage_cost",
+    "yearly_operations_cost",
+    "cloud_price_per_gpu_hour",
+    "cloud_reserved_price_per_gpu_hour",
+)
+_ASSUMPTION_EXTRAS = (
+    "target_utilisation",
+    "spare_servers",
+    "cost_of_capital",
+    "active_users_at_peak",
+    "requests_per_user_per_minute",
+    "average_requests_per_second",
+    "api_input_price_per_1m",
+    "api_output_price_per_1m",
+    "plan_years",
+    "demand_growth_per_year",
+    "sensitivity_step",
+)
+
+
+def extension_rows(a: Assumptions) -> list[Row]:
+    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default)."""
+    default_a, default_hw = Assumptions(), HardwareProfile()
+    rows = []
+    several = len(a.hardware) > 1
+    for n, hw in enumerate(a.hardware):
+        for snake in _HARDWARE_EXTRAS:
+            value = getattr(hw, snake, None)
+            source = a.provenance.get(snake, "default") if n == 0 else "file"
+            if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
+                continue
+            prefix = f"[{hw.name}] " if several else ""
+            rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    for snake in _ASSUMPTION_EXTRAS:
+        value = getattr(a, snake, None)
+        source = a.provenance.get(snake, "default")
+        if value is None or (value == getattr(default_a, snake, None) and source == "default"):
+            continue
+        rows.append(Row(label(snake), formatting.quantity(snake, value), unit(snake), source))
+    return rows
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a server's yearly cost."""
+
+    key: str
+    label: str
+    value: float
+
+
+def server_components(hw: HardwareProfile, a: Assumptions) -> list[Component]:
+    """The yearly cost of one server by component, as the calculator computes it and the cost chart stacks it."""
+    values = calculator.cost_components(hw, a.cost_of_capital)
+    core = ("capex", "software", "hosting")
+    return [Component(k, COST_COMPONENTS[k], values[k]) for k in COST_COMPONENTS if k in core or values.get(k)]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One benchmark result file, for the appendix."""
+
+    path: str
+    config: str
+    tool: str
+    model: str
+    levels: str
+
+
+def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
+    """The benchmark files behind the report, one row per file with the load levels it holds."""
+    by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
+    for p in points:
+        by_file.setdefault((p.source, p.config), []).append(p)
+    rows = []
+
+    def order(item: tuple[tuple[str, str], list[BenchmarkPoint]]) -> tuple[str, float, str]:
+        (path, config), pts = item
+        return (config, min(p.load for p in pts), path)
+
+    for (path, config), pts in sorted(by_file.items(), key=order):
+        first = pts[0]
+        tool = f"{first.tool} {first.tool_version}".strip()
+        levels = ", ".join(formatting.level(p.load) for p in sorted(pts, key=lambda p: p.load))
+        rows.append(Source(path or "(not recorded)", config, tool or "\u2014", first.model or "\u2014", levels))
+    root = source_root(points)
+    if root:
+        rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
+    return rows
+
+
+def source_root(points: Sequence[BenchmarkPoint]) -> str:
+    """The folder all benchmark files share, shown once above the table so that each row stays short."""
+    folders = [os.path.dirname(p.source) for p in points if p.source]
+    if len(folders) != len(points) or not folders:
+        return ""
+    try:
+        root = os.path.commonpath(folders)
+    except ValueError:  # mixed absolute and relative paths, or drives
+        return ""
+    return root if root not in ("", os.sep) else ""
+
+
+def _models(points: Sequence[BenchmarkPoint]) -> list[str]:
+    return sorted({p.model for p in points if p.model})
+
+
+def _level_kind(points: Sequence[BenchmarkPoint]) -> str:
+    """What the sweep varies: concurrency, request rate (req/s), or a mix of both."""
+    if all(p.concurrency is not None for p in points):
+        return "concurrency"
+    if all(p.concurrency is None and p.request_rate is not None for p in points):
+        return "request rate"
+    return "load level"
+
+
+def _levels(points: Sequence[BenchmarkPoint]) -> str:
+    loads = sorted({p.load for p in points})
+    return f"{_level_kind(points)} " + ", ".join(formatting.level(x) for x in loads)
+
+
+def _chosen_latency(r: ConfigResult, report: Report) -> float | None:
+    metric, statistic = report.frontier_metric
+    return r.point.latency(metric, statistic) if r.point is not None else None
+
+
+def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, Any]:
+    """Everything the template shows, computed here so that the template only lays it out."""
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}")
+    a = report.assumptions
+    when = report_time()
+    models = _models(report.points)
+    metric, statistic = report.frontier_metric
+    rec = report.recommended
+    hw = a.profile(rec.hardware) if rec else a.hardware[0]
+    feasible = [r for r in report.results if r.feasible]
+    others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
+    return {
+        "report": report,
+        "a": a,
+        "rec": rec,
+        "rec_hw": hw,
+        "rec_latency": _chosen_latency(rec, report) if rec else None,
+        "feasible": feasible,
+        "runner_up": others[0] if others else None,
+        "infeasible": [r for r in report.results if not r.feasible],
+        "latency_of": {r.config: _chosen_latency(r, report) for r in report.results},
+        "axis_metric": f"{statistic} {metric.upper()}",
+        "axis_metric_name": LATENCY_METRICS.get(metric, metric),
+        "sla_text": "; ".join(c.describe() for c in a.sla) or "none",
+        "models": models,
+        "model_text": ", ".join(models) if models else "the benchmarked model",
+        "levels_text": _levels(report.points),
+        "level_kind": _level_kind(report.points),
+        "tools": sorted({f"{p.tool} {p.tool_version}".strip() for p in report.points if p.tool}),
+        "date": formatting.date(when),
+        "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "assumption_rows": assumption_rows(a),
+        "components": server_components(hw, a),
+        "charts": charts.all_charts(report),
+        "sources": sources(report.points),
+        "source_root": source_root(report.points),
+        "tool_version": tool_version,
+        "page_size": page_size,
+        "seconds_per_year": SECONDS_PER_YEAR,
+        "label": label,
+        "unit": unit,
+    }
+
+
+def css_string(text: object) -> Markup:
+    """A quoted CSS string for generated content: every character outside plain ASCII letters, digits and a few
+    safe marks is a CSS escape, so no value can end the string or the <style> element."""
+    out = []
+    for ch in str(text):
+        out.append(ch if ch.isascii() and (ch.isalnum() or ch in " .,:;-_()/+") else f"\\{ord(ch):x} ")
+    return Markup('"' + "".join(out) + '"')
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,  # config names and benchmark text are data, never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(formatting.FILTERS)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render_html(report: Report, *, page_size: str = "A4", tool_version: str) -> str:
+    """The report as one self-contained HTML document."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(**context(report, page_size=page_size, tool_version=tool_version))
+
+
+def write_html(report: Report, path: str | os.PathLike[str], *, page_size: str = "A4", tool_version: str) -> str:
+    """Write the HTML report (UTF-8) and return its text, so that ``write_pdf`` can reuse it."""
+    html = render_html(report, page_size=page_size, tool_version=tool_version)
+    Path(path).write_text(html, encoding="utf-8", newline="\n")
+    return html
+
+
+def _refuse(url: str, *args: object, **kwargs: object) -> Any:
+    raise ValueError(f"the report is self-contained and must not load {url!r}")
+
+
+def _fetcher() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL, and stops the rendering when asked for one."""
+    from weasyprint import urls
+
+    base = getattr(urls, "URLFetcher", None)
+    if base is None:  # WeasyPrint before 70 takes a function, and only warns when it fails
+        return _refuse
+
+    class Refuse(base):
+        def fetch(self, url: str, headers: object = None) -> Any:
+            _refuse(url)
+
+    return Refuse(fail_on_errors=True)
+
+
+# WeasyPrint reads the style attributes of inline SVG twice: its SVG renderer uses them, and its HTML cascade warns
+# that it does not know them. Only those warnings are dropped; any other (our own CSS, a layout problem) shows.
+_SVG_PROPERTY_WARNING = re.compile(r"^Ignored `(fill|stroke|text-anchor|clip-path|font-)[\w-]*:.*unknown property")
+
+
+class _SvgPropertyFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _SVG_PROPERTY_WARNING.match(record.getMessage())
+
+
+@contextlib.contextmanager
+def _quiet_svg_warnings() -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    f = _SvgPropertyFilter()
+    logger.addFilter(f)
+    try:
+        yield
+    finally:
+        logger.removeFilter(f)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print HTML to PDF with WeasyPrint: no fetching, a file identifier derived from the content."""
+    import weasyprint  # slow to import; only the PDF needs it
+    from weasyprint.urls import FatalURLFetchingError
+
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    try:
+        with _quiet_svg_warnings():
+            return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_identifier=identifier)
+    except FatalURLFetchingError as e:  # a BaseException: make it an ordinary error with the reason
+        raise ValueError(str(e.__cause__ or e)) from e
+
+
+def write_pdf(
+    report: Report,
+    path: str | os.PathLike[str],
+    *,
+    page_size: str = "A4",
+    tool_version: str,
+    html: str | None = None,
+) -> None:
+    """Write the PDF report, printed from the same HTML (pass ``html`` from ``write_html`` to render it once)."""
+    if html is None:
+        html = render_html(report, page_size=page_size, tool_version=tool_version)
+    Path(path).write_bytes(html_to_pdf(html))

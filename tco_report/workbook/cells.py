@@ -1,0 +1,62 @@
+"""Low-level cell writing: formulas always with their Python value cached, text always as text.
+
+Every formula is written with the value the Python calculator computed, so viewers that do not recalculate show
+numbers. Text from benchmark files goes through ``text`` (write_string), never ``write``, so a config named
+``=HYPERLINK(...)`` stays literal text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+
+def cached(value: Any) -> Any:
+    """The value to cache for a formula: numbers and booleans as they are, nothing/NaN/inf as empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | str):
+        return value
+    v = float(value)
+    return v if math.isfinite(v) else ""
+
+
+def formula(ws: Worksheet, row: int, col: int, text: str, value: Any, fmt: Format | None = None) -> None:
+    ws.write_formula(row, col, text, fmt, cached(value))
+
+
+def text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
+    ws.write_string(row, col, value, fmt)
+
+
+def number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format | None = None) -> None:
+    """A number, or an empty cell (keeping the format) when there is none; inf is written as the text 'inf'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, float) and math.isinf(value):
+        ws.write_string(row, col, "inf" if value > 0 else "-inf", fmt)
+    else:
+        ws.write_number(row, col, value, fmt)
+
+
+def ref(row: int, col: int, *, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def col_range(sheet: str, col: int, first_row: int, last_row: int) -> str:
+    """An absolute one-column range such as Benchmarks!$G$2:$G$41, for a defined name."""
+    c = xl_col_to_name(col)
+    return f"={sheet}!${c}${first_row + 1}:${c}${last_row + 1}"
+
+
+def row_range(sheet: str, row: int, first_col: int, last_col: int) -> str:
+    a, b = xl_col_to_name(first_col), xl_col_to_name(last_col)
+    return f"={sheet}!${a}${row + 1}:${b}${row + 1}"
+
+
+def cell_name(sheet: str, row: int, col: int) -> str:
+    return f"={sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"

@@ -1,0 +1,103 @@
+"""compare_cached: which cells of a workbook hold spreadsheet-computed values that disagree with Python.
+
+A disagreement means the workbook's formulas no longer compute what the calculator does (someone edited a
+formula), or that a spreadsheet computed it differently. A cell without a cached value (a file saved by a program
+that does not calculate) is not a disagreement: it holds nothing to compare.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import calculator
+from ..model import Report
+from ..names import RESULT_KEYS, camel
+from . import layout
+from .reader import CachedCell, WorkbookInput, read_workbook
+
+RELATIVE_TOLERANCE = 1e-9
+# The extended cost model's figures the workbook computes (the renting, API and plan figures it does not).
+EXTRA_KEYS = (
+    "ref_cost_per_1k_requests",
+    "servers_for_demand",
+    "capital_recovery_factor",
+    "yearly_capex_cost",
+    "yearly_software_cost_per_server",
+    "yearly_energy_cost",
+)
+_CONFIG_KEYS = ("feasible", *RESULT_KEYS, *EXTRA_KEYS)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    cell: str  # Sheet!A1
+    name: str  # defined name, or Configs column range name [config]
+    cached: Any
+    python: Any
+    relative_difference: float  # inf when the kinds differ (a number against an empty cell, ...)
+
+    def describe(self) -> str:
+        return f"{self.cell} ({self.name}): the workbook holds {self.cached!r}, Python computes {self.python!r}" + (
+            f" (relative difference {self.relative_difference:.3g})" if math.isfinite(self.relative_difference) else ""
+        )
+
+
+def _difference(cached: Any, python: Any) -> float | None:
+    """The relative difference, 0 when equal, None when the cell holds no cached value."""
+    if cached is None:
+        return None
+    if isinstance(python, float) and not math.isfinite(python):
+        python = None
+    if cached == "":
+        cached = None
+    if python is None or cached is None:
+        return 0.0 if python is None and cached is None else math.inf
+    if isinstance(python, bool) or isinstance(cached, bool):
+        return (
+            0.0 if bool(python) == bool(cached) and isinstance(cached, bool) == isinstance(python, bool) else math.inf
+        )
+    if isinstance(python, str) or isinstance(cached, str):
+        return 0.0 if str(python) == str(cached) else math.inf
+    c, p = float(cached), float(python)
+    if c == p:
+        return 0.0
+    return abs(c - p) / max(abs(p), abs(c))
+
+
+def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
+    """The cells whose cached value differs from the Python result by more than 1e-9 relative."""
+    out: list[Discrepancy] = []
+
+    def check(cell: CachedCell | None, name: str, python: Any) -> None:
+        if cell is None:
+            return
+        d = _difference(cell.value, python)
+        if d is not None and d > RELATIVE_TOLERANCE:
+            out.append(Discrepancy(cell.cell, name, cell.value, python, d))
+
+    rec = report.recommended
+    check(wb.cached.get(layout.RECOMMENDED_CONFIG), layout.RECOMMENDED_CONFIG, None if rec is None else rec.config)
+    for key in (*RESULT_KEYS, *EXTRA_KEYS):
+        name = camel(key)
+        check(wb.cached.get(name), name, None if rec is None else getattr(rec, key))
+    ranges = {key: range_name for key, _, range_name, _ in layout.CF_COLUMNS}
+    by_name = {r.config: r for r in report.results}
+    for row in wb.config_rows:
+        config = row["config"].value
+        result = by_name.get(config)
+        if result is None:
+            out.append(Discrepancy(row["config"].cell, "cfConfig", config, None, math.inf))
+            continue
+        for key in _CONFIG_KEYS:
+            check(row.get(key), f"{ranges[key]}[{config}]", getattr(result, key))
+    return out
+
+
+def regenerate(path: str | Path) -> tuple[Report, list[Discrepancy]]:
+    """Read an edited workbook, recompute in Python, and list the cells where the workbook disagrees."""
+    wb = read_workbook(path)
+    report = calculator.calculate(wb.points, wb.assumptions)
+    return report, compare_cached(report, wb)

@@ -1,0 +1,49 @@
+"""What the sheet writers share: the report, the formats, and the Python values every formula caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.workbook import Workbook
+
+from ..model import BenchmarkPoint, ConfigResult, Report
+from . import layout
+from .styles import Styles
+
+
+@dataclass
+class Book:
+    wb: Workbook
+    st: Styles
+    report: Report
+    tool_version: str
+    rows: list[BenchmarkPoint] = field(default_factory=list)  # Benchmarks rows, in table order
+    row_index: list[int] = field(default_factory=list)  # report.points index of each Benchmarks row
+    latency_columns: list[tuple[str, str]] = field(default_factory=list)
+    config_rows: dict[str, int] = field(default_factory=dict)  # config -> 1-based config index
+    config_span: dict[str, tuple[int, int]] = field(default_factory=dict)  # config -> first, last sheet row
+    bm_columns: dict[str, int] = field(default_factory=dict)  # range name -> column on Benchmarks
+    bm_last_data_col: int = 0
+    cf_columns: dict[str, int] = field(default_factory=dict)  # key -> column on Configs
+    sla_rows: list[int] = field(default_factory=list)  # Inputs rows of the SLA table
+    names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
+
+    def define(self, name: str, reference: str) -> None:
+        self.names[name] = reference
+        self.wb.define_name(name, reference)
+
+    @property
+    def results(self) -> tuple[ConfigResult, ...]:
+        return self.report.results
+
+    @property
+    def single_profile(self) -> bool:
+        return len(self.report.assumptions.hardware) == 1
+
+    def sla_header_positions(self) -> list[int | None]:
+        """1-based position of each SLA constraint's latency column in a Benchmarks row, None when absent."""
+        out: list[int | None] = []
+        for c in self.report.assumptions.sla:
+            key = (c.metric, c.statistic)
+            out.append(self.bm_columns.get(layout.latency_header(*key), -1) + 1 or None)
+        return out

@@ -1,0 +1,167 @@
+"""Where things live in the workbook: sheet names, table headers and the defined names the writer and reader share.
+
+The reader finds every input through a defined name, never through a fixed cell address, so the layout can grow
+(more profiles, more constraints, more configs) without breaking workbooks already written.
+"""
+
+from __future__ import annotations
+
+from ..model import STATISTICS_ORDER
+from ..names import LATENCY_METRICS
+
+SHEETS = ("Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About")
+
+# Scalar inputs on Inputs: (defined name, snake name or None, label, unit). Labels/units come from names.py where
+# the quantity is in the vocabulary.
+# Inputs of the sizing and cost model that the formulas use, after the post's own (snake names).
+MODEL_EXTRAS = ("target_utilisation", "spare_servers", "cost_of_capital")
+# Inputs the report uses (hosted API, plan, sensitivity, users) that no workbook formula uses yet: kept on Inputs
+# so that --from-workbook regenerates the same report. Optional ones may be blank.
+RECORDED_ONLY = (
+    "average_requests_per_second",
+    "active_users_at_peak",
+    "requests_per_user_per_minute",
+    "api_input_price_per_1m",
+    "api_output_price_per_1m",
+    "plan_years",
+    "demand_growth_per_year",
+    "sensitivity_step",
+)
+OPTIONAL = ("average_requests_per_second", "active_users_at_peak", "requests_per_user_per_minute", "plan_years")
+WHOLE = ("spare_servers", "plan_years")
+# Optional overrides of the measured sequence lengths (blank = use the chosen point's measured mean).
+OVERRIDES = {
+    "islOverride": ("isl", "Input sequence length override (blank = measured)", "tokens"),
+    "oslOverride": ("osl", "Output sequence length override (blank = measured)", "tokens"),
+}
+CHECK_TOLERANCE = "checkTolerance"
+CHECK_TOLERANCE_VALUE = 1e-9
+
+# Hardware profile table: one row per quantity, one column per profile. Range name -> (snake, plain name).
+HW_ROWS = (
+    ("hwName", None, None),
+    ("hwInitialServerCost", "initial_server_cost", "initialServerCost"),
+    ("hwGPUsPerServer", "gpus_per_server", "GPUsPerServer"),
+    ("hwDepreciationPeriod", "depreciation_period", "depreciationPeriod"),
+    ("hwYearlyHostingCost", "yearly_hosting_cost", "yearlyHostingCost"),
+    ("hwYearlySoftwareCost", "yearly_software_cost", "yearlySoftwareCost"),
+    ("hwSoftwareLicencePer", "software_licence_per", "softwareLicencePer"),
+    ("hwServerPowerKW", "server_power_kw", "serverPowerKW"),
+    ("hwPUE", "pue", "PUE"),
+    ("hwElectricityPricePerKWh", "electricity_price_per_kwh", "electricityPricePerKWh"),
+    ("hwLoadFactor", "load_factor", "loadFactor"),
+    ("hwYearlyNetworkStorageCost", "yearly_network_storage_cost", "yearlyNetworkStorageCost"),
+    ("hwYearlyOperationsCost", "yearly_operations_cost", "yearlyOperationsCost"),
+    ("hwCloudPricePerGPUHour", "cloud_price_per_gpu_hour", "cloudPricePerGPUHour"),
+    ("hwCloudReservedPricePerGPUHour", "cloud_reserved_price_per_gpu_hour", "cloudReservedPricePerGPUHour"),
+)
+HW_ROWS_REQUIRED = tuple(r for r, _, _ in HW_ROWS[:7])  # the post's own; the rest came with the extensions
+# Hardware inputs kept for the report (renting comparison) that no workbook formula uses yet.
+HW_RECORDED_ONLY = ("cloud_price_per_gpu_hour", "cloud_reserved_price_per_gpu_hour")
+
+# SLA table (range names) and config table (range names) on Inputs.
+SLA_LIMIT, SLA_METRIC, SLA_STATISTIC = "slaLimit", "slaMetric", "slaStatistic"
+CFG_NAME, CFG_GPUS, CFG_HARDWARE = "cfgName", "cfgGPUsPerInstance", "cfgHardware"
+
+LATENCY_SUFFIX = " (ms)"  # Benchmarks latency headers read "ttft_avg (ms)"
+
+
+def latency_limit_name(j: int) -> str:
+    """latencyLimitMs for the first constraint, then latencyLimitMs2, latencyLimitMs3, ..."""
+    return "latencyLimitMs" if j == 0 else f"latencyLimitMs{j + 1}"
+
+
+def sla_column_name(j: int) -> str:
+    return "slaColumn" if j == 0 else f"slaColumn{j + 1}"
+
+
+def latency_header(metric: str, statistic: str) -> str:
+    return f"{metric}_{statistic}{LATENCY_SUFFIX}"
+
+
+def latency_sort_key(column: tuple[str, str]) -> tuple[int, str, int, float, str]:
+    """ttft, itl, e2e first (then others by name); avg, p50, p90, ... in order, then other statistics."""
+    metric, stat = column
+    metrics = list(LATENCY_METRICS)
+    m = metrics.index(metric) if metric in metrics else len(metrics)
+    if stat in STATISTICS_ORDER:
+        return (m, metric, 0, STATISTICS_ORDER.index(stat), stat)
+    try:
+        q = float(stat[1:]) if stat.startswith("p") else float("inf")
+    except ValueError:
+        q = float("inf")
+    return (m, metric, 1, q, stat)
+
+
+# Benchmarks data columns before the latency columns: (header, range name, unit).
+BM_LEAD = (
+    ("point", "bmPoint", "#"),
+    ("config", "bmConfig", "text"),
+    ("config #", "bmConfigIndex", "#"),
+    ("model", "bmModel", "text"),
+    ("concurrency", "bmConcurrency", "requests"),
+    ("request rate (req/s)", "bmRequestRate", "req/s"),
+    ("rps (req/s)", "bmRps", "req/s"),
+    ("output tps (tokens/s)", "bmOutputTps", "tokens/s"),
+    ("isl (tokens)", "bmIsl", "tokens"),
+    ("osl (tokens)", "bmOsl", "tokens"),
+)
+BM_SOURCE = ("source", "bmSource", "text")
+# Formula columns after the data: (header, range name).
+BM_CALC = (
+    ("GPUs per instance", "bmGPUsPerInstance"),
+    ("RPS per GPU (req/s)", "bmRpsPerGPU"),
+    ("frontier latency (ms)", "bmFrontierLatency"),
+    ("meets SLA", "bmMeetsSla"),
+    ("best of config", "bmBestOfConfig"),
+    ("on Pareto frontier", "bmOnFrontier"),
+)
+BM_HEADER = "bmHeader"
+
+# Configs columns: (key, header, range name, unit). Keys that are RESULT_KEYS compare with ConfigResult fields.
+CF_COLUMNS = (
+    ("config", "config", "cfConfig", "text"),
+    ("index", "config #", "cfIndex", "#"),
+    ("hardware", "hardware profile", "cfHardware", "text"),
+    ("hardware_index", "hardware #", "cfHardwareIndex", "#"),
+    ("gpus_per_instance", "GPUs per instance", "cfGPUsPerInstance", "GPUs"),
+    ("gpus_per_server", "GPUs per server", "cfGPUsPerServer", "GPUs"),
+    ("capital_recovery_factor", "capital recovery factor (per year)", "cfCapitalRecoveryFactor", "per year"),
+    ("yearly_capex_cost", "yearly capital cost per server (USD/year)", "cfYearlyCapexCost", "USD/year"),
+    (
+        "yearly_software_cost_per_server",
+        "yearly software per server (USD/year)",
+        "cfYearlySoftwareCostPerServer",
+        "USD/year",
+    ),
+    ("yearly_energy_cost", "yearly energy per server (USD/year)", "cfYearlyEnergyCost", "USD/year"),
+    ("feasible", "feasible", "cfFeasible", "TRUE/FALSE"),
+    ("rps_per_instance", "best feasible RPS per instance (req/s)", "cfRpsPerInstance", "req/s"),
+    ("best_point", "best point #", "cfBestPoint", "#"),
+    ("best_row", "row in Benchmarks table", "cfBestRow", "#"),
+    ("concurrency", "concurrency (or request rate)", "cfConcurrency", "requests"),
+    ("isl", "ISL (tokens)", "cfISL", "tokens"),
+    ("osl", "OSL (tokens)", "cfOSL", "tokens"),
+    ("model_instances", "model instances", "cfModelInstances", "instances"),
+    ("total_gpus", "total GPUs", "cfTotalGPUs", "GPUs"),
+    ("servers_for_demand", "servers for the demand", "cfServersForDemand", "servers"),
+    ("servers", "servers (with spares)", "cfServers", "servers"),
+    ("yearly_server_cost", "yearly cost per server (USD/year)", "cfYearlyServerCost", "USD/year"),
+    ("total_yearly_cost", "total yearly cost (USD/year)", "cfTotalYearlyCost", "USD/year"),
+    ("requests_per_server_per_year", "requests per server per year", "cfRequestsPerServerPerYear", "requests/year"),
+    ("cost_per_1k_requests", "cost per 1K requests (USD)", "cfCostPer1KRequests", "USD"),
+    ("cost_per_1m_tokens", "cost per 1M tokens, blended (USD)", "cfCostPer1MTokens", "USD"),
+    ("ref_cost_per_1k_requests", "reference-price cost of 1K requests (USD)", "cfRefCostPer1KRequests", "USD"),
+    ("cost_per_1m_input_tokens", "cost per 1M input tokens (USD)", "cfCostPer1MInputTokens", "USD"),
+    ("cost_per_1m_output_tokens", "cost per 1M output tokens (USD)", "cfCostPer1MOutputTokens", "USD"),
+    ("recommended", "recommended", "cfRecommended", "TRUE/FALSE"),
+)
+
+# TCO sheet names that are not in the vocabulary.
+FEASIBLE_CONFIGS = "feasibleConfigs"
+LOWEST_COST = "lowestFeasibleYearlyCost"
+RECOMMENDED_INDEX = "recommendedIndex"
+RECOMMENDED_CONFIG = "recommendedConfig"
+HAS_RECOMMENDATION = "hasRecommendation"
+ALL_CHECKS = "allChecksPass"
+FRONTIER_COLUMN = "frontierColumn"

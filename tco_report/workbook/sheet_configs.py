@@ -1,0 +1,184 @@
+"""The Configs sheet: one row per config (by name), its best feasible point found by MAXIFS, sized and costed.
+
+Each column is one formula pattern over the row; infeasible configs show empty cells, not errors. To the right,
+the SLA lookup block finds each constraint's column in Benchmarks by header name (slaColumn, slaColumn2, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import ConfigResult
+from . import cells, layout
+from .context import Book
+
+SHEET = "Configs"
+W = '"whole"'
+
+
+def _formulas(book: Book, row: int) -> dict[str, str]:
+    """The formula of every column for one sheet row; each refers to its own row only."""
+    c = {key: cells.ref(row, col) for key, col in book.cf_columns.items()}
+    g = c["feasible"]
+
+    def gated(expr: str) -> str:
+        return f'=IF({g},{expr},"")'
+
+    hw = c["hardware_index"]
+    first_row_a = cells.ref(1, book.cf_columns["config"], absolute=True)
+    return {
+        "index": f"=ROWS({first_row_a}:{c['config']})",
+        "hardware": f"=INDEX({layout.CFG_HARDWARE},{c['index']})",
+        "hardware_index": f"=MATCH({c['hardware']},hwName,0)",
+        "gpus_per_instance": f"=INDEX({layout.CFG_GPUS},{c['index']})",
+        "gpus_per_server": f"=INDEX(hwGPUsPerServer,{hw})",
+        "feasible": f"=COUNTIFS(bmConfigIndex,{c['index']},bmMeetsSla,TRUE)>0",
+        "rps_per_instance": gated(f"MAXIFS(bmRps,bmConfigIndex,{c['index']},bmMeetsSla,TRUE)"),
+        "best_point": gated(f"MINIFS(bmPoint,bmConfigIndex,{c['index']},bmBestOfConfig,TRUE)"),
+        "best_row": gated(f"MATCH({c['best_point']},bmPoint,0)"),
+        "concurrency": gated(
+            f"IF(ISNUMBER(INDEX(bmConcurrency,{c['best_row']})),INDEX(bmConcurrency,{c['best_row']}),"
+            f"INDEX(bmRequestRate,{c['best_row']}))"
+        ),
+        "isl": gated(f"IF(ISNUMBER(islOverride),islOverride,INDEX(bmIsl,{c['best_row']}))"),
+        "osl": gated(f"IF(ISNUMBER(oslOverride),oslOverride,INDEX(bmOsl,{c['best_row']}))"),
+        "model_instances": gated(
+            f"IF(rounding={W},CEILING(peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation),1),"
+            f"peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation))"
+        ),
+        "total_gpus": gated(f"{c['model_instances']}*{c['gpus_per_instance']}"),
+        "servers_for_demand": gated(
+            f"IF(rounding={W},CEILING({c['total_gpus']}/{c['gpus_per_server']},1),"
+            f"{c['total_gpus']}/{c['gpus_per_server']})"
+        ),
+        "servers": gated(f"{c['servers_for_demand']}+spareServers"),
+        "capital_recovery_factor": gated(
+            f"IF(costOfCapital=0,1/INDEX(hwDepreciationPeriod,{hw}),"
+            f"costOfCapital/(1-(1+costOfCapital)^(-INDEX(hwDepreciationPeriod,{hw}))))"
+        ),
+        "yearly_capex_cost": gated(f"INDEX(hwInitialServerCost,{hw})*{c['capital_recovery_factor']}"),
+        "yearly_software_cost_per_server": gated(
+            f'INDEX(hwYearlySoftwareCost,{hw})*IF(INDEX(hwSoftwareLicencePer,{hw})="gpu",{c["gpus_per_server"]},1)'
+        ),
+        "yearly_energy_cost": gated(
+            f"INDEX(hwServerPowerKW,{hw})*INDEX(hwLoadFactor,{hw})*INDEX(hwPUE,{hw})"
+            f"*hoursPerYear*INDEX(hwElectricityPricePerKWh,{hw})"
+        ),
+        "yearly_server_cost": gated(
+            f"{c['yearly_capex_cost']}+{c['yearly_software_cost_per_server']}+INDEX(hwYearlyHostingCost,{hw})"
+            f"+{c['yearly_energy_cost']}+INDEX(hwYearlyNetworkStorageCost,{hw})+INDEX(hwYearlyOperationsCost,{hw})"
+        ),
+        "total_yearly_cost": gated(f"{c['servers']}*{c['yearly_server_cost']}"),
+        "requests_per_server_per_year": gated(
+            f"{c['rps_per_instance']}*({c['gpus_per_server']}/{c['gpus_per_instance']})*secondsPerYear*uptime"
+        ),
+        "cost_per_1k_requests": gated(
+            f"{c['yearly_server_cost']}/{c['requests_per_server_per_year']}*requestsPerThousand"
+        ),
+        "cost_per_1m_tokens": gated(
+            f"{c['cost_per_1k_requests']}/requestsPerThousand/({c['isl']}+{c['osl']})*tokensPerMillion"
+        ),
+        "ref_cost_per_1k_requests": gated(
+            f"requestsPerThousand*({c['isl']}*refInputPricePer1M+{c['osl']}*refOutputPricePer1M)/tokensPerMillion"
+        ),
+        "cost_per_1m_input_tokens": gated(
+            f"{c['cost_per_1k_requests']}/{c['ref_cost_per_1k_requests']}*refInputPricePer1M"
+        ),
+        "cost_per_1m_output_tokens": gated(
+            f"{c['cost_per_1k_requests']}/{c['ref_cost_per_1k_requests']}*refOutputPricePer1M"
+        ),
+        "recommended": f"=IF({layout.HAS_RECOMMENDATION},{c['index']}={layout.RECOMMENDED_INDEX},FALSE)",
+    }
+
+
+def python_values(book: Book, i: int, r: ConfigResult) -> dict[str, Any]:
+    """The value the Python calculator gives for every Configs column of config ``r`` (row i, 0-based)."""
+    a = book.report.assumptions
+    profiles = [h.name for h in a.hardware]
+    hw = a.profile(r.hardware)
+    point_no = next((n + 1 for n, p in enumerate(book.rows) if p is r.point), None) if r.feasible else None
+    out: dict[str, Any] = {
+        "config": r.config,
+        "index": i + 1,
+        "hardware": r.hardware,
+        "hardware_index": profiles.index(r.hardware) + 1,
+        "gpus_per_instance": r.gpus_per_instance,
+        "gpus_per_server": hw.gpus_per_server,
+        "feasible": r.feasible,
+        "best_point": point_no,
+        "best_row": point_no,
+        "recommended": book.report.recommended is not None and book.report.recommended.config == r.config,
+    }
+    for key, *_ in layout.CF_COLUMNS:
+        if key not in out:
+            out[key] = getattr(r, key)
+    return out
+
+
+def write(book: Book) -> None:
+    ws = book.wb.add_worksheet(SHEET)
+    st = book.st
+    book.cf_columns = {key: col for col, (key, *_) in enumerate(layout.CF_COLUMNS)}
+    for col, (_, header, _, _) in enumerate(layout.CF_COLUMNS):
+        ws.write_string(0, col, header, st.header)
+    ws.set_row(0, 60)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, len(layout.CF_COLUMNS) - 1, 15)
+    for i, r in enumerate(book.results):
+        row = i + 1
+        formulas = _formulas(book, row)
+        values = python_values(book, i, r)
+        for col, (key, _, _, unit) in enumerate(layout.CF_COLUMNS):
+            if key == "config":
+                cells.text(ws, row, col, r.config)
+            else:
+                cells.formula(ws, row, col, formulas[key], values[key], st.calc(unit))
+    last = len(book.results)
+    for col, (_, _, range_name, _) in enumerate(layout.CF_COLUMNS):
+        book.define(range_name, cells.col_range(SHEET, col, 1, last))
+    ws.freeze_panes(1, 1)
+    _sla_lookup(book, ws, len(layout.CF_COLUMNS) + 1)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _sla_lookup(book: Book, ws: Any, col: int) -> None:
+    """Each SLA constraint's Benchmarks column, by header name (metric_statistic (ms)), and the frontier's axis."""
+    st, a = book.st, book.report.assumptions
+    for k, head in enumerate(("SLA lookup", "Benchmarks column header", "column #")):
+        ws.write_string(0, col + k, head, st.header)
+    ws.set_column(col, col + 2, 24)
+    positions = book.sla_header_positions()
+    row = 1
+    for j, c in enumerate(a.sla):
+        inputs_row = book.sla_rows[j] + 1
+        ws.write_string(row, col, f"SLA constraint {j + 1}")
+        cells.formula(
+            ws,
+            row,
+            col + 1,
+            f'=Inputs!$E${inputs_row}&"_"&Inputs!$F${inputs_row}&"{layout.LATENCY_SUFFIX}"',
+            layout.latency_header(c.metric, c.statistic),
+        )
+        cells.formula(
+            ws, row, col + 2, f'=IFERROR(MATCH({cells.ref(row, col + 1)},{layout.BM_HEADER},0),"")', positions[j]
+        )
+        book.define(layout.sla_column_name(j), cells.cell_name(SHEET, row, col + 2))
+        row += 1
+    ws.write_string(row, col, "Pareto frontier latency axis")
+    if a.sla:
+        cells.formula(
+            ws, row, col + 1, f"={cells.ref(1, col + 1)}", layout.latency_header(*book.report.frontier_metric)
+        )
+        cells.formula(ws, row, col + 2, "=slaColumn", positions[0])
+    else:
+        header = layout.latency_header(*book.report.frontier_metric)
+        cells.text(ws, row, col + 1, header)
+        pos = book.bm_columns.get(header)
+        cells.formula(
+            ws,
+            row,
+            col + 2,
+            f'=IFERROR(MATCH({cells.ref(row, col + 1)},{layout.BM_HEADER},0),"")',
+            None if pos is None else pos + 1,
+        )
+    book.define(layout.FRONTIER_COLUMN, cells.cell_name(SHEET, row, col + 2))

@@ -1,0 +1,260 @@
+"""The Inputs sheet: every assumption in one place, styled as input cells, validated, named and commented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import names
+from . import cells, layout
+from .context import Book
+
+SHEET = "Inputs"
+LABEL, UNIT, NAME, VALUE = 0, 1, 2, 3
+
+_NON_NEGATIVE = {"validate": "decimal", "criteria": ">=", "value": 0}
+_POSITIVE = {"validate": "decimal", "criteria": ">", "value": 0}
+_WHOLE = {"validate": "integer", "criteria": ">=", "value": 1}
+
+
+def _validation(kind: dict[str, Any], message: str) -> dict[str, Any]:
+    return {**kind, "error_title": "Invalid input", "error_message": message[:255]}
+
+
+def write(book: Book) -> None:
+    ws = book.wb.add_worksheet(SHEET)
+    st, a = book.st, book.report.assumptions
+    ws.set_column(LABEL, LABEL, 52)
+    ws.set_column(UNIT, UNIT, 12)
+    ws.set_column(NAME, NAME, 24)
+    ws.set_column(VALUE, VALUE + max(3, len(a.hardware)), 18)
+    for col, head in enumerate(("Input", "Unit", "Defined name", "Value")):
+        ws.write_string(0, col, head, st.header)
+    ws.freeze_panes(1, 0)
+    row = 1
+
+    def scalar(name: str, label: str, unit: str, value: Any, validation: dict[str, Any], role: str = "input") -> int:
+        nonlocal row
+        ws.write_string(row, LABEL, label)
+        ws.write_string(row, UNIT, unit)
+        ws.write_string(row, NAME, name)
+        fmt = st.input(unit) if role == "input" else st.constant(unit)
+        if isinstance(value, str):
+            ws.write_string(row, VALUE, value, fmt)
+        else:
+            cells.number(ws, row, VALUE, value, fmt)
+        if role == "input":
+            ws.data_validation(row, VALUE, row, VALUE, validation)
+            ws.write_comment(row, VALUE, f"Unit: {unit}. Defined name: {name}.")
+        book.define(name, cells.cell_name(SHEET, row, VALUE))
+        row += 1
+        return row - 1
+
+    def section(title: str) -> None:
+        nonlocal row
+        row += 1
+        ws.write_string(row, LABEL, title, st.section)
+        row += 1
+
+    section("Demand")
+    scalar(
+        "peakRequestsPerSecond",
+        names.label("peak_requests_per_second"),
+        "req/s",
+        a.peak_requests_per_second,
+        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s)."),
+    )
+    scalar(
+        "uptime",
+        names.label("uptime"),
+        "fraction",
+        a.uptime,
+        _validation(
+            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
+            "Uptime is a fraction of the year: greater than 0, at most 1.",
+        ),
+    )
+    section("Reference token prices (split the cost of a request over input and output tokens)")
+    for snake in ("ref_input_price_per_1m", "ref_output_price_per_1m"):
+        scalar(
+            names.camel(snake),
+            names.label(snake),
+            "USD",
+            getattr(a, snake),
+            _validation(_POSITIVE, "A reference price must be a number greater than 0 (USD per 1M tokens)."),
+        )
+    section("Sizing")
+    scalar(
+        "rounding",
+        names.label("rounding") + ": whole (buy whole servers) or fractional",
+        "whole|fractional",
+        a.rounding,
+        _validation({"validate": "list", "source": ["whole", "fractional"]}, "Choose whole or fractional."),
+    )
+    for snake in layout.MODEL_EXTRAS:
+        _vocab_scalar(scalar, a, snake)
+    for name, (snake, label, unit) in layout.OVERRIDES.items():
+        scalar(
+            name,
+            label,
+            unit,
+            getattr(a, snake),
+            _validation(_POSITIVE, "A sequence length must be greater than 0 tokens, or left blank."),
+        )
+
+    section("Recorded for the report (hosted API, plan, sensitivity): no formula here uses them yet")
+    for snake in layout.RECORDED_ONLY:
+        _vocab_scalar(scalar, a, snake)
+    row = _hardware(book, ws, row + 1)
+    row = _sla(book, ws, row + 1)
+    row = _configs(book, ws, row + 1)
+
+    row += 1
+    ws.write_string(row, LABEL, "Named constants (FAST: no number is typed inside a formula)", st.section)
+    row += 1
+    for snake, value in names.CONSTANTS.items():
+        scalar(names.camel(snake), names.label(snake), names.unit(snake), value, {}, role="constant")
+    scalar(
+        layout.CHECK_TOLERANCE,
+        "Relative tolerance of the Checks sheet",
+        "fraction",
+        layout.CHECK_TOLERANCE_VALUE,
+        {},
+        role="constant",
+    )
+    ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
+    """An assumption from the vocabulary: whole numbers and optional (blank) values validated as such."""
+    q = names.BY_SNAKE[snake]
+    if snake in layout.WHOLE:
+        kind, what = {"validate": "integer", "criteria": ">=", "value": 0}, "a whole number of at least 0"
+    elif snake == "demand_growth_per_year":
+        kind, what = {"validate": "decimal", "criteria": ">=", "value": -1}, "a share greater than -1"
+    else:
+        kind, what = _NON_NEGATIVE, "a number of at least 0"
+    blank = " (blank: not given)" if snake in layout.OPTIONAL else ""
+    scalar(q.camel, q.label + blank, q.unit, getattr(a, snake), _validation(kind, f"Expected {what}{blank}."))
+
+
+def _hardware(book: Book, ws: Any, row: int) -> int:
+    """One column per hardware profile; with one profile the plain names (initialServerCost, ...) point at it."""
+    st, profiles = book.st, book.report.assumptions.hardware
+    ws.write_string(row, LABEL, "Hardware profiles (one column per profile)", st.section)
+    row += 1
+    first = row
+    for range_name, snake, plain in layout.HW_ROWS:
+        label = "Profile name" if snake is None else names.label(snake)
+        unit = "text" if snake is None else names.unit(snake)
+        ws.write_string(row, LABEL, label)
+        ws.write_string(row, UNIT, unit)
+        ws.write_string(row, NAME, range_name if len(profiles) > 1 or plain is None else plain)
+        for k, hw in enumerate(profiles):
+            col = VALUE + k
+            value = hw.name if snake is None else getattr(hw, snake)
+            fmt = st.input(unit)
+            if isinstance(value, str):
+                ws.write_string(row, col, value, fmt)
+            else:
+                ws.write_number(row, col, value, fmt)
+            ws.write_comment(row, col, f"Unit: {unit}. Profile '{hw.name}'.")
+        last_col = VALUE + len(profiles) - 1
+        book.define(range_name, cells.row_range(SHEET, row, VALUE, last_col))
+        if plain is not None and len(profiles) == 1:
+            book.define(plain, cells.cell_name(SHEET, row, VALUE))
+        validation = {
+            "hwName": None,
+            "initial_server_cost": _validation(_NON_NEGATIVE, "A price cannot be negative (USD)."),
+            "gpus_per_server": _validation(_WHOLE, "GPUs per server must be a whole number, at least 1."),
+            "depreciation_period": _validation(_POSITIVE, "The depreciation period must be greater than 0 years."),
+            "yearly_hosting_cost": _validation(_NON_NEGATIVE, "A cost cannot be negative (USD/year)."),
+            "yearly_software_cost": _validation(_NON_NEGATIVE, "A cost cannot be negative (USD/year)."),
+            "software_licence_per": _validation(
+                {"validate": "list", "source": ["server", "gpu"]}, "Choose server or gpu."
+            ),
+        }.get(snake or "hwName", _validation(_NON_NEGATIVE, "Expected a number of at least 0."))
+        if validation:
+            ws.data_validation(row, VALUE, row, last_col, validation)
+        row += 1
+    assert row == first + len(layout.HW_ROWS)
+    return row
+
+
+def _sla(book: Book, ws: Any, row: int) -> int:
+    """The SLA constraints: metric, statistic, limit. The first limit is latencyLimitMs, then latencyLimitMs2..."""
+    st, sla = book.st, book.report.assumptions.sla
+    ws.write_string(row, LABEL, "SLA constraints (a point meets a constraint when its value <= the limit)", st.section)
+    row += 1
+    for col, head in enumerate(("Constraint", "Unit", "Defined name", "Limit", "Metric", "Statistic")):
+        ws.write_string(row, col, head, st.header)
+    row += 1
+    stats = sorted(
+        {s for p in book.report.points for m in p.latency_ms.values() for s in m} | {c.statistic for c in sla}
+    )
+    first = row
+    for j, c in enumerate(sla):
+        name = layout.latency_limit_name(j)
+        ws.write_string(row, LABEL, f"SLA constraint {j + 1}: {c.statistic} {c.metric.upper()} at most")
+        ws.write_string(row, UNIT, "ms")
+        ws.write_string(row, NAME, name)
+        ws.write_number(row, VALUE, c.max_ms, st.input("ms"))
+        ws.write_string(row, VALUE + 1, c.metric, st.input("text"))
+        ws.write_string(row, VALUE + 2, c.statistic, st.input("text"))
+        ws.data_validation(row, VALUE, row, VALUE, _validation(_POSITIVE, "A latency limit must be greater than 0 ms."))
+        ws.data_validation(
+            row,
+            VALUE + 1,
+            row,
+            VALUE + 1,
+            _validation({"validate": "list", "source": ["ttft", "itl", "e2e"]}, "ttft, itl or e2e"),
+        )
+        if len(",".join(stats)) < 250:
+            ws.data_validation(
+                row,
+                VALUE + 2,
+                row,
+                VALUE + 2,
+                _validation({"validate": "list", "source": stats}, "A statistic in Benchmarks"),
+            )
+        ws.write_comment(row, VALUE, "Unit: ms. A point meets the constraint when its value is <= this limit.")
+        book.define(name, cells.cell_name(SHEET, row, VALUE))
+        book.sla_rows.append(row)
+        row += 1
+    if sla:
+        book.define(layout.SLA_LIMIT, cells.col_range(SHEET, VALUE, first, row - 1))
+        book.define(layout.SLA_METRIC, cells.col_range(SHEET, VALUE + 1, first, row - 1))
+        book.define(layout.SLA_STATISTIC, cells.col_range(SHEET, VALUE + 2, first, row - 1))
+    else:
+        ws.write_string(row, LABEL, "(no SLA constraint: every point is feasible)", st.note)
+        row += 1
+    return row
+
+
+def _configs(book: Book, ws: Any, row: int) -> int:
+    """Per-config inputs: GPUs per instance and hardware profile, one row per config in Configs order."""
+    st = book.st
+    ws.write_string(row, LABEL, "Deployment configs (GPUs per instance and hardware profile are inputs)", st.section)
+    row += 1
+    for col, head in enumerate(("Config", "Unit", "Note", "GPUs per instance", "Hardware profile")):
+        ws.write_string(row, col, head, st.header)
+    row += 1
+    first = row
+    hw_range = book.names["hwName"]
+    for r in book.results:
+        ws.write_string(row, LABEL, r.config)
+        ws.write_string(row, UNIT, "GPUs")
+        ws.write_number(row, VALUE, r.gpus_per_instance, st.input("GPUs"))
+        ws.write_string(row, VALUE + 1, r.hardware, st.input("text"))
+        row += 1
+    last = row - 1
+    ws.data_validation(
+        first, VALUE, last, VALUE, _validation(_WHOLE, "GPUs per instance must be a whole number, at least 1.")
+    )
+    ws.data_validation(
+        first, VALUE + 1, last, VALUE + 1, _validation({"validate": "list", "source": hw_range}, "A profile name.")
+    )
+    ws.write_comment(first, VALUE, "Unit: GPUs per model instance (tensor x pipeline parallelism).")
+    book.define(layout.CFG_NAME, cells.col_range(SHEET, LABEL, first, last))
+    book.define(layout.CFG_GPUS, cells.col_range(SHEET, VALUE, first, last))
+    book.define(layout.CFG_HARDWARE, cells.col_range(SHEET, VALUE + 1, first, last))
+    return row

@@ -1,0 +1,36 @@
+"""write_workbook: the calculator's twin as a live Excel workbook (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from ..model import Report
+from . import sheet_about, sheet_benchmarks, sheet_checks, sheet_configs, sheet_inputs, sheet_summary, sheet_tco
+from .context import Book
+from .styles import Styles
+
+
+def write_workbook(report: Report, path: Path, *, tool_version: str) -> None:
+    """Write the workbook: every step a formula, each caching the Python calculator's value.
+
+    ``use_future_functions`` makes XlsxWriter write MAXIFS/MINIFS with their _xlfn. prefix, without which Excel and
+    LibreOffice show #NAME?.
+    """
+    wb = Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        book = Book(wb=wb, st=Styles(wb), report=report, tool_version=tool_version)
+        sheet_benchmarks.prepare(book)
+        summary = wb.add_worksheet(sheet_summary.SHEET)
+        sheet_inputs.write(book)
+        sheet_benchmarks.write(book)
+        sheet_configs.write(book)
+        sheet_tco.write(book)
+        sheet_checks.write(book)
+        sheet_about.write(book)
+        sheet_summary.write(book, summary)
+        summary.activate()
+        wb.set_properties({"title": "LLM serving TCO", "comments": f"tco_report {tool_version}"})
+    finally:
+        wb.close()

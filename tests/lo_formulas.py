@@ -1,0 +1,71 @@
+"""Formula inspection for the workbook tests: numeric literals, sheet references and functions used."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import openpyxl
+from openpyxl.formula import Tokenizer
+from openpyxl.formula.tokenizer import Token
+
+ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
+# Functions Excel 2019 and LibreOffice 7 share that the workbook may use; MAXIFS and MINIFS only with the _xlfn.
+# prefix Excel needs (without it Excel and LibreOffice show #NAME?).
+ALLOWED_FUNCTIONS = {
+    "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
+    "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
+}  # fmt: skip
+
+
+def formulas(path: str) -> Iterator[tuple[str, str]]:
+    """(Sheet!A1, formula) for every formula cell."""
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    yield f"{ws.title}!{c.coordinate}", str(getattr(c.value, "text", c.value))
+
+
+def numeric_literals(formula: str) -> list[str]:
+    return [
+        t.value
+        for t in Tokenizer(formula).items
+        if t.type == Token.OPERAND and t.subtype == Token.NUMBER and float(t.value) not in (0.0, 1.0)
+    ]
+
+
+def sheet_references(formula: str) -> set[str]:
+    out = set()
+    for t in Tokenizer(formula).items:
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE and "!" in t.value:
+            out.add(t.value.rsplit("!", 1)[0].strip("'"))
+    return out
+
+
+def functions(formula: str) -> set[str]:
+    return {
+        t.value.rstrip("(").upper()
+        for t in Tokenizer(formula).items
+        if t.type == Token.FUNC and t.subtype == Token.OPEN
+    }
+
+
+def defined_name_sheets(path: str) -> dict[str, set[str]]:
+    wb = openpyxl.load_workbook(path)
+    return {name: {sheet for sheet, _ in dn.destinations} for name, dn in wb.defined_names.items()}
+
+
+def error_cells(path: str) -> list[tuple[str, object]]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    bad = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.strip() in ERRORS or c.data_type == "e":
+                    bad.append((f"{ws.title}!{c.coordinate}", c.value))
+    return bad
+
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")

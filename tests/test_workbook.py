@@ -1,0 +1,261 @@
+"""The workbook without a spreadsheet engine: structure, FAST rules, injection, reading back, refusing bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import zipfile
+from dataclasses import asdict, is_dataclass, replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tco_report import calculator
+from tco_report.errors import InputError
+from tco_report.model import SlaConstraint
+from tco_report.names import BY_SNAKE, RESULT_KEYS
+from tco_report.workbook import compare_cached, read_workbook, regenerate, safety, write_workbook
+
+from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
+from .lo_scenarios import example_assumptions, example_points, example_report, generated
+
+SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About"]
+INJECTIONS = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+cmd|'/C calc'!A0"]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "example.xlsx"
+    write_workbook(example_report(), path, tool_version="test")
+    return path
+
+
+def _names_on(path: Path, sheet: str) -> set[str]:
+    return {n for n, sheets in defined_name_sheets(str(path)).items() if sheets == {sheet}}
+
+
+def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
+    wb = openpyxl.load_workbook(example)
+    assert wb.sheetnames == SHEETS
+    names = defined_name_sheets(str(example))
+    for q in BY_SNAKE.values():
+        if q.kind in ("input", "constant"):
+            assert names.get(q.camel) == {"Inputs"}, q.camel
+    for key in RESULT_KEYS:
+        assert names.get(BY_SNAKE[key].camel) == {"TCO"}, key
+    tco = wb["TCO"]
+    by_name = {tco.cell(r, 5).value: tco.cell(r, 3).value for r in range(2, tco.max_row + 1)}
+    assert by_name["yearlyServerCost"] == (
+        "=IF(hasRecommendation,yearlyCapexCost+yearlySoftwareCostPerServer+yearlyHostingCost+yearlyEnergyCost"
+        '+yearlyNetworkStorageCost+yearlyOperationsCost,"")'
+    )
+    assert by_name["yearlyCapexCost"] == '=IF(hasRecommendation,initialServerCost*capitalRecoveryFactor,"")'
+    assert by_name["totalYearlyCost"] == '=IF(hasRecommendation,servers*yearlyServerCost,"")'
+
+
+def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path, tmp_path: Path) -> None:
+    # The scanner itself must be able to fail.
+    assert numeric_literals("=A1*1000+B$2/0.5") == ["1000", "0.5"]
+    assert sheet_references("=Nowhere!A1+Inputs!$B$2") == {"Nowhere", "Inputs"}
+    assert "FILTER" in functions("=SUM(FILTER(A:A,B:B))")
+    multi = tmp_path / "multi.xlsx"
+    pts, a = generated(3)
+    a = replace(a, hardware=(*a.hardware, replace(a.hardware[0], name="second")), sla=())
+    write_workbook(calculator.calculate(pts, a), multi, tool_version="t")
+    for path in (example, multi):
+        seen = list(formulas(str(path)))
+        assert len(seen) > 100
+        for cell, f in seen:
+            assert numeric_literals(f) == [], (cell, f)
+            assert sheet_references(f) <= set(SHEETS), (cell, f)
+            assert functions(f) <= ALLOWED_FUNCTIONS, (cell, f)
+        for name, sheets in defined_name_sheets(str(path)).items():
+            assert sheets <= set(SHEETS), name
+
+
+def test_every_formula_caches_the_python_value(example: Path) -> None:
+    report = example_report()
+    wb = read_workbook(example)
+    for key in RESULT_KEYS:
+        cell = wb.cached[BY_SNAKE[key].camel]
+        assert cell.value == pytest.approx(getattr(report.recommended, key), rel=1e-12), key
+    assert compare_cached(report, wb) == []
+    values = openpyxl.load_workbook(example, data_only=True)
+    for ws in values.worksheets:  # every formula has a value cached, except empties of infeasible configs
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    raise AssertionError(f"{ws.title}!{c.coordinate} has no cached value")
+
+
+def test_compare_cached_names_the_disagreeing_cells(tmp_path: Path) -> None:
+    report = example_report()
+    rec = report.recommended
+    wrong = replace(
+        report,
+        recommended=replace(rec, total_yearly_cost=rec.total_yearly_cost * 1.5),
+        results=tuple(replace(r, servers=r.servers + 1) if r.config == rec.config else r for r in report.results),
+    )
+    path = tmp_path / "wrong.xlsx"
+    write_workbook(wrong, path, tool_version="t")
+    found = compare_cached(report, read_workbook(path))
+    assert {d.name for d in found} == {"totalYearlyCost", f"cfServers[{rec.config}]"}
+    total = next(d for d in found if d.name == "totalYearlyCost")
+    assert total.cell.startswith("TCO!C")
+    assert total.relative_difference == pytest.approx(0.5 / 1.5)
+    assert "totalYearlyCost" in total.describe()
+
+
+def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
+    wb = openpyxl.load_workbook(example)
+    names = wb.defined_names
+    for name in ("peakRequestsPerSecond", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
+        sheet, coord = next(iter(names[name].destinations))
+        cell = wb[sheet][coord.replace("$", "")]
+        assert cell.protection.locked is False, name
+        assert cell.comment is not None and "Unit:" in cell.comment.text, name
+        assert cell.fill.fgColor.rgb.endswith("FFF2CC"), name
+        unit = wb[sheet].cell(cell.row, 2).value
+        assert unit, name
+    for sheet in SHEETS:
+        assert wb[sheet].protection.sheet, sheet
+    assert wb["Configs"]["N2"].protection.locked is not False
+    rules = wb["Inputs"].data_validations.dataValidation
+    kinds = {(dv.type, dv.operator) for dv in rules}
+    assert ("decimal", "greaterThanOrEqual") in kinds  # no negative prices
+    assert ("whole", "greaterThanOrEqual") in kinds  # whole GPUs
+    assert ("list", None) in kinds
+    for sheet in ("Inputs", "Benchmarks", "Configs", "TCO", "Checks"):
+        assert wb[sheet].freeze_panes, sheet
+    assert wb["Benchmarks"].tables, "Benchmarks is an Excel table"
+    assert len(wb["Summary"]._charts) == 0 or True  # openpyxl drops charts on load; checked in the zip below
+    with zipfile.ZipFile(example) as z:
+        assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == 2
+
+
+def test_injected_names_stay_text(tmp_path: Path) -> None:
+    pts = [replace(p, config=INJECTIONS[i % 3], model=INJECTIONS[(i + 1) % 3], source=INJECTIONS[(i + 2) % 3])
+           for i, p in enumerate(example_points())]  # fmt: skip
+    a = replace(example_assumptions(), configs=tuple(replace(r, match=n) for r, n in zip(
+        example_assumptions().configs, INJECTIONS, strict=True)))  # fmt: skip
+    path = tmp_path / "inject.xlsx"
+    report = calculator.calculate(pts, a)
+    write_workbook(report, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    hits = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value in INJECTIONS:
+                    assert c.data_type == "s", f"{ws.title}!{c.coordinate}"
+                    hits += 1
+                elif c.data_type == "f":
+                    assert not any(x in str(c.value) for x in INJECTIONS), f"{ws.title}!{c.coordinate}"
+    assert hits >= len(pts) * 3 + 2 * len(INJECTIONS)
+    back = read_workbook(path)
+    assert sorted({p.config for p in back.points}) == sorted(INJECTIONS)
+    again = calculator.calculate(back.points, back.assumptions)
+    assert again.recommended.config == report.recommended.config
+    assert compare_cached(again, back) == []
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, numbers to 1e-15: XlsxWriter writes 16 significant digits (Excel keeps 15)."""
+    if is_dataclass(a) and is_dataclass(b):
+        return _same(asdict(a), asdict(b))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-15))
+
+
+def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
+    for seed in range(8):
+        pts, a = generated(seed)
+        pts[0] = replace(pts[0], concurrency=None, request_rate=math.inf)
+        report = calculator.calculate(pts, a)
+        path = tmp_path / f"s{seed}.xlsx"
+        write_workbook(report, path, tool_version="t")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        wb = read_workbook(path)
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # never written
+        got = sorted(wb.points, key=lambda p: (p.config, p.source, p.rps))
+        want = sorted(pts, key=lambda p: (p.config, p.source, p.rps))
+        for g, w in zip(got, want, strict=True):
+            for f in ("config", "rps", "isl", "osl", "concurrency", "request_rate", "output_tps", "model", "source"):
+                assert _same(getattr(g, f), getattr(w, f)), (seed, f)
+            assert _same(g.latency_ms, w.latency_ms)
+        b = wb.assumptions
+        assert b.source == str(path)
+        assert set(b.provenance.values()) == {"workbook"}
+        for f in ("peak_requests_per_second", "uptime", "sla", "hardware", "ref_input_price_per_1m",
+                  "ref_output_price_per_1m", "rounding", "isl", "osl", "target_utilisation", "spare_servers",
+                  "cost_of_capital", "average_requests_per_second", "api_input_price_per_1m", "plan_years",
+                  "demand_growth_per_year", "sensitivity_step"):  # fmt: skip
+            assert _same(getattr(b, f), getattr(a, f)), (seed, f)
+        again = calculator.calculate(wb.points, b)
+        for r, s in zip(again.results, report.results, strict=True):
+            assert r.config == s.config and r.feasible == s.feasible
+            assert _same(r.total_yearly_cost, s.total_yearly_cost) and _same(r.cost_per_1m_tokens, s.cost_per_1m_tokens)
+        new, found = regenerate(path)
+        assert found == [] and new.recommended == again.recommended
+
+
+def _edit(src: Path, dst: Path, sheet: str, coord: str, value: object) -> None:
+    wb = openpyxl.load_workbook(src)
+    wb[sheet][coord] = value
+    wb.save(dst)
+
+
+def _cell_of(path: Path, name: str) -> tuple[str, str]:
+    sheet, coord = next(iter(openpyxl.load_workbook(path).defined_names[name].destinations))
+    return sheet, coord.replace("$", "")
+
+
+def test_formula_in_an_input_cell_is_refused(example: Path, tmp_path: Path) -> None:
+    sheet, coord = _cell_of(example, "peakRequestsPerSecond")
+    bad = tmp_path / "formula.xlsx"
+    _edit(example, bad, sheet, coord, "=100*2")
+    with pytest.raises(InputError) as e:
+        read_workbook(bad)
+    msg = str(e.value)
+    assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecond" in msg and "formula" in msg
+    _edit(example, bad, "Benchmarks", "G3", "=G2*2")
+    with pytest.raises(InputError, match=r"Benchmarks!G3 \(rps"):
+        read_workbook(bad)
+    _edit(example, bad, sheet, coord, -5)
+    with pytest.raises(InputError, match="greater than 0"):
+        read_workbook(bad)
+
+
+def test_oversized_or_bomb_or_not_a_workbook_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 * 1024 * 1024))
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(InputError, match="zip bomb"):
+        read_workbook(bomb)
+    text = tmp_path / "text.xlsx"
+    text.write_text("not a zip")
+    with pytest.raises(InputError, match="not an .xlsx"):
+        read_workbook(text)
+    example = tmp_path / "ok.xlsx"
+    write_workbook(example_report(), example, tool_version="t")
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", example.stat().st_size - 1)
+    with pytest.raises(InputError, match="expected at most"):
+        read_workbook(example)
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 10**9)
+    monkeypatch.setattr(safety, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(InputError, match="unpacks to"):
+        read_workbook(example)
+
+
+def test_no_sla_and_infeasible_configs_write_empty_cells_not_errors(tmp_path: Path) -> None:
+    pts, a = example_points(), example_assumptions()
+    for sla in ((), (SlaConstraint("ttft", "avg", 1e-6),), (SlaConstraint("itl", "p99", 30.0),)):
+        report = calculator.calculate(pts, replace(a, sla=sla))
+        path = tmp_path / f"sla{len(sla)}.xlsx"
+        write_workbook(report, path, tool_version="t")
+        assert compare_cached(report, read_workbook(path)) == []
