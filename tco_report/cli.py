@@ -11,6 +11,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Report
 
 from . import __version__
 
@@ -90,11 +94,14 @@ def _run(args: argparse.Namespace) -> int:
 
         report = calculate(ingest.points, assumptions)
         notes += [f"skipped {s}" for s in ingest.skipped]
+        notes += list(ingest.warnings)
 
     out = Path(args.out)
-    if args.from_workbook and out.resolve() == Path(args.from_workbook).resolve().parent:
-        pass  # writing beside the workbook is fine: its own name is never an output name
-    written = _write_outputs(report, out, args.page_size, Staging)
+    source = Path(args.from_workbook).resolve() if args.from_workbook else None
+    names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
+    if source is not None and any((out / n).resolve() == source for n in names):
+        raise InputError(source, None, "is where an output would be written; give another --out folder")
+    written = _write_outputs(report, out, names, args.page_size, Staging)
     if not args.quiet:
         print(table(report))
         for n in notes + list(report.warnings):
@@ -103,20 +110,38 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_outputs(report, out: Path, page_size: str, staging_cls) -> list[str]:  # noqa: ANN001
+WORKBOOK = "tco_report.xlsx"
+OUTPUTS = (WORKBOOK, "tco_report.html", "tco_report.pdf", "summary.json")
+
+
+def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: str, staging_cls: type) -> list[str]:
+    """Every output to a temporary file in ``out``; all renamed into place only when all succeeded."""
+    from .render import write_html, write_pdf
     from .summary import write_summary
 
-    names = []
     with staging_cls(out) as stage:
+        if WORKBOOK in names:
+            from .workbook import write_workbook
+
+            write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
+        html = write_html(report, stage.path("tco_report.html"), page_size=page_size, tool_version=__version__)
+        write_pdf(report, stage.path("tco_report.pdf"), page_size=page_size, tool_version=__version__, html=html)
         write_summary(report, stage.path("summary.json"), __version__)
-        names.append("summary.json")
-    return names
+    return list(names)
 
 
-def _from_workbook(path: Path):  # noqa: ANN202
-    from .errors import InputError
+def _from_workbook(path: Path) -> tuple[Report, list[str]]:
+    """Recompute from an edited workbook; the cells where its own computed values disagree become warnings."""
+    from dataclasses import replace
 
-    raise InputError(path, None, "--from-workbook is not available in this build yet")
+    from .workbook import regenerate
+
+    report, discrepancies = regenerate(path)
+    notes = [
+        f"the workbook's computed value disagrees with the Python calculation (was a formula edited?): {d.describe()}"
+        for d in discrepancies
+    ]
+    return replace(report, warnings=(*report.warnings, *notes)), []
 
 
 if __name__ == "__main__":
