@@ -582,7 +582,7 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
                 row.append("-")
         lines.append("| " + " | ".join(row) + " |")
     lines.append(
-        "| startup (interpreter, benchmark harness) | "
+        "| startup and exit (interpreter, harness; exit frees the heap) | "
         + " | ".join(f"{r['full']['wall_s'] - r['full']['total_s']:.2f}" for r in results)
         + " |"
     )
