@@ -15,6 +15,7 @@ ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
 ALLOWED_FUNCTIONS = {
     "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
     "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
+    "ISEVEN", "MOD", "OR", "ROUND", "SUM", "SUMIFS",
 }  # fmt: skip
 
 

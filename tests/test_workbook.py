@@ -20,7 +20,7 @@ from tco_report.workbook import compare_cached, read_workbook, regenerate, safet
 from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
 from .lo_scenarios import example_assumptions, example_points, example_report, generated
 
-SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About"]
+SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About"]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+cmd|'/C calc'!A0"]
 
 
@@ -40,8 +40,10 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
     assert wb.sheetnames == SHEETS
     names = defined_name_sheets(str(example))
     for q in BY_SNAKE.values():
-        if q.kind in ("input", "constant"):
+        if q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
             assert names.get(q.camel) == {"Inputs"}, q.camel
+    # The peak the sizing uses is a formula (users x requests per user, or the typed-in peak).
+    assert names["peakRequestsPerSecondInput"] == {"Inputs"} and names["peakRequestsPerSecond"] == {"TCO"}
     for key in RESULT_KEYS:
         assert names.get(BY_SNAKE[key].camel) == {"TCO"}, key
     tco = wb["TCO"]
@@ -110,7 +112,7 @@ def test_compare_cached_names_the_disagreeing_cells(tmp_path: Path) -> None:
 def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
     names = wb.defined_names
-    for name in ("peakRequestsPerSecond", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
+    for name in ("peakRequestsPerSecondInput", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
         sheet, coord = next(iter(names[name].destinations))
         cell = wb[sheet][coord.replace("$", "")]
         assert cell.protection.locked is False, name
@@ -215,13 +217,13 @@ def _cell_of(path: Path, name: str) -> tuple[str, str]:
 
 
 def test_formula_in_an_input_cell_is_refused(example: Path, tmp_path: Path) -> None:
-    sheet, coord = _cell_of(example, "peakRequestsPerSecond")
+    sheet, coord = _cell_of(example, "peakRequestsPerSecondInput")
     bad = tmp_path / "formula.xlsx"
     _edit(example, bad, sheet, coord, "=100*2")
     with pytest.raises(InputError) as e:
         read_workbook(bad)
     msg = str(e.value)
-    assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecond" in msg and "formula" in msg
+    assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecondInput" in msg and "formula" in msg
     _edit(example, bad, "Benchmarks", "G3", "=G2*2")
     with pytest.raises(InputError, match=r"Benchmarks!G3 \(rps"):
         read_workbook(bad)

@@ -91,7 +91,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     _set(edited.written, {"initialServerCost": 90_000, "latencyLimitMs": 120})
     edited = add("edited-peak", pts, a)
     edited.assumptions = replace(a, peak_requests_per_second=45.0)
-    _set(edited.written, {"peakRequestsPerSecond": 45})
+    _set(edited.written, {"peakRequestsPerSecondInput": 45})
 
     inj_pts = [replace(p, config=INJECTIONS[i % 3], model=INJECTIONS[(i + 1) % 3]) for i, p in enumerate(pts)]
     rules = tuple(replace(r, match=n) for r, n in zip(a.configs, INJECTIONS, strict=True))

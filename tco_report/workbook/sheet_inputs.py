@@ -55,14 +55,17 @@ def write(book: Book) -> None:
         ws.write_string(row, LABEL, title, st.section)
         row += 1
 
-    section("Demand")
+    section("Demand (peakRequestsPerSecond on TCO: users x requests per user / 60 when both are given, else the peak)")
+    from_users = a.active_users_at_peak is not None and a.requests_per_user_per_minute is not None
     scalar(
-        "peakRequestsPerSecond",
-        names.label("peak_requests_per_second"),
+        layout.PEAK_INPUT,
+        names.label("peak_requests_per_second") + " (blank when given as users below)",
         "req/s",
-        a.peak_requests_per_second,
-        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s)."),
+        None if from_users else a.peak_requests_per_second,
+        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s), or blank when given as users."),
     )
+    for snake in layout.DEMAND_EXTRAS:
+        _vocab_scalar(scalar, a, snake)
     scalar(
         "uptime",
         names.label("uptime"),
@@ -101,8 +104,8 @@ def write(book: Book) -> None:
             _validation(_POSITIVE, "A sequence length must be greater than 0 tokens, or left blank."),
         )
 
-    section("Recorded for the report (hosted API, plan, sensitivity): no formula here uses them yet")
-    for snake in layout.RECORDED_ONLY:
+    section("Decision questions (hosted API, multi-year plan, sensitivity)")
+    for snake in layout.DECISION_INPUTS:
         _vocab_scalar(scalar, a, snake)
     row = _hardware(book, ws, row + 1)
     row = _sla(book, ws, row + 1)
