@@ -195,7 +195,8 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         for f in ("peak_requests_per_second", "uptime", "sla", "hardware", "ref_input_price_per_1m",
                   "ref_output_price_per_1m", "rounding", "isl", "osl", "target_utilisation", "spare_servers",
                   "cost_of_capital", "average_requests_per_second", "api_input_price_per_1m", "plan_years",
-                  "demand_growth_per_year", "sensitivity_step"):  # fmt: skip
+                  "demand_growth_per_year", "sensitivity_step", "active_users_at_peak",
+                  "requests_per_user_per_minute", "api_output_price_per_1m"):  # fmt: skip
             assert _same(getattr(b, f), getattr(a, f)), (seed, f)
         again = calculator.calculate(wb.points, b)
         for r, s in zip(again.results, report.results, strict=True):
