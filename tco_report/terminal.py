@@ -83,4 +83,42 @@ def table(report: Report) -> str:
     for r in report.results:
         if not r.feasible and rec is not None:
             out.append(f"  {safe(r.config)}: infeasible, {safe(r.reason)}")
+    out += _decisions(report)
     return "\n".join(out)
+
+
+def _decisions(report: Report) -> list[str]:
+    """One line each for the follow-up questions the assumptions asked (renting, hosted API, scenarios)."""
+    rec, d, out = report.recommended, report.decisions, []
+    if rec is not None and rec.yearly_cloud_cost is not None:
+        line = f"Renting the same {count(rec.total_gpus)} GPUs: {money(rec.yearly_cloud_cost)} a year on demand"
+        if rec.yearly_cloud_reserved_cost is not None:
+            line += f", {money(rec.yearly_cloud_reserved_cost)} reserved"
+        if rec.break_even_months is not None:
+            line += f"; owning breaks even after {rec.break_even_months:.1f} months"
+        else:
+            line += "; renting on demand never costs more than owning"
+        out.append(line + ".")
+    if d is not None and d.api is not None:
+        line = f"Hosted API: {money(d.api.yearly_api_cost)} a year for the same demand"
+        if d.api.break_even_rps is None:
+            line += "; self-hosting never costs less at these prices"
+        else:
+            line += f"; self-hosting is no dearer from {d.api.break_even_rps:,.1f} req/s of peak"
+            if d.api.always_cheaper_rps is not None and d.api.always_cheaper_rps > d.api.break_even_rps:
+                line += f" and always from {d.api.always_cheaper_rps:,.1f} req/s"
+        out.append(line + ".")
+    if d is not None and d.scenarios:
+        out.append("Scenarios:")
+        for s in d.scenarios:
+            r = s.recommended
+            if r is None:
+                out.append(f"  {safe(s.name)}: no config meets the SLA")
+                continue
+            api = f", API {money(s.api_yearly_cost)}" if s.api_yearly_cost is not None else ""
+            rent = f", renting {money(r.yearly_cloud_cost)}" if r.yearly_cloud_cost is not None else ""
+            out.append(
+                f"  {safe(s.name)}: {safe(r.config)}, {count(r.servers)} server(s), owning "
+                f"{money(r.total_yearly_cost)} a year{rent}{api}, {money(r.cost_per_1k_requests)} per 1K requests"
+            )
+    return out
