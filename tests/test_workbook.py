@@ -11,10 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tco_report import calculator
+from tco_report import api, calculator
 from tco_report.errors import InputError
 from tco_report.model import SlaConstraint
 from tco_report.names import BY_SNAKE, RESULT_KEYS
+from tco_report.resources import inputs_dir
 from tco_report.workbook import compare_cached, read_workbook, regenerate, safety, write_workbook
 
 from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
@@ -262,3 +263,87 @@ def test_no_sla_and_infeasible_configs_write_empty_cells_not_errors(tmp_path: Pa
         path = tmp_path / f"sla{len(sla)}.xlsx"
         write_workbook(report, path, tool_version="t")
         assert compare_cached(report, read_workbook(path)) == []
+
+
+def test_peak_from_users_is_a_formula_read_back_and_protected(tmp_path: Path) -> None:
+    rich = api.run(None, inputs_dir() / "assumptions_rich.yaml")
+    path = tmp_path / "rich.xlsx"
+    write_workbook(rich, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    sheet, coord = _cell_of(path, "peakRequestsPerSecond")
+    assert sheet == "TCO" and "activeUsersAtPeak*requestsPerUserPerMinute/secondsPerMinute" in wb[sheet][coord].value
+    assert (
+        wb[_cell_of(path, "peakRequestsPerSecondInput")[0]][_cell_of(path, "peakRequestsPerSecondInput")[1]].value
+        is None
+    )
+    back = read_workbook(path).assumptions
+    assert (back.active_users_at_peak, back.requests_per_user_per_minute) == (24_000, 0.25)
+    assert back.peak_requests_per_second == 100.0 == rich.assumptions.peak_requests_per_second
+    # Users cleared, a peak typed in: the typed peak is the peak.
+    edited = tmp_path / "typed.xlsx"
+    _edit(path, edited, *_cell_of(path, "activeUsersAtPeak"), None)
+    _edit(edited, edited, *_cell_of(path, "peakRequestsPerSecondInput"), 70)
+    back = read_workbook(edited).assumptions
+    assert back.peak_requests_per_second == 70 and back.active_users_at_peak is None
+    # A value typed over the formula (where older workbooks had the input) is refused, pointing at the input cell.
+    _edit(path, edited, sheet, coord, 50)
+    with pytest.raises(InputError, match=r"TCO!C\d+ \(peakRequestsPerSecond\).*peakRequestsPerSecondInput"):
+        read_workbook(edited)
+    # Python-built assumptions whose users do not give their peak: the workbook keeps the calculator's peak.
+    moved = replace(rich.assumptions, peak_requests_per_second=140.0)
+    report = calculator.calculate(rich.points, moved)
+    write_workbook(report, edited, tool_version="t")
+    back = read_workbook(edited)
+    assert back.assumptions.peak_requests_per_second == 140.0 and back.assumptions.active_users_at_peak is None
+    assert compare_cached(report, back) == []
+
+
+def test_compare_cached_covers_the_new_live_outputs(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    rec, d = report.recommended, report.decisions
+    assert rec.break_even_months is not None and d.api is not None and len(d.plan) == 4
+    wrong = replace(
+        report,
+        recommended=replace(rec, break_even_months=rec.break_even_months * 2, cloud_cost_per_1m_tokens=0.5),
+        results=tuple(
+            replace(r, yearly_cloud_reserved_cost=1.0) if r.config == rec.config else r for r in report.results
+        ),
+        decisions=replace(
+            d,
+            plan=(d.plan[0], replace(d.plan[1], capex=1.0), *d.plan[2:]),
+            api=replace(d.api, yearly_api_cost=d.api.yearly_api_cost * 3),
+        ),
+    )
+    path = tmp_path / "wrong.xlsx"
+    write_workbook(wrong, path, tool_version="t")
+    found = {x.name for x in compare_cached(report, read_workbook(path))}
+    assert found == {
+        "breakEvenMonths",
+        "cloudCostPer1MTokens",
+        f"cfYearlyCloudReservedCost[{rec.config}]",
+        "planCapex[year 2]",
+        "APIYearlyCost",
+    }
+
+
+def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    path = tmp_path / "s.xlsx"
+    write_workbook(report, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    assert "SNAPSHOT VALUES, NOT FORMULAS" in wb["Scenarios"]["A2"].value
+    scen = wb["Scenarios"]
+    assert [scen.cell(4, 3 + k).value for k in range(4)] == [s.name for s in report.decisions.scenarios]
+    assert not any(c.data_type == "f" for row in scen.iter_rows() for c in row)  # values, never formulas
+    cheaper = report.decisions.scenarios[3].recommended
+    assert any(c.value == cheaper.total_yearly_cost for row in scen.iter_rows() for c in row)
+    sens = wb["Sensitivity"]
+    assert "LIVE rows are formulas" in sens["A2"].value and "SNAPSHOT rows" in sens["A2"].value
+    kinds = {sens.cell(r, 2).value: sens.cell(r, 3).value for r in range(8, 8 + len(report.decisions.sensitivity))}
+    assert kinds["peakRequestsPerSecond"] == kinds["latencyLimitMs"] == kinds["targetUtilisation"] == "snapshot"
+    assert kinds["initialServerCost"] == kinds["uptime"] == "live"
+    for r in range(8, 8 + len(report.decisions.sensitivity)):
+        is_formula = sens.cell(r, 10).data_type == "f"
+        assert is_formula == (sens.cell(r, 3).value == "live"), r
+    plan = wb["Plan"]
+    assert sum(1 for r in range(8, 30) if plan.cell(r, 2).data_type == "f") == 10  # ten year rows, four in the plan

@@ -282,6 +282,15 @@ def _peak(n: _Names, fields: dict[str, Any]) -> float:
     given, else the typed-in peak. Workbooks written before the peak could be derived hold it as an input."""
     if not n.has(layout.PEAK_INPUT):
         return num_required(n, "peakRequestsPerSecond")
+    derived = n.scalar("peakRequestsPerSecond")
+    if derived.data_type != "f":  # a value typed over the formula, as into the input cell of older workbooks
+        typed = n.scalar(layout.PEAK_INPUT)
+        raise InputError(
+            n.path,
+            n.where(derived, "peakRequestsPerSecond"),
+            f"holds the typed value {derived.value!r} where the workbook computes the peak demand (from the users, "
+            f"or the typed-in peak); type a peak greater than 0 into {n.where(typed, layout.PEAK_INPUT)} instead",
+        )
     users, per_user = fields.get("active_users_at_peak"), fields.get("requests_per_user_per_minute")
     if users is not None and per_user is not None:
         if users <= 0 or per_user <= 0:
