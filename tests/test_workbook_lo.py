@@ -5,6 +5,7 @@ All workbooks are written first and converted in one soffice call (start-up domi
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, replace
@@ -175,9 +176,15 @@ def _close(cached: object, python: object) -> bool:
     return isinstance(cached, int | float) and math.isclose(cached, python, rel_tol=1e-9, abs_tol=0.0)
 
 
+@functools.cache
+def _values(path: Path) -> openpyxl.Workbook:
+    """A recalculated workbook's values, loaded once (the recalculated files are never changed)."""
+    return openpyxl.load_workbook(path, data_only=True)
+
+
 def _outputs(path: Path) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
     """Named outputs and the Configs table, read straight from the cells (not through the package's reader)."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    wb = _values(path)
 
     def cells(name: str) -> list[object]:
         sheet, coord = next(iter(wb.defined_names[name].destinations))
@@ -221,7 +228,7 @@ def _cells(wb: openpyxl.Workbook, name: str) -> list[object]:
 def _assert_new_outputs_match(path: Path, report: Report, *, snapshots: bool = True) -> int:
     """The cost model's and the decision questions' live outputs, read straight from the cells (an empty cell where
     Python has a number fails: unlike compare_cached, nothing is skipped). Returns how many cells were compared."""
-    wb = openpyxl.load_workbook(path, data_only=True)
+    wb = _values(path)
     rec, a = report.recommended, report.assumptions
     seen = 0
 
@@ -402,7 +409,7 @@ def test_edited_formulas_in_the_new_outputs_are_reported(cases: dict[str, Case])
 
 def test_no_error_value_in_any_cell_after_recalculation(cases: dict[str, Case]) -> None:
     for name, case in cases.items():
-        assert error_cells(str(case.recalculated)) == [], name
+        assert error_cells(_values(case.recalculated)) == [], name
 
 
 def test_injected_names_stay_literal_text_after_recalculation(cases: dict[str, Case]) -> None:
