@@ -66,7 +66,11 @@ def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path,
     pts, a = generated(3)
     a = replace(a, hardware=(*a.hardware, replace(a.hardware[0], name="second")), sla=())
     write_workbook(calculator.calculate(pts, a), multi, tool_version="t")
-    for path in (example, multi):
+    paths = [example, multi]
+    for name in ("assumptions_rich", "scenarios"):  # renting, users, API, plan, scenarios, two profiles
+        paths.append(tmp_path / f"{name}.xlsx")
+        write_workbook(api.run(None, inputs_dir() / f"{name}.yaml"), paths[-1], tool_version="t")
+    for path in paths:
         seen = list(formulas(str(path)))
         assert len(seen) > 100
         for cell, f in seen:

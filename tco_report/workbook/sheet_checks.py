@@ -48,9 +48,10 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
             close(per_req, rec.cost_per_1k_requests / 1000),
             close(rec.owning_cost_per_gpu_hour * hw.gpus_per_server * HOURS_PER_YEAR, rec.yearly_server_cost),
             close(book.decisions.plan[0].servers_needed, rec.servers) if book.decisions.plan else False,
+            True,  # the Plan sheet has a row for every year of the plan as written
         ]
     else:
-        values = [True] * 7
+        values = [True] * 8
     gated = [
         (
             "TCO sheet's total yearly cost equals the recommended config's row on Configs",
@@ -79,6 +80,10 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
         (
             "The plan's first year needs the servers of the TCO sheet",
             f"ABS(INDEX(planServersNeeded,1)-servers)<={layout.CHECK_TOLERANCE}*servers",
+        ),
+        (
+            "The Plan sheet has a row for every year of the plan (planYears beyond its rows needs a re-run)",
+            f"{layout.PLAN_HORIZON}<=ROWS(planYear)",
         ),
     ]
     for (label, expr), value in zip(gated, values, strict=True):

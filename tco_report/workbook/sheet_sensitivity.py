@@ -147,7 +147,12 @@ def _row(book: Book, ws: Any, r: int, row: SensitivityRow) -> None:
     kind = SNAPSHOT if snake in SNAPSHOT_INPUTS else LIVE
     unit = names.unit(snake)
     col = {key: k for k, (key, *_) in enumerate(COLUMNS)}
-    ws.write_string(r, col["label"], names.label(snake))
+    several = len(report.assumptions.hardware) > 1 and snake in HW_RANGE
+    ws.write_string(
+        r,
+        col["label"],
+        names.label(snake) + (" (first profile shown; every profile moves by the share)" if several else ""),
+    )
     ws.write_string(r, col["name"], names.camel(snake))
     ws.write_string(r, col["kind"], kind)
     ws.write_string(r, col["unit"], unit)
