@@ -362,6 +362,17 @@ def test_the_newer_cost_model_and_decision_inputs_are_exercised(cases: dict[str,
             ("two profiles", len(a.hardware) > 1),
         ) if hit}  # fmt: skip
     assert len(reached) == 11, reached
+    # A service life of 2.5 or 4.5 years rounds half to even, as Python's round in decisions.multi_year_plan (2, 4;
+    # a spreadsheet's ROUND would give 3, 5).
+    halves = 0
+    for name, case in cases.items():
+        rec = case.report.recommended
+        if name.startswith(("seed", "flip")) and rec is not None:
+            d = case.assumptions.profile(rec.hardware).depreciation_period
+            if d in (2.5, 4.5):
+                assert _cells(_values(case.recalculated), "planServiceLife") == [d - 0.5], name
+                halves += 1
+    assert halves >= 2
     assert (
         _assert_new_outputs_match(cases["file-assumptions_rich"].recalculated, cases["file-assumptions_rich"].report)
         > 100
