@@ -231,7 +231,6 @@ def _writers_not_wired(meter: Meter, out: Path, version: str) -> list[str]:
 
 
 LATENCY_KEYS = (("time_to_first_token", "ttft"), ("inter_token_latency", "itl"), ("request_latency", "e2e"))
-LATENCY_STATS = ("avg", "p50", "p90", "p95", "p99")
 
 
 def worker_floor(sweep: str, out: str) -> dict[str, Any]:
@@ -241,6 +240,7 @@ def worker_floor(sweep: str, out: str) -> dict[str, Any]:
     with meter.stage("import"):
         import xlsxwriter
     rows: list[list[Any]] = []
+    stats: list[tuple[str, str]] = []
     with meter.stage("json.load"):
         for dirpath, dirnames, filenames in os.walk(sweep):
             dirnames.sort()
@@ -258,14 +258,17 @@ def worker_floor(sweep: str, out: str) -> dict[str, Any]:
                     d["output_sequence_length"]["avg"],
                     d["output_token_throughput"]["avg"],
                 ]
-                row += [d[key][s] for key, _ in LATENCY_KEYS for s in LATENCY_STATS]
+                # Every statistic the file gives (not std, which the readers drop), as the workbook's Benchmarks
+                # table holds them: the floor writes the same data cells, without formulas or styles.
+                stats = stats or [(k, s) for k, _ in LATENCY_KEYS for s in d[k] if s not in ("unit", "std")]
+                row += [d[k].get(s) for k, s in stats]
                 row.append(os.path.join(dirpath, name))
                 rows.append(row)
     with meter.stage("xlsx"):
         wb = xlsxwriter.Workbook(os.path.join(out, "floor.xlsx"), {"constant_memory": True})
         ws = wb.add_worksheet("Benchmarks")
         head = ["config", "concurrency", "rps", "isl", "osl", "output_tps"]
-        head += [f"{m}_{s}_ms" for _, m in LATENCY_KEYS for s in LATENCY_STATS] + ["source"]
+        head += [f"{k}_{s}_ms" for k, s in stats] + ["source"]
         ws.write_row(0, 0, head)
         for r, row in enumerate(rows, start=1):
             ws.write_row(r, 0, row)
