@@ -79,11 +79,16 @@ def rendered(tmp_path_factory):
 
 @pytest.fixture
 def stub_charts(monkeypatch):
-    """For tests of the template's text only: four cheap stand-in charts (the charts have their own tests)."""
+    """For tests of the template's text only: cheap stand-in charts (the charts have their own tests)."""
     stubs = [
         charts.Chart(f"chart-{i}", f"Chart {i}", "", f'<svg class="chart" id="chart-{i}"></svg>') for i in range(4)
     ]
     monkeypatch.setattr(render.charts, "all_charts", lambda report: stubs)
+
+    def decision_stubs(report, parts):
+        return {p: charts.Chart(f"chart-{p}", p, "", f'<svg class="chart" id="chart-{p}"></svg>') for p in parts}
+
+    monkeypatch.setattr(render.charts, "decision_charts", decision_stubs)
 
 
 def headline(rec) -> list[str]:
@@ -118,7 +123,16 @@ def test_page_one_holds_the_answer(rendered):
 
 def test_sections_in_order(rendered):
     text = flat(" ".join(rendered["pages"]))
-    order = ["Summary", "Assumptions", "Charts", "Sizing and cost per config", "Method", "Appendix: source files"]
+    order = [
+        "Summary",
+        "Assumptions",
+        "Charts",
+        "Sizing and cost per config",
+        "Owning, renting and unit costs",
+        "Sensitivity",
+        "Method",
+        "Appendix: source files",
+    ]
     positions = [text.find(h) for h in order]
     assert -1 not in positions and positions == sorted(positions), positions
 
@@ -126,7 +140,7 @@ def test_sections_in_order(rendered):
 def test_page_count_and_running_header_footer(rendered):
     pages = rendered["pages"]
     n = len(pages)
-    assert 3 <= n <= 6, f"{n} pages: the report grew or lost a section"
+    assert 4 <= n <= 8, f"{n} pages: the report grew or lost a section"
     for i, text in enumerate(pages, start=1):
         assert f"Page {i} of {n}" in text
     title = "GPU sizing and TCO: meta-llama/Llama-3.1-8B-Instruct"
@@ -146,10 +160,14 @@ def test_page_size_a4_and_letter(rendered, stub_charts):
 
 def test_every_chart_is_present(rendered):
     html = rendered["html"]
-    assert html.count("<svg ") == 4
+    assert html.count("<svg ") == 6  # the post's four, interactivity, sensitivity
     text = flat(" ".join(rendered["pages"]))
     for words in (
         "Latency vs throughput, per config",
+        "Interactivity: throughput per GPU vs tokens per second per user",
+        "Sensitivity: what moves the cost",
+        "Interactivity (1000 / ITL) (tokens/s/user)",
+        "Output tokens per second per GPU (tokens/s/GPU)",
         "Pareto frontier: throughput per GPU vs latency",
         "Yearly cost per config, by component",
         "Cost per 1M input and output tokens, per config",
@@ -371,4 +389,5 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom)
     assert found, dom[-2000:]
     probe = json.loads(found.group(1).replace("&quot;", '"'))
-    assert probe == {"broken_images": 0, "visible_svgs": 4, "resources": [], "overflow": False}
+    svgs = rendered["html"].count("<svg ")
+    assert probe == {"broken_images": 0, "visible_svgs": svgs, "resources": [], "overflow": False}

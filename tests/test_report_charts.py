@@ -24,8 +24,20 @@ def all_charts(report):
     return charts.all_charts(report)
 
 
-def test_four_charts_in_reading_order(all_charts):
-    assert [c.key for c in all_charts] == ["chart-latency", "chart-pareto", "chart-yearly", "chart-tokens"]
+@pytest.fixture(scope="module")
+def by_key(all_charts):
+    return {c.key: c for c in all_charts}
+
+
+def test_charts_in_reading_order(all_charts):
+    """The post's four, with the interactivity view next to the latency chart (the sample reports an ITL)."""
+    assert [c.key for c in all_charts] == [
+        "chart-latency",
+        "chart-interactivity",
+        "chart-pareto",
+        "chart-yearly",
+        "chart-tokens",
+    ]
     for c in all_charts:
         assert c.svg.startswith("<svg ") and c.svg.rstrip().endswith("</svg>")
         assert c.title and c.caption
@@ -50,8 +62,8 @@ def test_charts_are_deterministic(report, all_charts):
     assert [c.svg for c in again] == [c.svg for c in all_charts]
 
 
-def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, all_charts):
-    svg = all_charts[0].svg
+def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, by_key):
+    svg = by_key["chart-latency"].svg
     for config in report.configs:
         assert f">{config}<" in svg
     assert "SLA limit: avg TTFT &lt;= 250 ms" in svg
@@ -62,26 +74,27 @@ def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, all_cha
     assert f"recommended: {report.recommended.config}" in svg
 
 
-def test_pareto_chart_draws_the_frontier(all_charts):
-    svg = all_charts[1].svg
+def test_pareto_chart_draws_the_frontier(by_key):
+    svg = by_key["chart-pareto"].svg
     assert "Pareto frontier" in svg and "Requests/s per GPU" in svg
 
 
-def test_cost_charts_show_formatted_values(report, all_charts):
+def test_cost_charts_show_formatted_values(report, by_key):
     from tco_report import formatting
 
+    yearly, tokens = by_key["chart-yearly"].svg, by_key["chart-tokens"].svg
     for r in report.results:
         if r.feasible:
-            assert formatting.money(r.total_yearly_cost) in all_charts[2].svg
-            assert formatting.unit_cost(r.cost_per_1m_input_tokens) in all_charts[3].svg
-            assert formatting.unit_cost(r.cost_per_1m_output_tokens) in all_charts[3].svg
-    assert all_charts[2].svg.count("not feasible") == 1
-    assert all_charts[3].svg.count("not feasible") == 1
+            assert formatting.money(r.total_yearly_cost) in yearly
+            assert formatting.unit_cost(r.cost_per_1m_input_tokens) in tokens
+            assert formatting.unit_cost(r.cost_per_1m_output_tokens) in tokens
+    assert yearly.count("not feasible") == 1
+    assert tokens.count("not feasible") == 1
 
 
-def test_cost_chart_stacks_the_calculators_components(report, all_charts):
+def test_cost_chart_stacks_the_calculators_components(report, by_key):
     """The post's three components always; a further one (energy) appears as soon as the assumptions give it."""
-    svg = all_charts[2].svg
+    svg = by_key["chart-yearly"].svg
     for name in ("Depreciation / capital", "Software licences", "Hosting"):
         assert name in svg
     assert "Energy" not in svg
@@ -104,6 +117,6 @@ def test_config_names_are_text_in_the_svg():
 def test_no_feasible_config_still_draws(report):
     r = calculate(sweep(), assumptions(sla=(replace(report.assumptions.sla[0], max_ms=1.0),)))
     assert r.recommended is None
-    out = charts.all_charts(r)
-    assert len(out) == 4
-    assert out[2].svg.count("not feasible") == 3
+    out = {c.key: c for c in charts.all_charts(r)}
+    assert len(out) == 5
+    assert out["chart-yearly"].svg.count("not feasible") == 3
