@@ -124,6 +124,7 @@ def assumption_rows(a: Assumptions) -> list[Row]:
             ),
             Row(prefix + label("software_licence_per"), licence, "", src("software_licence_per")),
         ]
+        rows += profile_extra_rows(a, n)
     rows += [
         Row(
             label("ref_input_price_per_1m"),
@@ -187,19 +188,26 @@ _ASSUMPTION_EXTRAS = (
 )
 
 
-def extension_rows(a: Assumptions) -> list[Row]:
-    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default)."""
-    default_a, default_hw = Assumptions(), HardwareProfile()
+def profile_extra_rows(a: Assumptions, n: int) -> list[Row]:
+    """The further inputs of hardware profile ``n`` (energy, facility, cloud prices) that the assumptions set."""
+    default_hw = HardwareProfile()
+    hw = a.hardware[n]
+    prefix = f"[{hw.name}] " if len(a.hardware) > 1 else ""
     rows = []
-    several = len(a.hardware) > 1
-    for n, hw in enumerate(a.hardware):
-        for snake in _HARDWARE_EXTRAS:
-            value = getattr(hw, snake, None)
-            source = a.provenance.get(snake, "default") if n == 0 else _further_profile_source(a)
-            if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
-                continue
-            prefix = f"[{hw.name}] " if several else ""
-            rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    for snake in _HARDWARE_EXTRAS:
+        value = getattr(hw, snake, None)
+        source = a.provenance.get(snake, "default") if n == 0 else _further_profile_source(a)
+        if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
+            continue
+        rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    return rows
+
+
+def extension_rows(a: Assumptions) -> list[Row]:
+    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default);
+    the hardware profiles' own further inputs are listed with each profile."""
+    default_a = Assumptions()
+    rows = []
     for snake in _ASSUMPTION_EXTRAS:
         value = getattr(a, snake, None)
         source = a.provenance.get(snake, "default")

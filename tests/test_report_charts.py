@@ -120,3 +120,77 @@ def test_no_feasible_config_still_draws(report):
     out = {c.key: c for c in charts.all_charts(r)}
     assert len(out) == 5
     assert out["chart-yearly"].svg.count("not feasible") == 3
+
+
+def test_control_characters_in_names_never_reach_a_chart():
+    """A config name with an escape sequence: no 'Glyph 27 missing' warning, no control character in the SVG, and
+    the same replacement as the terminal summary."""
+    import warnings
+
+    from tco_report.terminal import safe
+
+    odd = "h100\x1b[31m-fp8\u202e-tp2"
+    pts = [replace(p, config=odd) if p.config == "h100-fp8-tp2" else p for p in sweep()]
+    report = calculate(pts, assumptions())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = "".join(c.svg for c in charts.all_charts(report))
+        svg += "".join(c.svg for c in charts.decision_charts(report, ["sensitivity"]).values())
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert "\x1b" not in svg and "\u202e" not in svg
+    assert safe(odd) == "h100?[31m-fp8?-tp2" and safe(odd) in svg
+
+
+def test_interactivity_is_1000_over_itl_against_output_tokens_per_gpu(report, by_key):
+    pts = charts.interactivity_points(report)
+    # the sample's h100-fp8-tp2 at concurrency 1: ITL 12 ms -> 83.3 tokens/s per user; 2.1 x 1/(1 + 1/24) req/s
+    # x 250 output tokens over 2 GPUs
+    tpu, per_gpu, p = min(pts["h100-fp8-tp2"], key=lambda t: t[2].load)
+    assert tpu == pytest.approx(1000 / 12)
+    assert per_gpu == pytest.approx(round(round(2.1 / (1 + 1 / 24), 4) * 250, 2) / 2)
+    assert "Pareto frontier" in by_key["chart-interactivity"].svg
+    assert report.decisions.interactivity_frontier  # drawn from the decisions, not recomputed
+
+
+def test_no_itl_no_interactivity_chart():
+    pts = [replace(p, latency_ms={k: v for k, v in p.latency_ms.items() if k != "itl"}) for p in sweep()]
+    keys = [c.key for c in charts.all_charts(calculate(pts, assumptions()))]
+    assert "chart-interactivity" not in keys and len(keys) == 4
+
+
+def test_tornado_sorted_by_impact_and_marks_a_changed_recommendation(report):
+    rows = charts.sensitivity_order(report)
+    base = report.decisions.sensitivity_base[0]
+    impact = [max(abs(v - base) for v in r.cost_per_1m_output_tokens if v is not None) for r in rows]
+    assert impact == sorted(impact, reverse=True)
+    svg = charts.decision_charts(report, ["sensitivity"])["sensitivity"].svg
+    switched = [r for r in rows if any(c not in (report.recommended.config, None) for c in r.recommended)]
+    assert (" *" in svg) == bool(switched)
+    assert "Planned peak demand" in svg and "input -20%" in svg and "input +20%" in svg
+
+
+@pytest.fixture(scope="module")
+def scenario_report():
+    from tco_report import api
+    from tco_report.resources import inputs_dir
+
+    return api.run(None, inputs_dir() / "scenarios.yaml")
+
+
+def test_decision_charts_are_inline_safe_and_deterministic(scenario_report):
+    parts = ["scenarios", "api", "plan", "sensitivity"]
+    first = charts.decision_charts(scenario_report, parts)
+    assert [c.key for c in first.values()] == ["chart-scenarios", "chart-api", "chart-plan", "chart-tornado"]
+    again = charts.decision_charts(scenario_report, parts)
+    assert [c.svg for c in again.values()] == [c.svg for c in first.values()]
+    ids = []
+    for c in [*charts.all_charts(scenario_report), *first.values()]:
+        chart_ids = re.findall(r'\bid="([^"]+)"', c.svg)
+        assert all(i.startswith(c.key + "-") for i in chart_ids)
+        ids += chart_ids
+    assert len(ids) == len(set(ids))
+    assert charts.decision_charts(scenario_report, ["plan"]).keys() == {"plan"}
+
+
+def test_scenario_chart_leaves_out_series_nobody_has(report):
+    assert charts.scenario_series(report) == []  # no scenarios in the sample
