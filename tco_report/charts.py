@@ -119,7 +119,38 @@ def _svg(fig: Figure, key: str) -> str:
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
     svg = svg.replace("<svg ", f'<svg class="chart" role="img" aria-labelledby="{key}-title" ', 1)
-    return svg.strip() + "\n"
+    return _flatten_groups(svg).strip() + "\n"
+
+
+_G_TAG = re.compile(r"[ \t]*<g\b([^>]*?)(/?)>\n?|[ \t]*</g>\n?")
+_ONLY_ID = re.compile(r'^(\s+id="[^"]*")?\s*$')
+
+
+def _flatten_groups(svg: str) -> str:
+    """Drop the <g> wrappers that carry nothing but an id (matplotlib nests one per artist, tick and label):
+    they are more than half an SVG's elements, and WeasyPrint styles and draws every element, so the PDF renders
+    faster without changing a pixel. Nothing refers to those ids (references go to <defs> and clip paths)."""
+    out: list[str] = []
+    keep: list[bool] = []
+    pos = 0
+    for m in _G_TAG.finditer(svg):
+        out.append(svg[pos : m.start()])
+        pos = m.end()
+        text = m.group(0)
+        if text.lstrip().startswith("</g>"):
+            if keep.pop():
+                out.append(text)
+            continue
+        drop = _ONLY_ID.match(m.group(1)) is not None
+        if m.group(2):  # self-closing: nothing inside
+            if not drop:
+                out.append(text)
+            continue
+        keep.append(not drop)
+        if not drop:
+            out.append(text)
+    out.append(svg[pos:])
+    return "".join(out)
 
 
 def _latency_axis(report: Report) -> tuple[str, str, str]:

@@ -194,3 +194,14 @@ def test_decision_charts_are_inline_safe_and_deterministic(scenario_report):
 
 def test_scenario_chart_leaves_out_series_nobody_has(report):
     assert charts.scenario_series(report) == []  # no scenarios in the sample
+
+
+def test_id_only_groups_are_flattened_and_the_rest_kept(all_charts):
+    """matplotlib's per-artist <g id=...> wrappers go (WeasyPrint styles and draws every element); groups that clip,
+    transform or style stay, balanced."""
+    svg = '<svg>\n <g id="a">\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n  <g id="b"/>\n </g>\n</svg>'
+    assert charts._flatten_groups(svg) == '<svg>\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n</svg>'
+    for c in all_charts:
+        assert c.svg.count("<g") == c.svg.count("</g>")
+        assert not re.search(r'<g id="[^"]*">', c.svg)
+        assert c.svg.count("<g") < 10
