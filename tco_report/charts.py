@@ -598,16 +598,12 @@ def plan(report: Report) -> str:
     cum = [y.cumulative_cost for y in years]
     ax.plot(x, cum, color=INK, linestyle="--", marker="o", markersize=4, linewidth=1.2, label="Cumulative cost")
     top = max(cum + [c + o for c, o in zip(capex, opex, strict=True)], default=0.0)
-    for y in years:
-        ax.text(
-            y.year,
-            y.capex + y.opex + top * 0.015,
-            f"{formatting.count(y.servers_in_service)} srv",
-            ha="center",
-            va="bottom",
-            fontsize=6.8,
-        )
-    ax.set_xticks(x, [f"Year {n}" for n in x])
+    ticks = [
+        f"Year {y.year}\n{formatting.count(y.servers_in_service)} server{'s' if y.servers_in_service != 1 else ''}"
+        f" ({formatting.count(y.servers_bought)} bought)"
+        for y in years
+    ]
+    ax.set_xticks(x, ticks)
     ax.grid(axis="x", visible=False)
     _money_y(ax, top)
     ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
