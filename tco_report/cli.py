@@ -94,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
 
         report = calculate(ingest.points, assumptions)
         notes += [f"skipped {s}" for s in ingest.skipped]
+        notes += list(ingest.warnings)
 
     out = Path(args.out)
     source = Path(args.from_workbook).resolve() if args.from_workbook else None

@@ -538,7 +538,23 @@ def test_real_command_line_subprocess(tmp_path):
     assert not out.exists()
 
 
-def test_big_file_beside_results_is_skipped_with_a_note(tmp_path, capsys):
+@pytest.fixture
+def summary_only(monkeypatch):
+    """Tests of ingest and of what the terminal shows need not render the workbook, HTML and PDF (their own tests
+    do): the CLI writes only summary.json, through the same all-or-nothing staging."""
+    import tco_report.cli
+    from tco_report.outputs import Staging
+    from tco_report.summary import write_summary
+
+    def write(report, out, names, page_size, staging_cls):  # noqa: ANN001, ANN202
+        with Staging(out) as stage:
+            write_summary(report, stage.path("summary.json"), "test")
+        return ["summary.json"]
+
+    monkeypatch.setattr(tco_report.cli, "_write_outputs", write)
+
+
+def test_big_file_beside_results_is_skipped_with_a_note(tmp_path, capsys, summary_only):
     """In a folder walk an oversized file (e.g. a per-request dump) is skipped and said so; the results are read."""
     root = tmp_path / "sweep"
     (root / "cfg").mkdir(parents=True)
@@ -551,7 +567,7 @@ def test_big_file_beside_results_is_skipped_with_a_note(tmp_path, capsys):
     assert "profile_export.json: 209,715,200 bytes" in capsys.readouterr().out
 
 
-def test_control_characters_in_config_names_are_stripped(tmp_path, capsys):
+def test_control_characters_in_config_names_are_stripped(tmp_path, capsys, summary_only):
     """Text from files (folder and model names) reaches the terminal without escape sequences or bidi overrides."""
     evil = "cfg\x1b[31mRED\x1b]0;pwned\x07\u202e"
     root = tmp_path / "sweep"

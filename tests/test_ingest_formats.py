@@ -16,6 +16,7 @@ from tco_report.ingest import READERS, read_paths
 from tco_report.ingest.common import Parsed
 
 from .conftest import FIXTURES
+from .test_bad_input import summary_only  # noqa: F401  (a fixture)
 
 REAL = FIXTURES / "real"
 AIPERF = REAL / "aiperf/inferencemax-rocm-team-glm5.1-mi355x"
@@ -539,6 +540,7 @@ def test_cli_sla_statistic_missing_names_configs_and_what_they_have(tmp_path, ca
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.usefixtures("summary_only")
 def test_cli_mixed_folder_end_to_end(tmp_path, capsys):
     from tco_report.cli import main
 
@@ -634,6 +636,7 @@ def test_genai_perf_nested_config_and_non_streaming(tmp_path):
     assert p.request_rate == 2.5 and p.concurrency is None and "ttft" not in p.latency_ms
 
 
+@pytest.mark.usefixtures("summary_only")
 def test_cli_sglang_legacy_lacks_avg_ttft(tmp_path, capsys):
     """Late-2024 SGLang lines record only the median TTFT: the default SLA (avg TTFT) stops with what they have."""
     from tco_report.cli import main

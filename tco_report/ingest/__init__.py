@@ -42,7 +42,6 @@ class IngestResult:
 def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     """Every benchmark point under the given files and folders."""
     result = IngestResult(points=[])
-    seen: dict[tuple[str, float | None, float | None], str] = {}
     for root in map(Path, paths):
         _check_root(root)
         files = [root] if root.is_file() else list(_walk(root))
@@ -85,19 +84,28 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                 if note not in result.skipped:
                     result.skipped.append(note)
                 continue
-            if key in seen:
-                raise InputError(
-                    point.where,
-                    "concurrency",
-                    f"config '{point.config}' has the load level {point.load_label} twice (also in {seen[key]}); "
-                    "expected one result per config and load level — remove one, or put the runs in separate "
-                    "config folders",
-                )
-            seen[key] = point.where
             result.points.append(point)
         result.warnings += [f"{f}: {r.note}" for f, raws in raws_by_file for r in raws[:1] if r.note]
+    check_unique_loads(result.points)
     result.points.sort(key=lambda p: (p.config, p.load, p.rps))
     return result
+
+
+def check_unique_loads(points: Iterable[BenchmarkPoint]) -> None:
+    """One point per config and load level; a second one (a run copied twice, two sweeps in one config folder, a
+    duplicated workbook row) is an InputError naming both places, never a silent pick."""
+    seen: dict[tuple[str, float | None, float | None], str] = {}
+    for point in points:
+        key = (point.config, point.concurrency, point.request_rate)
+        if key in seen:
+            raise InputError(
+                point.where or None,
+                "concurrency",
+                f"config '{point.config}' has the load level {point.load_label} twice (also in {seen[key]}); "
+                "expected one result per config and load level — remove one, or put the runs in separate "
+                "config folders",
+            )
+        seen[key] = point.where or "an earlier row"
 
 
 def _check_root(root: Path) -> None:

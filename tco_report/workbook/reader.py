@@ -19,6 +19,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..assumptions import METRICS, is_statistic
 from ..errors import InputError
+from ..ingest import check_unique_loads
 from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
 from ..names import BY_SNAKE
 from . import layout
@@ -348,4 +349,5 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
         )
     if not points:
         raise InputError(n.path, "Benchmarks", "the Benchmarks table has no rows")
+    check_unique_loads(points)
     return tuple(points)

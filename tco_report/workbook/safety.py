@@ -19,6 +19,8 @@ def check_archive(path: Path) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError(path, None, "file not found (expected an .xlsx workbook written by tco_report)") from None
+    except OSError as e:  # a symlink loop, a permission problem
+        raise InputError(path, None, f"cannot be read: {e.strerror or e}") from None
     if not path.is_file():
         raise InputError(path, None, "is not a file (expected an .xlsx workbook)")
     if size > MAX_FILE_BYTES:
