@@ -391,3 +391,31 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
     probe = json.loads(found.group(1).replace("&quot;", '"'))
     svgs = rendered["html"].count("<svg ")
     assert probe == {"broken_images": 0, "visible_svgs": svgs, "resources": [], "overflow": False}
+
+
+def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenario(stub_charts):
+    """Sections appear only when asked for; a scenario where nothing meets the SLA says so; a base where nothing
+    does still renders its scenarios."""
+    tight = assumptions(sla=(replace(assumptions().sla[0], max_ms=10.0),))
+    a = assumptions(
+        api_input_price_per_1m=0.1,
+        api_output_price_per_1m=0.3,
+        demand_growth_per_year=0.5,
+        scenarios=(("tight SLA", tight), ("double peak", assumptions(peak_requests_per_second=200.0))),
+    )
+    report = calculate(sweep(), a)
+    html = render.render_html(report, tool_version=VERSION)
+    assert render.decision_parts(report) == ["scenarios", "api", "plan", "sensitivity"]
+    for section in ('id="scenarios"', 'id="api"', 'id="plan"', 'id="sensitivity"'):
+        assert section in html
+    row = html[html.index('<td class="name">tight SLA</td>') :]
+    assert "no config meets the SLA" in row[: row.index("</tr>")]
+    assert "SLA avg TTFT &lt;= 10 ms" in row[: row.index("</tr>")]  # what the scenario changes
+    assert "Planned peak demand 200 req/s" in html
+    # nothing feasible in the base: no cost sections, no API or plan, but the scenarios still compare
+    none = calculate(sweep(), replace(a, sla=tight.sla))
+    html = render.render_html(none, tool_version=VERSION)
+    assert render.decision_parts(none) == ["scenarios"]
+    assert 'id="costs"' not in html and 'id="api"' not in html and "double peak" in html
+    # the sample alone: sensitivity only (no prices, scenarios or growth given)
+    assert render.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
