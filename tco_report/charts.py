@@ -55,6 +55,7 @@ _RC = {
     "text.parse_math": False,  # a '$' in a config name is text, not mathtext
 }
 WIDTH_IN = 7.0
+LABEL_ALL_POINTS_UP_TO = 80
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ def latency_throughput(report: Report) -> str:
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
     index = {id(p): i for i, p in enumerate(report.points)}
+    # Every point carries its load level in a sweep of ordinary size; in a dense one only the chosen points do, as
+    # hundreds of labels are unreadable and each costs WeasyPrint an element to style and draw.
+    label_all = len(report.points) <= LABEL_ALL_POINTS_UP_TO
     for n, config in enumerate(report.configs):
         st = style_of(n)
         curve = sorted((p for p in report.points if p.config == config), key=lambda p: p.load)
@@ -247,7 +251,8 @@ def latency_throughput(report: Report) -> str:
                 zorder=3,
             )
         ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
-        for p, x in pts:
+        best = chosen.get(config)
+        for p, x in pts if label_all else [(p, x) for p, x in pts if p is best]:
             ax.annotate(
                 formatting.level(p.load),
                 (x, p.rps),
@@ -258,7 +263,6 @@ def latency_throughput(report: Report) -> str:
                 bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
                 zorder=4,
             )
-        best = chosen.get(config)
         if best is not None and best.latency(metric, statistic) is not None:
             # The recommended config's point is a star, the other chosen points rings: distinct in greyscale too.
             ax.scatter(
@@ -713,7 +717,9 @@ def all_charts(report: Report) -> list[Chart]:
         Chart(
             "chart-latency",
             "Latency vs throughput, per config",
-            f"Each point is one benchmark run, labelled with its {kind}; x is {what}, y the requests/s one "
+            f"Each point is one benchmark run, labelled with its {kind}"
+            f"{'' if len(report.points) <= LABEL_ALL_POINTS_UP_TO else ' where it is the chosen point'}; x is {what}, "
+            "y the requests/s one "
             "model instance served. Grey points break the SLA; the ringed point is the one each config is "
             "sized at, and the star marks the recommended config.",
             latency_throughput(report),

@@ -11,7 +11,7 @@ from tco_report import charts
 from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
-from .test_report_sample import assumptions, sample_report, sweep
+from .test_report_sample import CONFIGS, assumptions, sample_report, sweep
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +205,18 @@ def test_id_only_groups_are_flattened_and_the_rest_kept(all_charts):
         assert c.svg.count("<g") == c.svg.count("</g>")
         assert not re.search(r'<g id="[^"]*">', c.svg)
         assert c.svg.count("<g") < 10
+
+
+def test_dense_sweeps_label_only_the_chosen_points():
+    """Past LABEL_ALL_POINTS_UP_TO points, the load-level labels (each a text and a box) go except the chosen ones:
+    readable, and far fewer SVG elements for WeasyPrint to draw."""
+    configs = {f"{name}-{k}": spec for k in range(4) for name, spec in CONFIGS.items()}
+    report = calculate(sweep(configs), assumptions())
+    assert len(report.points) > charts.LABEL_ALL_POINTS_UP_TO
+    svg = charts.latency_throughput(report)
+    assert ">128<" not in svg  # never a chosen point
+    chosen = {charts.formatting.level(r.concurrency) for r in report.results if r.feasible}
+    for level in chosen:
+        assert f">{level}<" in svg
+    assert ">128<" in charts.latency_throughput(report_small := calculate(sweep(), assumptions()))
+    assert len(report_small.points) <= charts.LABEL_ALL_POINTS_UP_TO
