@@ -56,6 +56,8 @@ _RC = {
 }
 WIDTH_IN = 7.0
 LABEL_ALL_POINTS_UP_TO = 80
+RASTERIZE_POINTS_OVER = 400  # scatter markers become one embedded image (lines, text and axes stay vector)
+RASTER_DPI = 150
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ def _figure(height_in: float) -> Figure:
 def _svg(fig: Figure, key: str) -> str:
     """Serialise a figure to an SVG fragment for inline use: no prolog, no metadata, ids unique per chart."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    fig.savefig(
+        buf, format="svg", dpi=RASTER_DPI, metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
+    )
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
@@ -152,6 +156,12 @@ def _flatten_groups(svg: str) -> str:
             out.append(text)
     out.append(svg[pos:])
     return "".join(out)
+
+
+def _dense(report: Report) -> bool:
+    """A sweep so dense that its scatter markers are drawn as one image: WeasyPrint styles and draws every SVG
+    element, and thousands of markers cost seconds per chart."""
+    return len(report.points) > RASTERIZE_POINTS_OVER
 
 
 def _latency_axis(report: Report) -> tuple[str, str, str]:
@@ -216,6 +226,7 @@ def latency_throughput(report: Report) -> str:
     # Every point carries its load level in a sweep of ordinary size; in a dense one only the chosen points do, as
     # hundreds of labels are unreadable and each costs WeasyPrint an element to style and draw.
     label_all = len(report.points) <= LABEL_ALL_POINTS_UP_TO
+    dense = _dense(report)
     for n, config in enumerate(report.configs):
         st = style_of(n)
         curve = sorted((p for p in report.points if p.config == config), key=lambda p: p.load)
@@ -238,6 +249,7 @@ def latency_throughput(report: Report) -> str:
             edgecolors=INK,
             linewidths=0.4,
             zorder=3,
+            rasterized=dense,
         )
         bad = [(x, y) for x, y, k in zip(xs, ys, ok, strict=True) if not k]
         if bad:
@@ -249,6 +261,7 @@ def latency_throughput(report: Report) -> str:
                 edgecolors="#777777",
                 linewidths=0.5,
                 zorder=3,
+                rasterized=dense,
             )
         ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
         best = chosen.get(config)
@@ -304,6 +317,7 @@ def pareto(report: Report) -> str:
     """Throughput per GPU against latency for every point of every config, the Pareto frontier as a step line."""
     metric, statistic, xlabel = _latency_axis(report)
     gpus = {r.config: r.gpus_per_instance for r in report.results}
+    dense = _dense(report)
     fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
@@ -324,6 +338,7 @@ def pareto(report: Report) -> str:
             linewidths=0.4,
             label=safe(config),
             zorder=3,
+            rasterized=dense,
         )
     front = [(p.latency(metric, statistic), p.rps / gpus[p.config]) for p in report.frontier]
     front = sorted((x, y) for x, y in front if x is not None)
@@ -437,6 +452,7 @@ def interactivity_points(report: Report) -> dict[str, list[tuple[float, float, B
 def interactivity(report: Report) -> str:
     """Output tokens/s per GPU against tokens/s per user (1000 / ITL), with the Pareto frontier as a step line."""
     pts = interactivity_points(report)
+    dense = _dense(report)
     fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
@@ -449,7 +465,9 @@ def interactivity(report: Report) -> str:
         xs_all += xs
         ys_all += ys
         ax.plot(xs, ys, color=st.colour, linestyle=st.linestyle, linewidth=0.9, zorder=2)
-        ax.scatter(xs, ys, marker=st.marker, s=26, color=st.colour, edgecolors=INK, linewidths=0.4, zorder=3)
+        ax.scatter(
+            xs, ys, marker=st.marker, s=26, color=st.colour, edgecolors=INK, linewidths=0.4, zorder=3, rasterized=dense
+        )
         ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
     gpus = {r.config: r.gpus_per_instance for r in report.results}
     front = []

@@ -580,16 +580,28 @@ def _refuse(url: str, *args: object, **kwargs: object) -> Any:
     raise ValueError(f"the report is self-contained and must not load {url!r}")
 
 
+def _inline(url: str) -> bool:
+    """A data: URL carries its content inside the document (a dense chart's markers as one PNG): nothing to fetch."""
+    return url.startswith("data:image/png;base64,")
+
+
 def _fetcher() -> Any:
-    """A WeasyPrint URL fetcher that refuses every URL, and stops the rendering when asked for one."""
+    """A WeasyPrint URL fetcher that refuses every URL but inline PNG data, and stops the rendering when asked for
+    one."""
     from weasyprint import urls
 
     base = getattr(urls, "URLFetcher", None)
     if base is None:  # WeasyPrint before 70 takes a function, and only warns when it fails
-        return _refuse
+
+        def refuse(url: str, *args: object, **kwargs: object) -> Any:
+            return urls.default_url_fetcher(url, *args, **kwargs) if _inline(url) else _refuse(url)
+
+        return refuse
 
     class Refuse(base):
         def fetch(self, url: str, headers: object = None) -> Any:
+            if _inline(url):
+                return super().fetch(url, headers)
             _refuse(url)
 
     return Refuse(fail_on_errors=True)

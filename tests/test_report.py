@@ -419,3 +419,17 @@ def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenari
     assert 'id="costs"' not in html and 'id="api"' not in html and "double peak" in html
     # the sample alone: sensitivity only (no prices, scenarios or growth given)
     assert render.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
+
+
+def test_pdf_takes_inline_png_data_and_nothing_else():
+    import base64
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(png, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    assert render.html_to_pdf(f'<html><body><img src="{uri}"></body></html>').startswith(b"%PDF")
+    for url in ("data:text/html,<b>x</b>", "file:///etc/hostname", "http://example.invalid/x.png"):
+        with pytest.raises(ValueError, match="self-contained"):
+            render.html_to_pdf(f'<html><body><img src="{url}"></body></html>')
