@@ -128,7 +128,7 @@ def test_sections_in_order(rendered):
         "Assumptions",
         "Charts",
         "Sizing and cost per config",
-        "Owning, renting and unit costs",
+        "Unit costs: the post's method and the GPU-hour shortcut",  # no cloud price: nothing about renting
         "Sensitivity",
         "Method",
         "Appendix: source files",
