@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from . import progress
     from .errors import InputError
+
+    progress.configure(quiet=args.quiet)  # progress lines only on an interactive stderr, never with --quiet
 
     try:
         return _run(args)
@@ -116,6 +119,7 @@ OUTPUTS = (WORKBOOK, "tco_report.html", "tco_report.pdf", "summary.json")
 
 def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: str, staging_cls: type) -> list[str]:
     """Every output to a temporary file in ``out``; all renamed into place only when all succeeded."""
+    from .progress import stage as step
     from .render import write_html, write_pdf
     from .summary import write_summary
 
@@ -123,9 +127,12 @@ def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: s
         if WORKBOOK in names:
             from .workbook import write_workbook
 
-            write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
-        html = write_html(report, stage.path("tco_report.html"), page_size=page_size, tool_version=__version__)
-        write_pdf(report, stage.path("tco_report.pdf"), page_size=page_size, tool_version=__version__, html=html)
+            with step("Writing the workbook"):
+                write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
+        with step("Drawing charts and the HTML report"):
+            html = write_html(report, stage.path("tco_report.html"), page_size=page_size, tool_version=__version__)
+        with step("Printing the PDF"):
+            write_pdf(report, stage.path("tco_report.pdf"), page_size=page_size, tool_version=__version__, html=html)
         write_summary(report, stage.path("summary.json"), __version__)
     return list(names)
 

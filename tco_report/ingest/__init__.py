@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import BenchmarkPoint
+from ..progress import progress
 from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, plain_csv, sglang, vllm
 from .common import Parsed, RawPoint, clean_model, describe
 
@@ -51,7 +52,15 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             )
         skipped_before = len(result.skipped)
         raws_by_file: list[tuple[Path, list[RawPoint]]] = []
-        for f in _drop_csv_twins(files):
+        candidates = _drop_csv_twins(files)
+        if root.is_dir():
+            candidates, companions = _drop_companions(candidates)
+            if companions:
+                result.skipped.append(
+                    f"{root}: {companions:,} file(s) beside GenAI-Perf/AIPerf results not read (raw per-request "
+                    "exports, request payloads such as inputs.json): they hold no aggregate results"
+                )
+        for f in progress(candidates, total=len(candidates), label=f"Reading {root.name or root}"):
             parsed = _parse(f, explicit=f == root, result=result)
             if parsed is None:
                 continue
@@ -181,6 +190,30 @@ def _metric_csv(f: Path) -> bool:
     except OSError:
         return False
     return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Metric,")
+
+
+_AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.csv")
+_PAYLOADS = ("inputs.json", "llm_inputs.json")
+
+
+def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
+    """Leave out what a GenAI-Perf/AIPerf run folder holds beside its aggregate ``X_genai_perf.json``: the raw
+    per-request export ``X.json``/``X.jsonl`` (often many MB) and the request payloads ``inputs.json``. Parsing them
+    only to reject them made a real sweep 100x slower to read than its aggregates alone."""
+    names: dict[Path, set[str]] = {}
+    for f in files:
+        names.setdefault(f.parent, set()).add(f.name.lower())
+    stems: dict[Path, set[str]] = {
+        d: {n[: -len(a)] for n in here for a in _AGGREGATES if n.endswith(a)} for d, here in names.items()
+    }
+    keep = []
+    for f in files:
+        agg = stems[f.parent]
+        name = f.name.lower()
+        if agg and name.endswith((".json", ".jsonl")) and (name in _PAYLOADS or f.stem.lower() in agg):
+            continue
+        keep.append(f)
+    return keep, len(files) - len(keep)
 
 
 def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:

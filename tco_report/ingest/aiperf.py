@@ -21,9 +21,9 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
 from .common import optional_number as opt
+from .genai_perf import METRICS, point_from_metrics
 
 TOOL = "aiperf"
-METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
 _MARKERS = ("aiperf_version", "schema_version", "telemetry_data", "was_cancelled")
 _CSV_HEADER = re.compile(r"^Metric,avg,min,max,(sum,)?p1,")
 _FOLDER_LOAD = re.compile(r"(?:^|[-_])(concurrency|conc|request_rate)[-_]?(\d+(?:\.\d+)?)(?=$|[-_])")
@@ -51,19 +51,6 @@ def read(p: Parsed) -> list[RawPoint]:
     return [_read_run(o, p.path)]
 
 
-def _stats(block: Any, file: Path | str, fld: str) -> dict[str, float]:
-    if not isinstance(block, Mapping):
-        raise InputError(file, fld, f"expected an object of statistics, got {describe(block)}")
-    out = {}
-    for k, v in block.items():
-        s = normalise_statistic(str(k))
-        if s is not None and v is not None:
-            out[s] = number(v, file, f"{fld}.{k}")
-    if "avg" not in out:
-        raise InputError(file, f"{fld}.avg", "required statistic is missing")
-    return out
-
-
 def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
     cfg = get(o, "input_config", file, required=False)
     cfg = cfg if isinstance(cfg, Mapping) else {}
@@ -81,27 +68,17 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
             "input_config.loadgen.concurrency",
             "neither concurrency nor request_rate is recorded (and no folder name has 'concurrencyN')",
         )
-    latency = {m: _stats(o[k], file, k) for k, m in METRICS.items() if k in o}
     endpoint = cfg.get("endpoint")
-    if isinstance(endpoint, Mapping) and endpoint.get("streaming") is False:
-        latency.pop("ttft", None)  # non-streaming: TTFT equals the request latency, not a real TTFT
-    osl = number(get(o, "output_sequence_length.avg", file), file, "output_sequence_length.avg", positive=True)
-    point = RawPoint(
-        rps=number(get(o, "request_throughput.avg", file), file, "request_throughput.avg", positive=True),
-        isl=number(get(o, "input_sequence_length.avg", file), file, "input_sequence_length.avg", positive=True),
-        osl=osl,
-        latency_ms=latency,
-        concurrency=conc,
-        request_rate=rate,
-        output_tps=opt(
-            get(o, "output_token_throughput.avg", file, required=False), file, "output_token_throughput.avg"
-        ),
+    return point_from_metrics(
+        o,
+        file,
+        conc=conc,
+        rate=rate,
+        streaming=endpoint.get("streaming") if isinstance(endpoint, Mapping) else None,
         model=model_text(endpoint.get("model_names")) if isinstance(endpoint, Mapping) else "",
         tool=TOOL,
         tool_version=o.get("aiperf_version") if isinstance(o.get("aiperf_version"), str) else "",
     )
-    check_latency(latency, file, osl)
-    return point
 
 
 def load_from_folders(path: Path) -> tuple[float | None, float | None]:

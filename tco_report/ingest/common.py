@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -63,6 +64,8 @@ def number(
     allow_inf: bool = False,
 ) -> float:
     """A finite (or, when allowed, infinite) number, else an InputError naming the field."""
+    if type(value) is float and (value > 0 or (value == 0 and not positive)) and value != math.inf:
+        return value  # the common case, checked first: readers call this for every statistic of every file
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(file, fld, f"expected a number, got {describe(value)}")
     try:
@@ -110,6 +113,7 @@ def get(obj: Mapping[str, Any], dotted: str, file: Path | str, *, required: bool
     return cur
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of distinct names, asked for once per statistic per file
 def normalise_statistic(name: str) -> str | None:
     """'avg'/'mean' -> 'avg', 'median'/'p50' -> 'p50', 'p99' -> 'p99', 'p99.9' -> 'p99.9'; others None."""
     n = name.lower()

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, get, normalise_statistic, number, optional_number
+from .common import Parsed, RawPoint, check_latency, describe, get, normalise_statistic, number, optional_number
 
 TOOL = "genai-perf"
-_METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
+METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
 _FOLDER_LOAD = re.compile(r"(?:^|[-_])(concurrency|request_rate)(\d+(?:\.\d+)?)$")
 
 
@@ -36,9 +36,10 @@ def detect(p: Parsed) -> bool:
     return not p.is_json and p.text.lstrip("\ufeff").startswith("Metric,avg,min,max,p99")
 
 
-def _stats(block: Any, file: Path, fld: str) -> dict[str, float]:
+def stats_block(block: Any, file: Path | str, fld: str) -> dict[str, float]:
+    """{avg, p50, ...} of one metric, in the file's unit; 'avg' is required."""
     if not isinstance(block, Mapping):
-        raise InputError(file, fld, f"expected an object of statistics, got {type(block).__name__}")
+        raise InputError(file, fld, f"expected an object of statistics, got {describe(block)}")
     out = {}
     for k, v in block.items():
         s = normalise_statistic(str(k))
@@ -85,9 +86,24 @@ def _read_json(o: Mapping[str, Any], file: Path) -> RawPoint:
             "input_config.concurrency",
             "neither concurrency nor request_rate is recorded (and the folder name has no 'concurrencyN')",
         )
-    latency = {m: _stats(o[k], file, k) for k, m in _METRICS.items() if k in o}
     endpoint = cfg.get("endpoint")
     streaming = cfg.get("streaming", endpoint.get("streaming") if isinstance(endpoint, Mapping) else None)
+    return point_from_metrics(o, file, conc=conc, rate=rate, streaming=streaming, model=_model(cfg), tool=TOOL)
+
+
+def point_from_metrics(
+    o: Mapping[str, Any],
+    file: Path,
+    *,
+    conc: float | None,
+    rate: float | None,
+    streaming: Any,
+    model: str,
+    tool: str,
+    tool_version: str = "",
+) -> RawPoint:
+    """A point from GenAI-Perf's metric blocks, which AIPerf's JSON mimics on purpose (shared by both readers)."""
+    latency = {m: stats_block(o[k], file, k) for k, m in METRICS.items() if k in o}
     if streaming is False:
         latency.pop("ttft", None)  # non-streaming: TTFT equals the request latency, not a real TTFT
     osl = number(get(o, "output_sequence_length.avg", file), file, "output_sequence_length.avg", positive=True)
@@ -101,8 +117,9 @@ def _read_json(o: Mapping[str, Any], file: Path) -> RawPoint:
         output_tps=optional_number(
             get(o, "output_token_throughput.avg", file, required=False), file, "output_token_throughput.avg"
         ),
-        model=_model(cfg),
-        tool=TOOL,
+        model=model,
+        tool=tool,
+        tool_version=tool_version,
     )
     check_latency(latency, file, osl)
     return point

@@ -9,15 +9,15 @@ run is labelled by its workload so that the different workloads become different
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
+from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number
 from .common import optional_number as opt
+from .vllm import latency_ms, load_level
 
 TOOL = "sglang-bench-serving"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2e_latency)_ms$")
@@ -65,22 +65,8 @@ def _label(o: Mapping[str, Any]) -> str:
 def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
     where = f"{file} (line {line})" if line else str(file)
     completed = number(get(o, "completed", where), where, "completed", positive=True)
-    latency: dict[str, dict[str, float]] = {}
-    for key, value in o.items():
-        m = _KEY.match(str(key))
-        if not m or m.group(1) == "std" or value is None:
-            continue
-        stat = normalise_statistic(m.group(1))
-        if stat:
-            latency.setdefault(_METRIC[m.group(2)], {})[stat] = number(value, where, key)
-    rate_raw = o.get("request_rate")
-    if isinstance(rate_raw, str) and rate_raw.lower() in ("inf", "infinity"):
-        rate: float | None = math.inf
-    else:
-        rate = opt(rate_raw, where, "request_rate", positive=True, allow_inf=True)
-    conc = opt(o.get("max_concurrency"), where, "max_concurrency", positive=True)
-    if conc is None and rate is None:
-        raise InputError(where, "max_concurrency", "neither max_concurrency nor request_rate is recorded")
+    latency = latency_ms(o, where, _KEY, _METRIC)
+    conc, rate = load_level(o, where)
     if o.get("request_throughput") is not None:
         rps = number(o["request_throughput"], where, "request_throughput", positive=True)
     else:  # late-2024 builds: the tool's own definition, completed / duration

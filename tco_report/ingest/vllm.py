@@ -60,17 +60,23 @@ def read(p: Parsed) -> list[RawPoint]:
     return points
 
 
-def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
-    where = f"{file} (line {line})" if line else file
-    completed = number(get(o, "completed", where), where, "completed", positive=True)
+def latency_ms(
+    o: Mapping[str, Any], where: str | Path, pattern: re.Pattern[str], metrics: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """Every ``{mean,median,pNN}_<metric>_ms`` key as {metric: {statistic: ms}}; std is not a latency limit."""
     latency: dict[str, dict[str, float]] = {}
     for key, value in o.items():
-        m = _KEY.match(str(key))
+        m = pattern.match(str(key))
         if not m or m.group(1) == "std" or value is None:
             continue
         stat = normalise_statistic(m.group(1))
         if stat:
-            latency.setdefault(_METRIC[m.group(2)], {})[stat] = number(value, where, key)
+            latency.setdefault(metrics[m.group(2)], {})[stat] = number(value, where, key)
+    return latency
+
+
+def load_level(o: Mapping[str, Any], where: str | Path) -> tuple[float | None, float | None]:
+    """(max_concurrency, request_rate); a rate written as "inf" or Infinity is an unbounded burst."""
     rate_raw = o.get("request_rate")
     if isinstance(rate_raw, str) and rate_raw.lower() in ("inf", "infinity"):
         rate: float | None = math.inf
@@ -79,6 +85,14 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     conc = optional_number(o.get("max_concurrency"), where, "max_concurrency", positive=True)
     if conc is None and rate is None:
         raise InputError(where, "max_concurrency", "neither max_concurrency nor request_rate is recorded")
+    return conc, rate
+
+
+def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
+    where = f"{file} (line {line})" if line else file
+    completed = number(get(o, "completed", where), where, "completed", positive=True)
+    latency = latency_ms(o, where, _KEY, _METRIC)
+    conc, rate = load_level(o, where)
     osl = number(get(o, "total_output_tokens", where), where, "total_output_tokens", positive=True) / completed
     label = o.get("label") or o.get("framework")
     point = RawPoint(
