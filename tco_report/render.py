@@ -424,11 +424,20 @@ class Source:
     levels: str
 
 
+# Above this many files the appendix lists one row per config folder instead of one per file: WeasyPrint lays out
+# a table row in about 30 ms, and a 200 x 32 sweep's 6,400 rows made 200 of the PDF's 273 pages. Every file is
+# still named in summary.json and on the workbook's Benchmarks sheet.
+MAX_SOURCE_ROWS = 100
+
+
 def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
-    """The benchmark files behind the report, one row per file with the load levels it holds."""
+    """The benchmark files behind the report, one row per file with the load levels it holds; for a large sweep,
+    one row per config and folder, with the number of files."""
     by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
     for p in points:
         by_file.setdefault((p.source, p.config), []).append(p)
+    if len(by_file) > MAX_SOURCE_ROWS:
+        return _sources_by_folder(points)
     rows = []
 
     def order(item: tuple[tuple[str, str], list[BenchmarkPoint]]) -> tuple[str, float, str]:
@@ -443,6 +452,36 @@ def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
     root = source_root(points)
     if root:
         rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
+    return rows
+
+
+def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
+    """One row per config: the folder that holds all its files (relative to the common root), how many files."""
+    by_config: dict[str, list[BenchmarkPoint]] = {}
+    for p in points:
+        by_config.setdefault(p.config, []).append(p)
+    root = source_root(points)
+    rows = []
+    for config in sorted(by_config):
+        pts = by_config[config]
+        files = {p.source for p in pts}
+        folder = os.path.commonpath([os.path.dirname(f) for f in files]) if all(files) else ""
+        if root and folder.startswith(root):
+            folder = folder[len(root) :].lstrip("/\\")
+        first = pts[0]
+        tool = f"{first.tool} {first.tool_version}".strip()
+        loads = sorted({p.load for p in pts})
+        levels = f"{formatting.level(loads[0])} to {formatting.level(loads[-1])} ({len(loads)} levels)"
+        n = len(files)
+        rows.append(
+            Source(
+                f"{folder or '.'}/ ({n} file{'s' if n != 1 else ''})",
+                config,
+                tool or "\u2014",
+                first.model or "\u2014",
+                levels,
+            )
+        )
     return rows
 
 
@@ -531,6 +570,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "components": server_components(hw, a),
         "charts": charts.all_charts(report),
         "sources": sources(report.points),
+        "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),
         "tool_version": tool_version,
         "page_size": page_size,
