@@ -15,6 +15,7 @@ ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
 ALLOWED_FUNCTIONS = {
     "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
     "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
+    "ISEVEN", "MOD", "OR", "ROUND", "SUM", "SUMIFS",
 }  # fmt: skip
 
 
@@ -57,8 +58,8 @@ def defined_name_sheets(path: str) -> dict[str, set[str]]:
     return {name: {sheet for sheet, _ in dn.destinations} for name, dn in wb.defined_names.items()}
 
 
-def error_cells(path: str) -> list[tuple[str, object]]:
-    wb = openpyxl.load_workbook(path, data_only=True)
+def error_cells(path: str | openpyxl.Workbook) -> list[tuple[str, object]]:
+    wb = path if isinstance(path, openpyxl.Workbook) else openpyxl.load_workbook(path, data_only=True)
     bad = []
     for ws in wb.worksheets:
         for row in ws.iter_rows():

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from tco_report import calculator
 from tco_report.model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, Report, SlaConstraint
+from tco_report.names import SECONDS_PER_MINUTE
 
 
 def _point(config: str, c: float, rps: float, ttft: float, itl: float, **kw: object) -> BenchmarkPoint:
@@ -153,7 +154,47 @@ def generated(seed: int) -> tuple[list[BenchmarkPoint], Assumptions]:
             plan_years=rng.choice([None, 3]),
             demand_growth_per_year=rng.choice([0.0, 0.25]),
         )
-    return points, a
+    return points, _decision_inputs(rng, a)
+
+
+def _decision_inputs(rng: random.Random, a: Assumptions) -> Assumptions:
+    """The newer cost model's and the decision questions' inputs, drawn after the rest so that the earlier draws (and
+    the scenarios they make) stay as they were: demand from users, reserved cloud prices, depreciation periods that
+    round half to even, hosted-API prices, plan horizons beyond the Plan sheet's ten rows, the sensitivity step."""
+    if rng.random() < 0.35:
+        users, per_user = float(rng.randint(100, 200_000)), rng.choice([0.1, 0.25, 1.0, 3.0])
+        peak = users * per_user / SECONDS_PER_MINUTE
+        average = None if a.average_requests_per_second is None else peak * 0.4
+        a = replace(
+            a,
+            active_users_at_peak=users,
+            requests_per_user_per_minute=per_user,
+            peak_requests_per_second=peak,
+            average_requests_per_second=average,
+        )
+    if rng.random() < 0.5:
+        depreciation = rng.choice([2.5, 3.0, 4.5, 5.0])
+        hardware = tuple(
+            replace(
+                h,
+                depreciation_period=depreciation,
+                cloud_price_per_gpu_hour=rng.choice([0.0, rng.uniform(0.5, 6)]),
+                cloud_reserved_price_per_gpu_hour=rng.choice([0.0, rng.uniform(0.3, 4)]),
+            )
+            for h in a.hardware
+        )
+        a = replace(a, hardware=hardware)
+    if rng.random() < 0.5:
+        a = replace(
+            a,
+            api_input_price_per_1m=rng.choice([0.0, rng.uniform(0.05, 3)]),
+            api_output_price_per_1m=rng.uniform(0.1, 15),
+            plan_years=rng.choice([None, 1, 5, 12]),
+            demand_growth_per_year=rng.choice([0.0, 0.5, -0.2]),
+            sensitivity_step=rng.choice([0.2, 0.1, 0.35]),
+            spare_servers=rng.choice([0, 1]),
+        )
+    return a
 
 
 def winner(points: list[BenchmarkPoint], a: Assumptions) -> str | None:

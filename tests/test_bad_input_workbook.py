@@ -98,7 +98,16 @@ CASES = [
     ("text in a price", edited(set_value("initialServerCost", "320k")), ["initialServerCost", "'320k'"]),
     ("negative price", edited(set_value("yearlyHostingCost", -3000)), ["yearlyHostingCost", "at least 0"]),
     ("formula in an input", edited(set_value("GPUsPerServer", "=4*2")), ["GPUsPerServer", "formula"]),
-    ("zero peak demand", edited(set_value("peakRequestsPerSecond", 0)), ["peakRequestsPerSecond", "greater than 0"]),
+    (
+        "zero peak demand",
+        edited(set_value("peakRequestsPerSecondInput", 0)),
+        ["peakRequestsPerSecondInput", "greater than 0"],
+    ),
+    (
+        "a value typed over the peak formula",
+        edited(set_value("peakRequestsPerSecond", 0)),
+        ["peakRequestsPerSecond"],
+    ),
     ("text rps", edited(set_bench("G3", "fast")), ["Benchmarks!G3", "rps", "'fast'"]),
     ("zero rps", edited(set_bench("G4", 0)), ["Benchmarks!G4", "greater than 0"]),
     ("negative isl", edited(set_bench("I2", -200)), ["Benchmarks!I2", "isl"]),

@@ -11,16 +11,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tco_report import calculator
+from tco_report import api, calculator
 from tco_report.errors import InputError
 from tco_report.model import SlaConstraint
 from tco_report.names import BY_SNAKE, RESULT_KEYS
+from tco_report.resources import inputs_dir
 from tco_report.workbook import compare_cached, read_workbook, regenerate, safety, write_workbook
 
 from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
 from .lo_scenarios import example_assumptions, example_points, example_report, generated
 
-SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About"]
+SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About"]
 INJECTIONS = ['=HYPERLINK("http://x","y")', "@SUM(1+1)", "+cmd|'/C calc'!A0"]
 
 
@@ -40,8 +41,10 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
     assert wb.sheetnames == SHEETS
     names = defined_name_sheets(str(example))
     for q in BY_SNAKE.values():
-        if q.kind in ("input", "constant"):
+        if q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
             assert names.get(q.camel) == {"Inputs"}, q.camel
+    # The peak the sizing uses is a formula (users x requests per user, or the typed-in peak).
+    assert names["peakRequestsPerSecondInput"] == {"Inputs"} and names["peakRequestsPerSecond"] == {"TCO"}
     for key in RESULT_KEYS:
         assert names.get(BY_SNAKE[key].camel) == {"TCO"}, key
     tco = wb["TCO"]
@@ -63,7 +66,11 @@ def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path,
     pts, a = generated(3)
     a = replace(a, hardware=(*a.hardware, replace(a.hardware[0], name="second")), sla=())
     write_workbook(calculator.calculate(pts, a), multi, tool_version="t")
-    for path in (example, multi):
+    paths = [example, multi]
+    for name in ("assumptions_rich", "scenarios"):  # renting, users, API, plan, scenarios, two profiles
+        paths.append(tmp_path / f"{name}.xlsx")
+        write_workbook(api.run(None, inputs_dir() / f"{name}.yaml"), paths[-1], tool_version="t")
+    for path in paths:
         seen = list(formulas(str(path)))
         assert len(seen) > 100
         for cell, f in seen:
@@ -110,7 +117,7 @@ def test_compare_cached_names_the_disagreeing_cells(tmp_path: Path) -> None:
 def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
     names = wb.defined_names
-    for name in ("peakRequestsPerSecond", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
+    for name in ("peakRequestsPerSecondInput", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
         sheet, coord = next(iter(names[name].destinations))
         cell = wb[sheet][coord.replace("$", "")]
         assert cell.protection.locked is False, name
@@ -193,7 +200,8 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         for f in ("peak_requests_per_second", "uptime", "sla", "hardware", "ref_input_price_per_1m",
                   "ref_output_price_per_1m", "rounding", "isl", "osl", "target_utilisation", "spare_servers",
                   "cost_of_capital", "average_requests_per_second", "api_input_price_per_1m", "plan_years",
-                  "demand_growth_per_year", "sensitivity_step"):  # fmt: skip
+                  "demand_growth_per_year", "sensitivity_step", "active_users_at_peak",
+                  "requests_per_user_per_minute", "api_output_price_per_1m"):  # fmt: skip
             assert _same(getattr(b, f), getattr(a, f)), (seed, f)
         again = calculator.calculate(wb.points, b)
         for r, s in zip(again.results, report.results, strict=True):
@@ -215,13 +223,13 @@ def _cell_of(path: Path, name: str) -> tuple[str, str]:
 
 
 def test_formula_in_an_input_cell_is_refused(example: Path, tmp_path: Path) -> None:
-    sheet, coord = _cell_of(example, "peakRequestsPerSecond")
+    sheet, coord = _cell_of(example, "peakRequestsPerSecondInput")
     bad = tmp_path / "formula.xlsx"
     _edit(example, bad, sheet, coord, "=100*2")
     with pytest.raises(InputError) as e:
         read_workbook(bad)
     msg = str(e.value)
-    assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecond" in msg and "formula" in msg
+    assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecondInput" in msg and "formula" in msg
     _edit(example, bad, "Benchmarks", "G3", "=G2*2")
     with pytest.raises(InputError, match=r"Benchmarks!G3 \(rps"):
         read_workbook(bad)
@@ -259,3 +267,87 @@ def test_no_sla_and_infeasible_configs_write_empty_cells_not_errors(tmp_path: Pa
         path = tmp_path / f"sla{len(sla)}.xlsx"
         write_workbook(report, path, tool_version="t")
         assert compare_cached(report, read_workbook(path)) == []
+
+
+def test_peak_from_users_is_a_formula_read_back_and_protected(tmp_path: Path) -> None:
+    rich = api.run(None, inputs_dir() / "assumptions_rich.yaml")
+    path = tmp_path / "rich.xlsx"
+    write_workbook(rich, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    sheet, coord = _cell_of(path, "peakRequestsPerSecond")
+    assert sheet == "TCO" and "activeUsersAtPeak*requestsPerUserPerMinute/secondsPerMinute" in wb[sheet][coord].value
+    assert (
+        wb[_cell_of(path, "peakRequestsPerSecondInput")[0]][_cell_of(path, "peakRequestsPerSecondInput")[1]].value
+        is None
+    )
+    back = read_workbook(path).assumptions
+    assert (back.active_users_at_peak, back.requests_per_user_per_minute) == (24_000, 0.25)
+    assert back.peak_requests_per_second == 100.0 == rich.assumptions.peak_requests_per_second
+    # Users cleared, a peak typed in: the typed peak is the peak.
+    edited = tmp_path / "typed.xlsx"
+    _edit(path, edited, *_cell_of(path, "activeUsersAtPeak"), None)
+    _edit(edited, edited, *_cell_of(path, "peakRequestsPerSecondInput"), 70)
+    back = read_workbook(edited).assumptions
+    assert back.peak_requests_per_second == 70 and back.active_users_at_peak is None
+    # A value typed over the formula (where older workbooks had the input) is refused, pointing at the input cell.
+    _edit(path, edited, sheet, coord, 50)
+    with pytest.raises(InputError, match=r"TCO!C\d+ \(peakRequestsPerSecond\).*peakRequestsPerSecondInput"):
+        read_workbook(edited)
+    # Python-built assumptions whose users do not give their peak: the workbook keeps the calculator's peak.
+    moved = replace(rich.assumptions, peak_requests_per_second=140.0)
+    report = calculator.calculate(rich.points, moved)
+    write_workbook(report, edited, tool_version="t")
+    back = read_workbook(edited)
+    assert back.assumptions.peak_requests_per_second == 140.0 and back.assumptions.active_users_at_peak is None
+    assert compare_cached(report, back) == []
+
+
+def test_compare_cached_covers_the_new_live_outputs(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    rec, d = report.recommended, report.decisions
+    assert rec.break_even_months is not None and d.api is not None and len(d.plan) == 4
+    wrong = replace(
+        report,
+        recommended=replace(rec, break_even_months=rec.break_even_months * 2, cloud_cost_per_1m_tokens=0.5),
+        results=tuple(
+            replace(r, yearly_cloud_reserved_cost=1.0) if r.config == rec.config else r for r in report.results
+        ),
+        decisions=replace(
+            d,
+            plan=(d.plan[0], replace(d.plan[1], capex=1.0), *d.plan[2:]),
+            api=replace(d.api, yearly_api_cost=d.api.yearly_api_cost * 3),
+        ),
+    )
+    path = tmp_path / "wrong.xlsx"
+    write_workbook(wrong, path, tool_version="t")
+    found = {x.name for x in compare_cached(report, read_workbook(path))}
+    assert found == {
+        "breakEvenMonths",
+        "cloudCostPer1MTokens",
+        f"cfYearlyCloudReservedCost[{rec.config}]",
+        "planCapex[year 2]",
+        "APIYearlyCost",
+    }
+
+
+def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    path = tmp_path / "s.xlsx"
+    write_workbook(report, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    assert "SNAPSHOT VALUES, NOT FORMULAS" in wb["Scenarios"]["A2"].value
+    scen = wb["Scenarios"]
+    assert [scen.cell(4, 3 + k).value for k in range(4)] == [s.name for s in report.decisions.scenarios]
+    assert not any(c.data_type == "f" for row in scen.iter_rows() for c in row)  # values, never formulas
+    cheaper = report.decisions.scenarios[3].recommended
+    assert any(c.value == cheaper.total_yearly_cost for row in scen.iter_rows() for c in row)
+    sens = wb["Sensitivity"]
+    assert "LIVE rows are formulas" in sens["A2"].value and "SNAPSHOT rows" in sens["A2"].value
+    kinds = {sens.cell(r, 2).value: sens.cell(r, 3).value for r in range(8, 8 + len(report.decisions.sensitivity))}
+    assert kinds["peakRequestsPerSecond"] == kinds["latencyLimitMs"] == kinds["targetUtilisation"] == "snapshot"
+    assert kinds["initialServerCost"] == kinds["uptime"] == "live"
+    for r in range(8, 8 + len(report.decisions.sensitivity)):
+        is_formula = sens.cell(r, 10).data_type == "f"
+        assert is_formula == (sens.cell(r, 3).value == "live"), r
+    plan = wb["Plan"]
+    assert sum(1 for r in range(8, 30) if plan.cell(r, 2).data_type == "f") == 10  # ten year rows, four in the plan

@@ -14,20 +14,13 @@ from typing import Any
 
 from .. import calculator
 from ..model import Report
-from ..names import RESULT_KEYS, camel
-from . import layout
+from ..names import BY_CAMEL, EXTENDED_RESULT_KEYS, RESULT_KEYS, camel
+from . import layout, sheet_plan, sheet_sensitivity
 from .reader import CachedCell, WorkbookInput, read_workbook
 
 RELATIVE_TOLERANCE = 1e-9
-# The extended cost model's figures the workbook computes (the renting, API and plan figures it does not).
-EXTRA_KEYS = (
-    "ref_cost_per_1k_requests",
-    "servers_for_demand",
-    "capital_recovery_factor",
-    "yearly_capex_cost",
-    "yearly_software_cost_per_server",
-    "yearly_energy_cost",
-)
+# The extended cost model's figures the workbook computes, per config (Configs) and for the recommended (TCO).
+EXTRA_KEYS = ("ref_cost_per_1k_requests", *EXTENDED_RESULT_KEYS)
 _CONFIG_KEYS = ("feasible", *RESULT_KEYS, *EXTRA_KEYS)
 
 
@@ -83,6 +76,35 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
     for key in (*RESULT_KEYS, *EXTRA_KEYS):
         name = camel(key)
         check(wb.cached.get(name), name, None if rec is None else getattr(rec, key))
+    check(wb.cached.get("peakRequestsPerSecond"), "peakRequestsPerSecond", report.assumptions.peak_requests_per_second)
+    a = report.assumptions
+    ratio = a.average_requests_per_second / a.peak_requests_per_second if a.average_requests_per_second else 1.0
+    check(wb.cached.get(layout.AVERAGE_TO_PEAK), layout.AVERAGE_TO_PEAK, ratio)
+    decided = report if report.decisions is not None else calculator.calculate(report.points, a)
+    for name, python in (
+        *sheet_plan.parameters_python(decided).items(),
+        *sheet_sensitivity.api_python(decided).items(),
+    ):
+        check(wb.cached.get(name), name, python)
+    for row in wb.plan_rows:
+        year = row.get("year")
+        if year is None or not isinstance(year.value, int | float):
+            continue
+        python = sheet_plan.python_row(decided, int(year.value))
+        for key, cell in row.items():
+            check(cell, f"{_range(layout.PLAN_COLUMNS, key)}[year {int(year.value)}]", python[key])
+    for row in wb.sensitivity_rows:
+        kind, name = row.get("kind"), row.get("name")
+        if kind is None or kind.value != sheet_sensitivity.LIVE or name is None or name.value not in BY_CAMEL:
+            continue  # snapshot rows hold values, not formulas
+        snake = BY_CAMEL[name.value].snake
+        python = (
+            sheet_sensitivity.live_values(report, snake)
+            if report.recommended is not None
+            else dict.fromkeys(sheet_sensitivity.LIVE_KEYS)
+        )
+        for key in sheet_sensitivity.LIVE_KEYS:
+            check(row.get(key), f"{_range(layout.SENSITIVITY_COLUMNS, key)}[{name.value}]", python[key])
     ranges = {key: range_name for key, _, range_name, _ in layout.CF_COLUMNS}
     by_name = {r.config: r for r in report.results}
     for row in wb.config_rows:
@@ -94,6 +116,10 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
         for key in _CONFIG_KEYS:
             check(row.get(key), f"{ranges[key]}[{config}]", getattr(result, key))
     return out
+
+
+def _range(columns: tuple[tuple[str, str, str, str], ...], key: str) -> str:
+    return next(range_name for k, _, range_name, _ in columns if k == key)
 
 
 def regenerate(path: str | Path) -> tuple[Report, list[Discrepancy]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.workbook import Workbook
 
-from ..model import BenchmarkPoint, ConfigResult, Report
+from ..model import BenchmarkPoint, ConfigResult, Decisions, Report
 from . import layout
 from .styles import Styles
 
@@ -27,10 +27,22 @@ class Book:
     cf_columns: dict[str, int] = field(default_factory=dict)  # key -> column on Configs
     sla_rows: list[int] = field(default_factory=list)  # Inputs rows of the SLA table
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
+    _decisions: Decisions | None = None
 
     def define(self, name: str, reference: str) -> None:
         self.names[name] = reference
         self.wb.define_name(name, reference)
+
+    @property
+    def decisions(self) -> Decisions:
+        """The decision questions' answers (computed here for a report that came without them)."""
+        if self.report.decisions is not None:
+            return self.report.decisions
+        if self._decisions is None:
+            from ..decisions import decide
+
+            self._decisions = decide(self.report)
+        return self._decisions
 
     @property
     def results(self) -> tuple[ConfigResult, ...]:

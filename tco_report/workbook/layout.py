@@ -9,24 +9,26 @@ from __future__ import annotations
 from ..model import STATISTICS_ORDER
 from ..names import LATENCY_METRICS
 
-SHEETS = ("Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Checks", "About")
+SHEETS = ("Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About")
 
 # Scalar inputs on Inputs: (defined name, snake name or None, label, unit). Labels/units come from names.py where
 # the quantity is in the vocabulary.
 # Inputs of the sizing and cost model that the formulas use, after the post's own (snake names).
 MODEL_EXTRAS = ("target_utilisation", "spare_servers", "cost_of_capital")
-# Inputs the report uses (hosted API, plan, sensitivity, users) that no workbook formula uses yet: kept on Inputs
-# so that --from-workbook regenerates the same report. Optional ones may be blank.
-RECORDED_ONLY = (
-    "average_requests_per_second",
-    "active_users_at_peak",
-    "requests_per_user_per_minute",
+# The planned peak as typed in; peakRequestsPerSecond (TCO) is this, or users x requests per user when both are given.
+PEAK_INPUT = "peakRequestsPerSecondInput"
+# Demand inputs beside the peak: users (they give the peak) and the year's average (the cost at real load).
+DEMAND_EXTRAS = ("active_users_at_peak", "requests_per_user_per_minute", "average_requests_per_second")
+# Inputs of the decision questions (hosted API, plan, sensitivity): the Plan and Sensitivity sheets use them.
+DECISION_INPUTS = (
     "api_input_price_per_1m",
     "api_output_price_per_1m",
     "plan_years",
     "demand_growth_per_year",
     "sensitivity_step",
 )
+# Every optional scalar read back by the reader (older workbooks may lack them: the neutral default then).
+RECORDED_ONLY = (*DEMAND_EXTRAS, *DECISION_INPUTS)
 OPTIONAL = ("average_requests_per_second", "active_users_at_peak", "requests_per_user_per_minute", "plan_years")
 WHOLE = ("spare_servers", "plan_years")
 # Optional overrides of the measured sequence lengths (blank = use the chosen point's measured mean).
@@ -56,8 +58,6 @@ HW_ROWS = (
     ("hwCloudReservedPricePerGPUHour", "cloud_reserved_price_per_gpu_hour", "cloudReservedPricePerGPUHour"),
 )
 HW_ROWS_REQUIRED = tuple(r for r, _, _ in HW_ROWS[:7])  # the post's own; the rest came with the extensions
-# Hardware inputs kept for the report (renting comparison) that no workbook formula uses yet.
-HW_RECORDED_ONLY = ("cloud_price_per_gpu_hour", "cloud_reserved_price_per_gpu_hour")
 
 # SLA table (range names) and config table (range names) on Inputs.
 SLA_LIMIT, SLA_METRIC, SLA_STATISTIC = "slaLimit", "slaMetric", "slaStatistic"
@@ -154,6 +154,39 @@ CF_COLUMNS = (
     ("ref_cost_per_1k_requests", "reference-price cost of 1K requests (USD)", "cfRefCostPer1KRequests", "USD"),
     ("cost_per_1m_input_tokens", "cost per 1M input tokens (USD)", "cfCostPer1MInputTokens", "USD"),
     ("cost_per_1m_output_tokens", "cost per 1M output tokens (USD)", "cfCostPer1MOutputTokens", "USD"),
+    ("owning_cost_per_gpu_hour", "owning cost per GPU-hour (USD)", "cfOwningCostPerGPUHour", "USD/GPU-hour"),
+    (
+        "gpu_hour_cost_per_1m_tokens",
+        "cost per 1M tokens, GPU-hour shortcut (USD)",
+        "cfGPUHourCostPer1MTokens",
+        "USD",
+    ),
+    ("yearly_cloud_cost", "renting on demand (USD/year; blank: no price)", "cfYearlyCloudCost", "USD/year"),
+    (
+        "yearly_cloud_reserved_cost",
+        "renting reserved (USD/year; blank: no price)",
+        "cfYearlyCloudReservedCost",
+        "USD/year",
+    ),
+    ("cloud_cost_per_1m_tokens", "cost per 1M tokens renting on demand (USD)", "cfCloudCostPer1MTokens", "USD"),
+    (
+        "cloud_reserved_cost_per_1m_tokens",
+        "cost per 1M tokens renting reserved (USD)",
+        "cfCloudReservedCostPer1MTokens",
+        "USD",
+    ),
+    (
+        "break_even_months",
+        "owning breaks even with renting after (months; blank: never)",
+        "cfBreakEvenMonths",
+        "months",
+    ),
+    (
+        "cost_per_1k_requests_at_average_load",
+        "cost per 1K requests at the average demand (USD)",
+        "cfCostPer1KRequestsAtAverageLoad",
+        "USD",
+    ),
     ("recommended", "recommended", "cfRecommended", "TRUE/FALSE"),
 )
 
@@ -165,3 +198,51 @@ RECOMMENDED_CONFIG = "recommendedConfig"
 HAS_RECOMMENDATION = "hasRecommendation"
 ALL_CHECKS = "allChecksPass"
 FRONTIER_COLUMN = "frontierColumn"
+AVERAGE_TO_PEAK = "averageToPeak"
+
+# Plan sheet: parameters above the table, and the table's columns.
+PLAN_HORIZON, PLAN_SERVICE_LIFE, PLAN_RUNNING_COST = "planHorizon", "planServiceLife", "planRunningCostPerServer"
+# Table columns: (key, header, range name, unit). Keys that are PlanYear fields compare with the Python plan.
+PLAN_COLUMNS = (
+    ("year", "year", "planYear", "#"),
+    ("in_plan", "in the plan", "planInPlan", "TRUE/FALSE"),
+    ("peak_requests_per_second", "peak demand (req/s)", "planPeakRequestsPerSecond", "req/s"),
+    ("servers_needed", "servers needed (with spares)", "planServersNeeded", "servers"),
+    ("servers_owned", "servers bought in earlier years, still in service", "planServersOwned", "servers"),
+    ("servers_bought", "servers bought", "planServersBought", "servers"),
+    ("servers_in_service", "servers in service", "planServersInService", "servers"),
+    ("capex", "capex: servers bought (USD)", "planCapex", "USD/year"),
+    ("opex", "opex: running costs (USD/year)", "planOpex", "USD/year"),
+    ("cumulative_cost", "cumulative cost (USD)", "planCumulativeCost", "USD_big"),
+    ("tokens_served", "tokens served at the year's average demand (tokens/year)", "planTokensServed", "tokens"),
+    ("cost_per_1m_tokens", "cost per 1M tokens (annualised cost of the servers in service, USD)", "planCostPer1MTokens",
+     "USD"),
+)  # fmt: skip
+
+# Sensitivity sheet: the hosted-API block's names that are not in the vocabulary, and the table's columns.
+API_GIVEN = "APIPricesGiven"
+API_PER_RPS = "APIYearlyCostPerPeakRequestPerSecond"
+FULL_SLOPE = "selfHostingYearlyCostPerPeakRequestPerSecond"
+# Sensitivity table columns: (key, header, range name, unit).
+SENSITIVITY_COLUMNS = (
+    ("label", "input", "sensLabel", "text"),
+    ("name", "defined name", "sensName", "text"),
+    ("kind", "live or snapshot", "sensKind", "text"),
+    ("unit", "unit", "sensUnit", "text"),
+    ("base", "base value", "sensBase", ""),
+    ("low", "low value", "sensLow", ""),
+    ("high", "high value", "sensHigh", ""),
+    ("server_cost_low", "yearly cost per server at low (USD/year)", "sensServerCostLow", "USD/year"),
+    ("server_cost_high", "yearly cost per server at high (USD/year)", "sensServerCostHigh", "USD/year"),
+    ("out_low", "cost per 1M output tokens at low (USD)", "sensOutputCostLow", "USD"),
+    ("out_high", "cost per 1M output tokens at high (USD)", "sensOutputCostHigh", "USD"),
+    ("total_low", "total yearly cost at low (USD/year)", "sensTotalLow", "USD/year"),
+    ("total_high", "total yearly cost at high (USD/year)", "sensTotalHigh", "USD/year"),
+    ("config_low", "config the tool chooses at low (snapshot)", "sensConfigLow", "text"),
+    ("config_high", "config the tool chooses at high (snapshot)", "sensConfigHigh", "text"),
+    ("note", "note", "sensNote", "text"),
+)
+
+# Live outputs outside the vocabulary that compare_cached checks (with the vocabulary's names on TCO, Plan and
+# Sensitivity).
+LIVE_NAMES = (AVERAGE_TO_PEAK, PLAN_HORIZON, PLAN_SERVICE_LIFE, PLAN_RUNNING_COST, API_GIVEN, API_PER_RPS, FULL_SLOPE)

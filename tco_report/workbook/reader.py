@@ -21,7 +21,7 @@ from ..assumptions import METRICS, is_statistic
 from ..errors import InputError
 from ..ingest import check_unique_loads
 from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
-from ..names import BY_SNAKE
+from ..names import BY_SNAKE, SECONDS_PER_MINUTE
 from . import layout
 from .safety import check_archive
 
@@ -41,6 +41,8 @@ class WorkbookInput:
     assumptions: Assumptions
     cached: dict[str, CachedCell] = field(default_factory=dict)  # defined name -> cached value (TCO, Summary)
     config_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Configs rows: key -> cached value
+    plan_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Plan rows: key -> cached value
+    sensitivity_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Sensitivity rows
 
 
 @dataclass(frozen=True)
@@ -180,19 +182,28 @@ def _read(n: _Names) -> WorkbookInput:
     out = WorkbookInput(path=path, points=points, assumptions=assumptions)
     for name in _cached_names(n):
         out.cached[name] = n.cached(name)[0]
-    columns = {key: n.cached(range_name) for key, _, range_name, _ in layout.CF_COLUMNS if n.has(range_name)}
-    rows = len(columns["config"])
-    out.config_rows = [{key: cells[i] for key, cells in columns.items()} for i in range(rows)]
+    out.config_rows = _table(n, [(key, range_name) for key, _, range_name, _ in layout.CF_COLUMNS])
+    out.plan_rows = _table(n, [(key, range_name) for key, _, range_name, _ in layout.PLAN_COLUMNS])
+    out.sensitivity_rows = _table(n, [(key, range_name) for key, _, range_name, _ in layout.SENSITIVITY_COLUMNS])
     return out
 
 
+def _table(n: _Names, columns: list[tuple[str, str]]) -> list[dict[str, CachedCell]]:
+    """The cached values of a table's column ranges, row by row (empty for a workbook without the table)."""
+    found = {key: n.cached(range_name) for key, range_name in columns if n.has(range_name)}
+    if not found:
+        return []
+    rows = min(len(v) for v in found.values())
+    return [{key: cells[i] for key, cells in found.items()} for i in range(rows)]
+
+
 def _cached_names(n: _Names) -> list[str]:
-    wanted = [layout.RECOMMENDED_CONFIG, layout.ALL_CHECKS, *(BY_SNAKE[k].camel for k in BY_SNAKE)]
+    wanted = [layout.RECOMMENDED_CONFIG, layout.ALL_CHECKS, *layout.LIVE_NAMES, *(BY_SNAKE[k].camel for k in BY_SNAKE)]
     out = []
     for name in wanted:
         if n.has(name):
             dest = list(n.wb.defined_names[name].destinations)
-            if dest and dest[0][0] in ("TCO", "Checks"):
+            if dest and dest[0][0] in ("TCO", "Checks", "Plan", "Sensitivity"):
                 out.append(name)
     return out
 
@@ -228,7 +239,7 @@ def _assumptions(n: _Names) -> Assumptions:
     if uptime > 1:
         raise InputError(n.path, n.where(n.scalar("uptime"), "uptime"), f"expected at most 1, got {uptime!r}")
     fields = {
-        "peak_requests_per_second": num("peakRequestsPerSecond", positive=True),
+        "peak_requests_per_second": None,  # below: typed in, or derived from the users
         "uptime": uptime,
         "sla": tuple(sla),
         "hardware": hardware,
@@ -258,11 +269,42 @@ def _assumptions(n: _Names) -> Assumptions:
             optional=snake in layout.OPTIONAL,
         )
         fields[snake] = int(v) if v is not None and snake in layout.WHOLE else v
+    fields["peak_requests_per_second"] = _peak(n, fields)
     if fields.get("target_utilisation", 1.0) > 1:
         raise InputError(n.path, "targetUtilisation", "expected a share of at most 1")
     keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
     keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
     return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+
+
+def _peak(n: _Names, fields: dict[str, Any]) -> float:
+    """The peak as TCO's peakRequestsPerSecond computes it: users x requests per user per minute / 60 when both are
+    given, else the typed-in peak. Workbooks written before the peak could be derived hold it as an input."""
+    if not n.has(layout.PEAK_INPUT):
+        return num_required(n, "peakRequestsPerSecond")
+    derived = n.scalar("peakRequestsPerSecond")
+    if derived.data_type != "f":  # a value typed over the formula, as into the input cell of older workbooks
+        typed = n.scalar(layout.PEAK_INPUT)
+        raise InputError(
+            n.path,
+            n.where(derived, "peakRequestsPerSecond"),
+            f"holds the typed value {derived.value!r} where the workbook computes the peak demand (from the users, "
+            f"or the typed-in peak); type a peak greater than 0 into {n.where(typed, layout.PEAK_INPUT)} instead",
+        )
+    users, per_user = fields.get("active_users_at_peak"), fields.get("requests_per_user_per_minute")
+    if users is not None and per_user is not None:
+        if users <= 0 or per_user <= 0:
+            raise InputError(
+                n.path, "activeUsersAtPeak", "active users and requests per user must be greater than 0 when given"
+            )
+        return users * per_user / SECONDS_PER_MINUTE
+    return num_required(n, layout.PEAK_INPUT)
+
+
+def num_required(n: _Names, name: str) -> float:
+    v = n.number(n.scalar(name), name, positive=True)
+    assert v is not None
+    return v
 
 
 def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:

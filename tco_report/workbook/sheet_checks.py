@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..names import HOURS_PER_YEAR
 from . import cells, layout
 from .context import Book
 
@@ -45,9 +46,12 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
             rec.servers * hw.gpus_per_server >= rec.total_gpus * (1 - T),
             rec.model_instances * rec.rps_per_instance >= a.peak_requests_per_second * (1 - T),
             close(per_req, rec.cost_per_1k_requests / 1000),
+            close(rec.owning_cost_per_gpu_hour * hw.gpus_per_server * HOURS_PER_YEAR, rec.yearly_server_cost),
+            close(book.decisions.plan[0].servers_needed, rec.servers) if book.decisions.plan else False,
+            True,  # the Plan sheet has a row for every year of the plan as written
         ]
     else:
-        values = [True] * 5
+        values = [True] * 8
     gated = [
         (
             "TCO sheet's total yearly cost equals the recommended config's row on Configs",
@@ -67,6 +71,19 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
             "Input and output token costs add up to the cost of a request",
             "ABS((ISL*costPer1MInputTokens+OSL*costPer1MOutputTokens)/tokensPerMillion"
             f"-costPer1KRequests/requestsPerThousand)<={layout.CHECK_TOLERANCE}*costPer1KRequests/requestsPerThousand",
+        ),
+        (
+            "The owning cost per GPU-hour over a year's GPU-hours gives the yearly cost of a server",
+            f"ABS(owningCostPerGPUHour*GPUsPerServer*hoursPerYear-yearlyServerCost)<={layout.CHECK_TOLERANCE}"
+            "*yearlyServerCost",
+        ),
+        (
+            "The plan's first year needs the servers of the TCO sheet",
+            f"ABS(INDEX(planServersNeeded,1)-servers)<={layout.CHECK_TOLERANCE}*servers",
+        ),
+        (
+            "The Plan sheet has a row for every year of the plan (planYears beyond its rows needs a re-run)",
+            f"{layout.PLAN_HORIZON}<=ROWS(planYear)",
         ),
     ]
     for (label, expr), value in zip(gated, values, strict=True):

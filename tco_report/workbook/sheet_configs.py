@@ -26,6 +26,10 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
 
     hw = c["hardware_index"]
     first_row_a = cells.ref(1, book.cf_columns["config"], absolute=True)
+    cloud, reserved = f"INDEX(hwCloudPricePerGPUHour,{hw})", f"INDEX(hwCloudReservedPricePerGPUHour,{hw})"
+    tpgs = f"{c['rps_per_instance']}*({c['isl']}+{c['osl']})/{c['gpus_per_instance']}"  # tokens per GPU per second
+    rent = f"{c['yearly_cloud_cost']}/monthsPerYear"
+    running = f"{c['servers']}*({c['yearly_server_cost']}-{c['yearly_capex_cost']})/monthsPerYear"
     return {
         "index": f"=ROWS({first_row_a}:{c['config']})",
         "hardware": f"=INDEX({layout.CFG_HARDWARE},{c['index']})",
@@ -86,6 +90,27 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         ),
         "cost_per_1m_output_tokens": gated(
             f"{c['cost_per_1k_requests']}/{c['ref_cost_per_1k_requests']}*refOutputPricePer1M"
+        ),
+        # The industry's shortcut: cost per GPU-hour / (tokens per GPU per second x 3600) x 1,000,000.
+        "owning_cost_per_gpu_hour": gated(f"{c['yearly_server_cost']}/{c['gpus_per_server']}/hoursPerYear"),
+        "gpu_hour_cost_per_1m_tokens": gated(
+            f"{c['owning_cost_per_gpu_hour']}/({tpgs}*secondsPerHour)*tokensPerMillion"
+        ),
+        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["total_gpus"]}*{cloud}*hoursPerYear,"")'),
+        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["total_gpus"]}*{reserved}*hoursPerYear,"")'),
+        "cloud_cost_per_1m_tokens": gated(f'IF({cloud}>0,{cloud}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'),
+        "cloud_reserved_cost_per_1m_tokens": gated(
+            f'IF({reserved}>0,{reserved}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'
+        ),
+        # Owning pays the servers up front, then its running costs; renting pays by the month.
+        "break_even_months": gated(
+            f"IF(ISNUMBER({c['yearly_cloud_cost']}),IF({rent}>{running},"
+            f'{c["servers"]}*INDEX(hwInitialServerCost,{hw})/({rent}-{running}),""),"")'
+        ),
+        "cost_per_1k_requests_at_average_load": gated(
+            "IF(ISNUMBER(averageRequestsPerSecond),IF(averageRequestsPerSecond>0,"
+            f"{c['servers']}*{c['yearly_server_cost']}/(averageRequestsPerSecond*secondsPerYear*uptime)"
+            '*requestsPerThousand,""),"")'
         ),
         "recommended": f"=IF({layout.HAS_RECOMMENDATION},{c['index']}={layout.RECOMMENDED_INDEX},FALSE)",
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .. import names
+from ..model import Assumptions
+from ..names import SECONDS_PER_MINUTE
 from . import cells, layout
 from .context import Book
 
@@ -55,14 +58,18 @@ def write(book: Book) -> None:
         ws.write_string(row, LABEL, title, st.section)
         row += 1
 
-    section("Demand")
+    section("Demand (peakRequestsPerSecond on TCO: users x requests per user / 60 when both are given, else the peak)")
+    from_users = peak_from_users(a)
     scalar(
-        "peakRequestsPerSecond",
-        names.label("peak_requests_per_second"),
+        layout.PEAK_INPUT,
+        names.label("peak_requests_per_second") + " (blank when given as users below)",
         "req/s",
-        a.peak_requests_per_second,
-        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s)."),
+        None if from_users else a.peak_requests_per_second,
+        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s), or blank when given as users."),
     )
+    for snake in layout.DEMAND_EXTRAS:
+        users = snake in ("active_users_at_peak", "requests_per_user_per_minute")
+        _vocab_scalar(scalar, a if from_users or not users else replace(a, **{snake: None}), snake)
     scalar(
         "uptime",
         names.label("uptime"),
@@ -101,8 +108,8 @@ def write(book: Book) -> None:
             _validation(_POSITIVE, "A sequence length must be greater than 0 tokens, or left blank."),
         )
 
-    section("Recorded for the report (hosted API, plan, sensitivity): no formula here uses them yet")
-    for snake in layout.RECORDED_ONLY:
+    section("Decision questions (hosted API, multi-year plan, sensitivity)")
+    for snake in layout.DECISION_INPUTS:
         _vocab_scalar(scalar, a, snake)
     row = _hardware(book, ws, row + 1)
     row = _sla(book, ws, row + 1)
@@ -122,6 +129,16 @@ def write(book: Book) -> None:
         role="constant",
     )
     ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def peak_from_users(a: Assumptions) -> bool:
+    """Whether the workbook derives the peak from the users. Assumptions built in Python may carry users that do not
+    give their peak (a what-if that moved only the peak): the workbook then leaves the users blank, so that its peak,
+    like the calculator's, is peak_requests_per_second."""
+    users, per_user = a.active_users_at_peak, a.requests_per_user_per_minute
+    if users is None or per_user is None:
+        return False
+    return users * per_user / SECONDS_PER_MINUTE == a.peak_requests_per_second
 
 
 def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:

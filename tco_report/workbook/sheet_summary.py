@@ -53,6 +53,11 @@ def write(book: Book, ws: Worksheet) -> None:
         "cost_per_1m_output_tokens",
         "rps_per_instance",
         "concurrency",
+        "gpu_hour_cost_per_1m_tokens",
+        "yearly_cloud_cost",
+        "yearly_cloud_reserved_cost",
+        "break_even_months",
+        "cost_per_1k_requests_at_average_load",
     ):
         rows.append((names.label(snake), names.camel(snake), v(snake), names.unit(snake)))
     rows.append((names.label("peak_requests_per_second"), "peakRequestsPerSecond", a.peak_requests_per_second, "req/s"))

@@ -18,6 +18,9 @@ from .context import Book
 
 SHEET = "TCO"
 H = layout.HAS_RECOMMENDATION
+TPGS = "rpsPerInstance*(ISL+OSL)/GPUsPerInstance"  # tokens per GPU per second
+RENT = "yearlyCloudCost/monthsPerYear"
+RUNNING = "servers*(yearlyServerCost-yearlyCapexCost)/monthsPerYear"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,25 @@ def steps(book: Book) -> list[Step]:
         return None if rec is None else getattr(rec, attr)
 
     out = [
+        Step(
+            "peakRequestsPerSecond",
+            names.label("peak_requests_per_second")
+            + " (active users x requests per user per minute / 60 when both are given, else the input)",
+            "IF(AND(ISNUMBER(activeUsersAtPeak),ISNUMBER(requestsPerUserPerMinute)),"
+            f"activeUsersAtPeak*requestsPerUserPerMinute/secondsPerMinute,{layout.PEAK_INPUT})",
+            a.peak_requests_per_second,
+            "req/s",
+            gated=False,
+        ),
+        Step(
+            layout.AVERAGE_TO_PEAK,
+            "Average demand as a share of the peak (1 when no average is given: the peak is sustained)",
+            "IF(ISNUMBER(averageRequestsPerSecond),IF(averageRequestsPerSecond>0,"
+            "averageRequestsPerSecond/peakRequestsPerSecond,1),1)",
+            a.average_requests_per_second / a.peak_requests_per_second if a.average_requests_per_second else 1.0,
+            "fraction",
+            gated=False,
+        ),
         Step(
             layout.FEASIBLE_CONFIGS,
             "Configs with a point that meets every SLA constraint",
@@ -93,8 +115,6 @@ def steps(book: Book) -> list[Step]:
         )
         hw = a.profile(rec.hardware) if rec is not None else None
         for range_name, snake, plain in layout.HW_ROWS[1:]:
-            if snake in layout.HW_RECORDED_ONLY:
-                continue
             out.append(
                 Step(
                     plain,
@@ -131,6 +151,21 @@ def steps(book: Book) -> list[Step]:
         "/tokensPerMillion",
         "cost_per_1m_input_tokens": "costPer1KRequests/refCostPer1KRequests*refInputPricePer1M",
         "cost_per_1m_output_tokens": "costPer1KRequests/refCostPer1KRequests*refOutputPricePer1M",
+        # The industry's shortcut next to the post's method: cost per GPU-hour / (tokens per GPU-second x 3600) x 1M.
+        "owning_cost_per_gpu_hour": "yearlyServerCost/GPUsPerServer/hoursPerYear",
+        "gpu_hour_cost_per_1m_tokens": f"owningCostPerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion",
+        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,totalGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
+        "yearly_cloud_reserved_cost": "IF(cloudReservedPricePerGPUHour>0,"
+        'totalGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
+        "cloud_cost_per_1m_tokens": "IF(cloudPricePerGPUHour>0,"
+        f'cloudPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
+        "cloud_reserved_cost_per_1m_tokens": "IF(cloudReservedPricePerGPUHour>0,"
+        f'cloudReservedPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
+        # Owning pays the servers up front, then its running costs; renting pays by the month. Blank: never.
+        "break_even_months": f"IF(ISNUMBER(yearlyCloudCost),IF({RENT}>{RUNNING},"
+        f'servers*initialServerCost/({RENT}-{RUNNING}),""),"")',
+        "cost_per_1k_requests_at_average_load": "IF(ISNUMBER(averageRequestsPerSecond),IF(averageRequestsPerSecond>0,"
+        'servers*yearlyServerCost/(averageRequestsPerSecond*secondsPerYear*uptime)*requestsPerThousand,""),"")',
     }
     for snake, expr in formulas.items():
         out.append(Step(names.camel(snake), names.label(snake), expr, v(snake), names.unit(snake)))

@@ -23,6 +23,12 @@ NUMBER_FORMATS = {
     "s": "#,##0",
     "#": "0",
     "configs": "0",
+    "USD/GPU-hour": '"$"#,##0.0000',
+    "months": "#,##0.0",
+    "users": "#,##0",
+    "req/min": "#,##0.###",
+    "per year": "0.0000",
+    "tokens/day": "#,##0",
 }
 
 

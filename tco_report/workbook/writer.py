@@ -7,7 +7,18 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from ..model import Report
-from . import sheet_about, sheet_benchmarks, sheet_checks, sheet_configs, sheet_inputs, sheet_summary, sheet_tco
+from . import (
+    sheet_about,
+    sheet_benchmarks,
+    sheet_checks,
+    sheet_configs,
+    sheet_inputs,
+    sheet_plan,
+    sheet_scenarios,
+    sheet_sensitivity,
+    sheet_summary,
+    sheet_tco,
+)
 from .context import Book
 from .styles import Styles
 
@@ -27,6 +38,9 @@ def write_workbook(report: Report, path: Path, *, tool_version: str) -> None:
         sheet_benchmarks.write(book)
         sheet_configs.write(book)
         sheet_tco.write(book)
+        sheet_plan.write(book)
+        sheet_scenarios.write(book)
+        sheet_sensitivity.write(book)
         sheet_checks.write(book)
         sheet_about.write(book)
         sheet_summary.write(book, summary)

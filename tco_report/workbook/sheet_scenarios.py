@@ -1,0 +1,79 @@
+"""The Scenarios sheet: the base and every named scenario side by side, one column each, as snapshot values.
+
+A scenario is a different set of inputs (the assumptions file's ``scenarios:`` list), so its figures cannot be
+formulas of this workbook's Inputs: they are the values the tool computed when it wrote the file, and the sheet
+says so at the top.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import names
+from . import cells
+from .context import Book
+
+SHEET = "Scenarios"
+NOTE = (
+    "SNAPSHOT VALUES, NOT FORMULAS. Each column is a different set of inputs (the base assumptions and each scenario "
+    "of the assumptions file), computed by tco_report when it wrote this workbook. Editing the Inputs sheet does "
+    "not change this sheet; re-run tco-report with the changed assumptions file to refresh it."
+)
+ROWS = (
+    ("peak_requests_per_second", None),
+    ("config", "Recommended config"),
+    ("hardware", "Its hardware profile"),
+    ("servers", None),
+    ("total_gpus", None),
+    ("total_yearly_cost", None),
+    ("cost_per_1k_requests", None),
+    ("cost_per_1m_tokens", None),
+    ("cost_per_1m_output_tokens", None),
+    ("yearly_cloud_cost", None),
+    ("yearly_cloud_reserved_cost", None),
+    ("api_yearly_cost", None),
+)
+
+
+def write(book: Book) -> None:
+    ws = book.wb.add_worksheet(SHEET)
+    st, a = book.st, book.report.assumptions
+    rows = book.decisions.scenarios
+    ws.set_column(0, 0, 52)
+    ws.set_column(1, 1, 12)
+    ws.set_column(2, 2 + len(rows), 22)
+    ws.write_string(0, 0, "Scenarios side by side (snapshot values)", st.title)
+    ws.write_string(1, 0, NOTE, st.note)
+    ws.set_row(1, 60)
+    head = 3
+    for col, text in enumerate(("Figure", "Unit")):
+        ws.write_string(head, col, text, st.header)
+    if not rows:
+        ws.write_string(head + 1, 0, "No scenarios: the assumptions have no 'scenarios:' list.", st.note)
+        ws.protect("", {"format_columns": True, "format_rows": True})
+        return
+    inputs = dict((("base", a), *a.scenarios))
+    for k, s in enumerate(rows):
+        ws.write_string(head, 2 + k, s.name, st.header)
+    for i, (key, label) in enumerate(ROWS):
+        row = head + 1 + i
+        unit = "text" if label else names.unit(key)
+        ws.write_string(row, 0, label or names.label(key))
+        ws.write_string(row, 1, unit)
+        for k, s in enumerate(rows):
+            value: Any
+            if key == "peak_requests_per_second":
+                value = inputs[s.name].peak_requests_per_second
+            elif key == "api_yearly_cost":
+                value = s.api_yearly_cost
+            elif s.recommended is None:
+                value = "no config meets the SLA" if key == "config" else None
+            else:
+                value = getattr(s.recommended, key)
+            if isinstance(value, str):
+                cells.text(ws, row, 2 + k, value)
+            else:
+                cells.number(ws, row, 2 + k, value, st.calc(unit if unit != "USD/year" else "USD_big"))
+    ws.write_string(head + 2 + len(ROWS), 0, "Blank: not applicable (no cloud or API price given).", st.note)
+    ws.freeze_panes(head + 1, 2)
+    ws.protect("", {"format_columns": True, "format_rows": True})
