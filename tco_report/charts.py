@@ -22,8 +22,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from . import formatting
+from .decisions import output_tps_per_gpu, tokens_per_second_per_user
 from .model import BenchmarkPoint, ConfigResult, Report
 from .names import COST_COMPONENTS, LATENCY_METRICS, label, unit
+from .terminal import safe
 
 # Okabe & Ito (2008), ordered so that neighbours differ in lightness too; yellow is left out (unreadable on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -53,6 +55,9 @@ _RC = {
     "text.parse_math": False,  # a '$' in a config name is text, not mathtext
 }
 WIDTH_IN = 7.0
+LABEL_ALL_POINTS_UP_TO = 80
+RASTERIZE_POINTS_OVER = 400  # scatter markers become one embedded image (lines, text and axes stay vector)
+RASTER_DPI = 150
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,9 @@ def _figure(height_in: float) -> Figure:
 def _svg(fig: Figure, key: str) -> str:
     """Serialise a figure to an SVG fragment for inline use: no prolog, no metadata, ids unique per chart."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    fig.savefig(
+        buf, format="svg", dpi=RASTER_DPI, metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
+    )
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
@@ -117,7 +124,44 @@ def _svg(fig: Figure, key: str) -> str:
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
     svg = svg.replace("<svg ", f'<svg class="chart" role="img" aria-labelledby="{key}-title" ', 1)
-    return svg.strip() + "\n"
+    return _flatten_groups(svg).strip() + "\n"
+
+
+_G_TAG = re.compile(r"[ \t]*<g\b([^>]*?)(/?)>\n?|[ \t]*</g>\n?")
+_ONLY_ID = re.compile(r'^(\s+id="[^"]*")?\s*$')
+
+
+def _flatten_groups(svg: str) -> str:
+    """Drop the <g> wrappers that carry nothing but an id (matplotlib nests one per artist, tick and label):
+    they are more than half an SVG's elements, and WeasyPrint styles and draws every element, so the PDF renders
+    faster without changing a pixel. Nothing refers to those ids (references go to <defs> and clip paths)."""
+    out: list[str] = []
+    keep: list[bool] = []
+    pos = 0
+    for m in _G_TAG.finditer(svg):
+        out.append(svg[pos : m.start()])
+        pos = m.end()
+        text = m.group(0)
+        if text.lstrip().startswith("</g>"):
+            if keep.pop():
+                out.append(text)
+            continue
+        drop = _ONLY_ID.match(m.group(1)) is not None
+        if m.group(2):  # self-closing: nothing inside
+            if not drop:
+                out.append(text)
+            continue
+        keep.append(not drop)
+        if not drop:
+            out.append(text)
+    out.append(svg[pos:])
+    return "".join(out)
+
+
+def _dense(report: Report) -> bool:
+    """A sweep so dense that its scatter markers are drawn as one image: WeasyPrint styles and draws every SVG
+    element, and thousands of markers cost seconds per chart."""
+    return len(report.points) > RASTERIZE_POINTS_OVER
 
 
 def _latency_axis(report: Report) -> tuple[str, str, str]:
@@ -179,6 +223,10 @@ def latency_throughput(report: Report) -> str:
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
     index = {id(p): i for i, p in enumerate(report.points)}
+    # Every point carries its load level in a sweep of ordinary size; in a dense one only the chosen points do, as
+    # hundreds of labels are unreadable and each costs WeasyPrint an element to style and draw.
+    label_all = len(report.points) <= LABEL_ALL_POINTS_UP_TO
+    dense = _dense(report)
     for n, config in enumerate(report.configs):
         st = style_of(n)
         curve = sorted((p for p in report.points if p.config == config), key=lambda p: p.load)
@@ -201,6 +249,7 @@ def latency_throughput(report: Report) -> str:
             edgecolors=INK,
             linewidths=0.4,
             zorder=3,
+            rasterized=dense,
         )
         bad = [(x, y) for x, y, k in zip(xs, ys, ok, strict=True) if not k]
         if bad:
@@ -212,9 +261,11 @@ def latency_throughput(report: Report) -> str:
                 edgecolors="#777777",
                 linewidths=0.5,
                 zorder=3,
+                rasterized=dense,
             )
-        ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=config)
-        for p, x in pts:
+        ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
+        best = chosen.get(config)
+        for p, x in pts if label_all else [(p, x) for p, x in pts if p is best]:
             ax.annotate(
                 formatting.level(p.load),
                 (x, p.rps),
@@ -225,7 +276,6 @@ def latency_throughput(report: Report) -> str:
                 bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
                 zorder=4,
             )
-        best = chosen.get(config)
         if best is not None and best.latency(metric, statistic) is not None:
             # The recommended config's point is a star, the other chosen points rings: distinct in greyscale too.
             ax.scatter(
@@ -244,7 +294,14 @@ def latency_throughput(report: Report) -> str:
         ax.scatter([], [], s=110, facecolors="none", edgecolors=INK, linewidths=1.3, label="chosen point per config")
     if rec:
         ax.scatter(
-            [], [], s=200, marker="*", facecolors="none", edgecolors=INK, linewidths=1.2, label=f"recommended: {rec}"
+            [],
+            [],
+            s=200,
+            marker="*",
+            facecolors="none",
+            edgecolors=INK,
+            linewidths=1.2,
+            label=f"recommended: {safe(rec)}",
         )
     _log_if_wide(ax, "x", xs_all)
     _log_if_wide(ax, "y", ys_all)
@@ -260,6 +317,7 @@ def pareto(report: Report) -> str:
     """Throughput per GPU against latency for every point of every config, the Pareto frontier as a step line."""
     metric, statistic, xlabel = _latency_axis(report)
     gpus = {r.config: r.gpus_per_instance for r in report.results}
+    dense = _dense(report)
     fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
@@ -278,8 +336,9 @@ def pareto(report: Report) -> str:
             color=st.colour,
             edgecolors=INK,
             linewidths=0.4,
-            label=config,
+            label=safe(config),
             zorder=3,
+            rasterized=dense,
         )
     front = [(p.latency(metric, statistic), p.rps / gpus[p.config]) for p in report.frontier]
     front = sorted((x, y) for x, y in front if x is not None)
@@ -335,7 +394,7 @@ def yearly_cost(report: Report) -> str:
             )
         else:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [r.config for r in results])
+    ax.set_yticks(ys, [safe(r.config) for r in results])
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
@@ -368,7 +427,7 @@ def token_cost(report: Report) -> str:
     for y, r in zip(ys, results, strict=True):
         if not r.feasible:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [r.config for r in results])
+    ax.set_yticks(ys, [safe(r.config) for r in results])
     ax.set_xlim(0, (top or 1.0) * 1.15)
     _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
@@ -377,21 +436,326 @@ def token_cost(report: Report) -> str:
     return _svg(fig, "chart-tokens")
 
 
-# --- all four ---------------------------------------------------------------------------------------------------
+# --- interactivity -----------------------------------------------------------------------------------------------
+def interactivity_points(report: Report) -> dict[str, list[tuple[float, float, BenchmarkPoint]]]:
+    """Per config, (tokens/s per user, output tokens/s per GPU, point) for every point that reports an ITL."""
+    gpus = {r.config: r.gpus_per_instance for r in report.results}
+    out: dict[str, list[tuple[float, float, BenchmarkPoint]]] = {}
+    for p in report.points:
+        tpu = tokens_per_second_per_user(p)
+        if tpu is not None:
+            out.setdefault(p.config, []).append((tpu, output_tps_per_gpu(p, gpus[p.config]), p))
+    return out
+
+
+@_styled
+def interactivity(report: Report) -> str:
+    """Output tokens/s per GPU against tokens/s per user (1000 / ITL), with the Pareto frontier as a step line."""
+    pts = interactivity_points(report)
+    dense = _dense(report)
+    fig = _figure(3.8)
+    ax = fig.add_subplot()
+    xs_all, ys_all = [], []
+    for n, config in enumerate(report.configs):
+        if config not in pts:
+            continue
+        st = style_of(n)
+        curve = sorted(pts[config], key=lambda t: t[2].load)
+        xs, ys = [t[0] for t in curve], [t[1] for t in curve]
+        xs_all += xs
+        ys_all += ys
+        ax.plot(xs, ys, color=st.colour, linestyle=st.linestyle, linewidth=0.9, zorder=2)
+        ax.scatter(
+            xs, ys, marker=st.marker, s=26, color=st.colour, edgecolors=INK, linewidths=0.4, zorder=3, rasterized=dense
+        )
+        ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
+    gpus = {r.config: r.gpus_per_instance for r in report.results}
+    front = []
+    for i in report.decisions.interactivity_frontier if report.decisions else ():
+        p = report.points[i]
+        tpu = tokens_per_second_per_user(p)
+        if tpu is not None:
+            front.append((tpu, output_tps_per_gpu(p, gpus[p.config])))
+    front.sort()
+    if front:
+        fx, fy = zip(*front, strict=True)
+        # Higher is better on both axes: at interactivity x the best throughput is that of the next frontier point.
+        ax.step(fx, fy, where="pre", color=INK, linewidth=1.6, label="Pareto frontier", zorder=1)
+    _log_if_wide(ax, "x", xs_all)
+    _log_if_wide(ax, "y", ys_all)
+    ax.set_xlabel(f"{label('tokens_per_second_per_user')} ({unit('tokens_per_second_per_user')})")
+    ax.set_ylabel(f"{label('output_tps_per_gpu')} ({unit('output_tps_per_gpu')})")
+    _legend_below(fig, ax)
+    return _svg(fig, "chart-interactivity")
+
+
+# --- decisions: shared helpers ----------------------------------------------------------------------------------
+def _money_y(ax, top: float) -> None:
+    ax.set_ylim(0, (top or 1.0) * 1.12)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.money(v)))
+
+
+def _bar_label(ax, x: float, y: float, text: str, top: float) -> None:
+    ax.text(x + top * 0.01, y, text, va="center", fontsize=6.8)
+
+
+# --- scenarios --------------------------------------------------------------------------------------------------
+def scenario_series(report: Report) -> list[tuple[str, list[float | None]]]:
+    """Owning, renting (on demand, reserved) and the hosted API's yearly cost per scenario; series with no value
+    in any scenario are left out."""
+    rows = report.decisions.scenarios if report.decisions else ()
+
+    def get(f: Callable[[object], float | None]) -> list[float | None]:
+        return [f(s) for s in rows]
+
+    series = [
+        ("Owning (TCO)", get(lambda s: s.recommended.total_yearly_cost if s.recommended else None)),
+        ("Renting, on demand", get(lambda s: s.recommended.yearly_cloud_cost if s.recommended else None)),
+        ("Renting, reserved", get(lambda s: s.recommended.yearly_cloud_reserved_cost if s.recommended else None)),
+        ("Hosted API", get(lambda s: s.api_yearly_cost)),
+    ]
+    return [(name, vals) for name, vals in series if any(v is not None for v in vals)]
+
+
+@_styled
+def scenarios(report: Report) -> str:
+    """Grouped bars: each scenario's yearly cost of owning, renting and the hosted API."""
+    rows = report.decisions.scenarios
+    series = scenario_series(report)
+    k = len(series)
+    fig = _figure(1.0 + len(rows) * (0.16 * k + 0.2))
+    ax = fig.add_subplot()
+    h = 0.8 / k
+    ys = list(range(len(rows)))[::-1]
+    top = max((v for _, vals in series for v in vals if v is not None), default=0.0)
+    for j, (name, vals) in enumerate(series):
+        offs = [y + 0.4 - h * (j + 0.5) for y in ys]
+        ax.barh(
+            offs,
+            [v or 0.0 for v in vals],
+            height=h,
+            color=PALETTE[j % len(PALETTE)],
+            hatch=HATCHES[j % len(HATCHES)],
+            edgecolor="white",
+            linewidth=0.6,
+            label=name,
+        )
+        for y, v in zip(offs, vals, strict=True):
+            _bar_label(ax, v or 0.0, y, formatting.money(v) if v is not None else "n/a", top)
+    ax.set_yticks(ys, [safe(s.name) for s in rows])
+    ax.set_xlim(0, (top or 1.0) * 1.2)
+    _money_axis(ax, top, formatting.money)
+    ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
+    return _svg(fig, "chart-scenarios")
+
+
+# --- hosted-API break-even --------------------------------------------------------------------------------------
+@_styled
+def api_break_even(report: Report) -> str:
+    """Yearly cost of self-hosting (a step per server) and of the hosted API against the peak demand."""
+    b = report.decisions.api
+    xs = [c[0] for c in b.curve]
+    own = [c[1] for c in b.curve]
+    api = [c[2] for c in b.curve]
+    fig = _figure(3.4)
+    ax = fig.add_subplot()
+    rec = safe(report.recommended.config) if report.recommended else ""
+    ax.plot(xs, own, drawstyle="steps-pre", color=PALETTE[0], linewidth=1.6, label=f"Self-hosting ({rec})")
+    ax.plot(xs, api, color=PALETTE[1], linestyle="--", linewidth=1.6, label="Hosted API")
+    peak = report.assumptions.peak_requests_per_second
+    ax.axvline(
+        peak, color="#777777", linestyle=":", linewidth=1.0, label=f"Planned peak: {formatting.rate(peak)} req/s"
+    )
+    per_rps = api[-1] / xs[-1] if xs and xs[-1] else 0.0
+    marks = [(b.break_even_rps, "o", "Break-even")]
+    if b.always_cheaper_rps is not None and b.always_cheaper_rps != b.break_even_rps:
+        marks.append((b.always_cheaper_rps, "D", "Self-hosting always cheaper"))
+    for x, marker, name in marks:
+        if x is None:
+            continue
+        ax.scatter(
+            [x],
+            [x * per_rps],
+            marker=marker,
+            s=55,
+            facecolors="white",
+            edgecolors=INK,
+            linewidths=1.4,
+            zorder=5,
+            label=f"{name}: {formatting.rate(x)} req/s",
+        )
+    _money_y(ax, max(own + api, default=0.0))
+    ax.set_xlim(0, xs[-1] if xs else 1.0)
+    ax.set_xlabel(f"{label('peak_requests_per_second')} ({unit('peak_requests_per_second')})")
+    ax.set_ylabel(f"Yearly cost ({unit('total_yearly_cost')})")
+    _legend_below(fig, ax)
+    return _svg(fig, "chart-api")
+
+
+# --- multi-year plan --------------------------------------------------------------------------------------------
+@_styled
+def plan(report: Report) -> str:
+    """Capex and opex per year as stacked bars, the cumulative cost as a line, servers in service above the bars."""
+    years = report.decisions.plan
+    fig = _figure(3.2)
+    ax = fig.add_subplot()
+    x = [y.year for y in years]
+    capex = [y.capex for y in years]
+    opex = [y.opex for y in years]
+    ax.bar(x, capex, width=0.55, color=PALETTE[0], edgecolor="white", linewidth=0.6, label="Capex (servers bought)")
+    ax.bar(
+        x,
+        opex,
+        width=0.55,
+        bottom=capex,
+        color=PALETTE[1],
+        hatch=HATCHES[1],
+        edgecolor="white",
+        linewidth=0.6,
+        label="Opex (running costs)",
+    )
+    cum = [y.cumulative_cost for y in years]
+    ax.plot(x, cum, color=INK, linestyle="--", marker="o", markersize=4, linewidth=1.2, label="Cumulative cost")
+    top = max(cum + [c + o for c, o in zip(capex, opex, strict=True)], default=0.0)
+    ticks = [
+        f"Year {y.year}\n{formatting.count(y.servers_in_service)} server{'s' if y.servers_in_service != 1 else ''}"
+        f" ({formatting.count(y.servers_bought)} bought)"
+        for y in years
+    ]
+    ax.set_xticks(x, ticks)
+    ax.grid(axis="x", visible=False)
+    _money_y(ax, top)
+    ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
+    ax.legend(loc="upper left", frameon=False, ncols=3)
+    ax.set_ylim(0, (top or 1.0) * 1.3)  # room for the legend above the bars
+    return _svg(fig, "chart-plan")
+
+
+# --- sensitivity ------------------------------------------------------------------------------------------------
+def sensitivity_order(report: Report) -> list:
+    """The sensitivity rows, the input that moves the cost per 1M output tokens most first (then yearly TCO)."""
+    d = report.decisions
+    if d is None or not d.sensitivity or d.sensitivity_base is None:
+        return []
+    base_cost, base_tco = d.sensitivity_base
+
+    def impact(r) -> tuple[float, float]:  # noqa: ANN001
+        cost = max((abs(v - base_cost) for v in r.cost_per_1m_output_tokens if v is not None), default=math.inf)
+        tco = max((abs(v - base_tco) for v in r.total_yearly_cost if v is not None), default=math.inf)
+        return (-cost, -tco)
+
+    return sorted(d.sensitivity, key=impact)
+
+
+def _short_label(snake: str) -> str:
+    """A quantity's label without its parenthetical, for tick labels: 'Yearly software licence'."""
+    return re.sub(r"\s*\(.*?\)", "", label(snake)).strip()
+
+
+@_styled
+def tornado(report: Report) -> str:
+    """For each input at -step and +step: the change in cost per 1M output tokens and in yearly TCO, biggest first."""
+    rows = sensitivity_order(report)
+    base_cost, base_tco = report.decisions.sensitivity_base
+    step = report.assumptions.sensitivity_step
+    rec = report.recommended.config if report.recommended else None
+    fig = _figure(1.4 + 0.34 * len(rows))
+    ax_cost, ax_tco = fig.subplots(1, 2, sharey=True)
+    ys = list(range(len(rows)))[::-1]
+    pct = formatting.plain(round(step * 100, 6))
+    moves = ((0, f"input -{pct}%"), (1, f"input +{pct}%"))
+    for ax, values, base, fmt in (
+        (ax_cost, [r.cost_per_1m_output_tokens for r in rows], base_cost, formatting.unit_cost),
+        (ax_tco, [r.total_yearly_cost for r in rows], base_tco, formatting.money),
+    ):
+        deltas = [[(v[k] - base) if v[k] is not None else None for k in (0, 1)] for v in values]
+        span = max((abs(d) for pair in deltas for d in pair if d is not None), default=0.0) or 1.0
+        for k, name in moves:
+            ax.barh(
+                ys,
+                [pair[k] or 0.0 for pair in deltas],
+                height=0.62,
+                color=PALETTE[k],
+                hatch=HATCHES[k],
+                edgecolor="white",
+                linewidth=0.5,
+                label=name,
+            )
+        for y, pair, r in zip(ys, deltas, rows, strict=True):
+            switched = [r.recommended[k] not in (rec, None) for k in (0, 1)]
+            if all(d == 0 for d in pair):
+                mark = " *" if any(switched) else ""
+                ax.text(span * 0.03, y, "no change" + mark, va="center", fontsize=6.2, style="italic", color="#555555")
+                continue
+            for k in (0, 1):
+                d = pair[k]
+                if d is None:
+                    ax.text(0, y, " nothing feasible", va="center", fontsize=6.2, style="italic", color="#555555")
+                    continue
+                if d == 0:
+                    continue
+                text = ("+" if d > 0 else "") + fmt(d) + (" *" if switched[k] else "")
+                ax.text(
+                    d + (0.03 if d > 0 else -0.03) * span,
+                    y,
+                    text,
+                    va="center",
+                    fontsize=6.2,
+                    ha="left" if d > 0 else "right",
+                )
+        ax.axvline(0, color=INK, linewidth=0.8)
+        ax.set_xlim(-span * 1.75, span * 1.75)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos, fmt=fmt: fmt(v)))
+        ax.grid(axis="y", visible=False)
+        ax.tick_params(axis="y", length=0)
+    ax_cost.set_xlabel(f"Cost per 1M output tokens (USD)\nchange from {formatting.unit_cost(base_cost)}")
+    ax_tco.set_xlabel(f"Yearly TCO (USD/year)\nchange from {formatting.money(base_tco)}")
+    names = [
+        f"{_short_label(r.input)}\n{formatting.quantity(r.input, r.low_value)} / "
+        f"{formatting.quantity(r.input, r.high_value)}"
+        for r in rows
+    ]
+    ax_cost.set_yticks(ys, names, fontsize=6.8)
+    ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    return _svg(fig, "chart-tornado")
+
+
+# --- all of them ------------------------------------------------------------------------------------------------
 def all_charts(report: Report) -> list[Chart]:
-    """The report's charts in reading order."""
+    """The report's charts in reading order; the interactivity view follows the latency chart when the benchmark
+    files report an inter-token latency."""
     metric, statistic, _ = _latency_axis(report)
     what = f"{statistic} {metric.upper()}"
     kind = "concurrency" if all(p.concurrency is not None for p in report.points) else "load level"
-    return [
+    out = [
         Chart(
             "chart-latency",
             "Latency vs throughput, per config",
-            f"Each point is one benchmark run, labelled with its {kind}; x is {what}, y the requests/s one "
+            f"Each point is one benchmark run, labelled with its {kind}"
+            f"{'' if len(report.points) <= LABEL_ALL_POINTS_UP_TO else ' where it is the chosen point'}; x is {what}, "
+            "y the requests/s one "
             "model instance served. Grey points break the SLA; the ringed point is the one each config is "
             "sized at, and the star marks the recommended config.",
             latency_throughput(report),
         ),
+    ]
+    if interactivity_points(report):
+        out.append(
+            Chart(
+                "chart-interactivity",
+                "Interactivity: throughput per GPU vs tokens per second per user",
+                "The view serving teams use today: each point is one benchmark run; x is the output tokens a user "
+                "sees per second (1000 / mean inter-token latency in ms), y the output tokens per second one GPU "
+                "produces. Further right is snappier for each user, higher is cheaper per token; the step line is "
+                "the Pareto frontier, where no run beats another on both.",
+                interactivity(report),
+            )
+        )
+    out += [
         Chart(
             "chart-pareto",
             "Pareto frontier: throughput per GPU vs latency",
@@ -403,7 +767,8 @@ def all_charts(report: Report) -> list[Chart]:
             "chart-yearly",
             "Yearly cost per config, by component",
             "Servers needed for the planned peak times the yearly cost of one server, split by component "
-            "(depreciation, software licence, hosting, and any further cost the assumptions give).",
+            "(depreciation, software licence, hosting, and any further cost the assumptions give). The table "
+            "below gives each component's figure.",
             yearly_cost(report),
         ),
         Chart(
@@ -413,3 +778,24 @@ def all_charts(report: Report) -> list[Chart]:
             token_cost(report),
         ),
     ]
+    return out
+
+
+DECISION_CHARTS: dict[str, tuple[str, Callable[[Report], str]]] = {
+    "scenarios": ("Yearly cost per scenario: owning, renting, hosted API", scenarios),
+    "api": ("Self-hosting vs the hosted API, by peak demand", api_break_even),
+    "plan": ("Multi-year plan: cost per year and cumulative", plan),
+    "sensitivity": ("Sensitivity: what moves the cost", tornado),
+}
+
+
+def decision_charts(report: Report, parts: Sequence[str]) -> dict[str, Chart]:
+    """The charts of the decision sections that the report shows (``parts``: keys of DECISION_CHARTS)."""
+    return {
+        part: Chart(f"chart-{_KEYS[part]}", DECISION_CHARTS[part][0], "", DECISION_CHARTS[part][1](report))
+        for part in DECISION_CHARTS
+        if part in parts
+    }
+
+
+_KEYS = {"scenarios": "scenarios", "api": "api", "plan": "plan", "sensitivity": "tornado"}

@@ -112,6 +112,20 @@ def large(x: float | None) -> str:
     return f"{x:,.0f}"
 
 
+def months(x: float | None) -> str:
+    """A number of months such as a break-even point: one decimal (61.9)."""
+    if _missing(x):
+        return MISSING
+    return f"{x:,.1f}"
+
+
+def percent(x: float | None) -> str:
+    """A share as a percentage: up to three significant digits (35%, 99%, 12.5%)."""
+    if _missing(x):
+        return MISSING
+    return f"{x * 100:,.3g}%"
+
+
 def date(moment: datetime) -> str:
     """A calendar date as ISO 8601 (2026-11-30): unambiguous in every country."""
     return moment.strftime("%Y-%m-%d")
@@ -128,6 +142,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "level": level,
     "plain": plain,
     "large": large,
+    "months": months,
+    "percent": percent,
     "date": date,
 }
 
@@ -179,6 +195,27 @@ KIND_OF: dict[str, Callable[[float | None], str]] = {
     "plan_years": count,
     "demand_growth_per_year": plain,
     "sensitivity_step": plain,
+    # the cost model's further results
+    "capital_recovery_factor": plain,
+    "yearly_capex_cost": money,
+    "yearly_software_cost_per_server": money,
+    "yearly_energy_cost": money,
+    "servers_for_demand": count,
+    "owning_cost_per_gpu_hour": unit_cost,
+    "gpu_hour_cost_per_1m_tokens": unit_cost,
+    "yearly_cloud_cost": money,
+    "yearly_cloud_reserved_cost": money,
+    "cloud_cost_per_1m_tokens": unit_cost,
+    "cloud_reserved_cost_per_1m_tokens": unit_cost,
+    "break_even_months": months,
+    "cost_per_1k_requests_at_average_load": unit_cost,
+    # the decisions
+    "api_cost_per_request": unit_cost,
+    "api_yearly_cost": money,
+    "break_even_rps": rate,
+    "break_even_tokens_per_day": large,
+    "tokens_per_second_per_user": rate,
+    "output_tps_per_gpu": rate,
 }
 
 

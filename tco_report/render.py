@@ -56,16 +56,27 @@ def _provenance(a: Assumptions, snake: str) -> str:
     return a.provenance.get(snake, "default")
 
 
+def _further_profile_source(a: Assumptions) -> str:
+    """Where a hardware profile after the first came from: only a file or a workbook can list several."""
+    given = a.provenance.get("hardware")
+    if given:
+        return given
+    return "workbook" if a.source.lower().endswith((".xlsx", ".xlsm")) else "file"
+
+
 def assumption_rows(a: Assumptions) -> list[Row]:
     """Every input with its value, unit and where it came from (default / file / workbook)."""
     f = formatting
+    peak_label, peak_source = label("peak_requests_per_second"), _provenance(a, "peak_requests_per_second")
+    if a.active_users_at_peak is not None and a.requests_per_user_per_minute is not None:
+        # Demand stated the way product teams think: users at peak x requests each per minute / 60 s.
+        peak_label += (
+            f" = {f.count(a.active_users_at_peak)} active users \u00d7 {f.plain(a.requests_per_user_per_minute)} "
+            "requests per user per minute \u00f7 60 s"
+        )
+        peak_source = "derived"
     rows = [
-        Row(
-            label("peak_requests_per_second"),
-            f.rate(a.peak_requests_per_second),
-            unit("peak_requests_per_second"),
-            _provenance(a, "peak_requests_per_second"),
-        ),
+        Row(peak_label, f.rate(a.peak_requests_per_second), unit("peak_requests_per_second"), peak_source),
         Row(label("uptime"), f.plain(a.uptime), unit("uptime"), _provenance(a, "uptime")),
     ]
     for i, c in enumerate(a.sla):
@@ -77,7 +88,7 @@ def assumption_rows(a: Assumptions) -> list[Row]:
         prefix = f"[{hw.name}] " if several else ""
 
         def src(snake: str, n: int = n) -> str:
-            return _provenance(a, snake) if n == 0 else _provenance(a, "hardware")
+            return _provenance(a, snake) if n == 0 else _further_profile_source(a)
 
         licence = "per GPU" if hw.software_licence_per == "gpu" else "per server"
         rows += [
@@ -113,6 +124,7 @@ def assumption_rows(a: Assumptions) -> list[Row]:
             ),
             Row(prefix + label("software_licence_per"), licence, "", src("software_licence_per")),
         ]
+        rows += profile_extra_rows(a, n)
     rows += [
         Row(
             label("ref_input_price_per_1m"),
@@ -176,25 +188,35 @@ _ASSUMPTION_EXTRAS = (
 )
 
 
-def extension_rows(a: Assumptions) -> list[Row]:
-    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default)."""
-    default_a, default_hw = Assumptions(), HardwareProfile()
+def profile_extra_rows(a: Assumptions, n: int) -> list[Row]:
+    """The further inputs of hardware profile ``n`` (energy, facility, cloud prices) that the assumptions set."""
+    default_hw = HardwareProfile()
+    hw = a.hardware[n]
+    prefix = f"[{hw.name}] " if len(a.hardware) > 1 else ""
     rows = []
-    several = len(a.hardware) > 1
-    for n, hw in enumerate(a.hardware):
-        for snake in _HARDWARE_EXTRAS:
-            value = getattr(hw, snake, None)
-            source = a.provenance.get(snake, "default") if n == 0 else "file"
-            if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
-                continue
-            prefix = f"[{hw.name}] " if several else ""
-            rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    for snake in _HARDWARE_EXTRAS:
+        value = getattr(hw, snake, None)
+        source = a.provenance.get(snake, "default") if n == 0 else _further_profile_source(a)
+        if value is None or (value == getattr(default_hw, snake, None) and source == "default"):
+            continue
+        rows.append(Row(prefix + label(snake), formatting.quantity(snake, value), unit(snake), source))
+    return rows
+
+
+def extension_rows(a: Assumptions) -> list[Row]:
+    """Rows for the further inputs that the assumptions set (from a file or workbook, or away from the default);
+    the hardware profiles' own further inputs are listed with each profile."""
+    default_a = Assumptions()
+    rows = []
     for snake in _ASSUMPTION_EXTRAS:
         value = getattr(a, snake, None)
         source = a.provenance.get(snake, "default")
         if value is None or (value == getattr(default_a, snake, None) and source == "default"):
             continue
-        rows.append(Row(label(snake), formatting.quantity(snake, value), unit(snake), source))
+        text = label(snake)
+        if snake == "average_requests_per_second" and a.peak_requests_per_second:
+            text += f" ({formatting.percent(value / a.peak_requests_per_second)} of the peak)"
+        rows.append(Row(text, formatting.quantity(snake, value), unit(snake), source))
     return rows
 
 
@@ -215,6 +237,183 @@ def server_components(hw: HardwareProfile, a: Assumptions) -> list[Component]:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """One feasible config's yearly cost by component, for one server and for the fleet (the stacked chart's
+    figures)."""
+
+    config: str
+    hardware: str
+    servers: float
+    per_server: tuple[float, ...]  # in the order of the breakdown's keys
+    fleet: tuple[float, ...]
+    per_server_total: float
+    fleet_total: float
+
+
+def cost_breakdown(report: Report) -> tuple[list[Component], list[Breakdown]]:
+    """The components the cost chart stacks (names.COST_COMPONENTS order) and each feasible config's figures."""
+    keys = charts.stacked_components(report.results)
+    rows = []
+    for r in report.results:
+        if not r.feasible:
+            continue
+        per = tuple(r.cost_components_per_server.get(k, 0.0) for k in keys)
+        fleet = tuple(r.cost_components().get(k, 0.0) for k in keys)
+        rows.append(Breakdown(r.config, r.hardware, r.servers, per, fleet, r.yearly_server_cost, r.total_yearly_cost))
+    return [Component(k, COST_COMPONENTS[k], 0.0) for k in keys], rows
+
+
+def plan_is_asked(a: Assumptions) -> bool:
+    """The multi-year plan is shown when the assumptions give its inputs (a growth rate or a horizon)."""
+    asked = any(a.provenance.get(k, "default") != "default" for k in ("demand_growth_per_year", "plan_years"))
+    return asked or a.demand_growth_per_year != 0 or a.plan_years is not None
+
+
+def decision_parts(report: Report) -> list[str]:
+    """Which decision sections the report shows: each only when its inputs are present."""
+    d = report.decisions
+    if d is None:
+        return []
+    parts = []
+    if d.scenarios:
+        parts.append("scenarios")
+    if d.api is not None:
+        parts.append("api")
+    if d.plan and plan_is_asked(report.assumptions):
+        parts.append("plan")
+    if charts.sensitivity_order(report):
+        parts.append("sensitivity")
+    return parts
+
+
+_SCALAR_INPUTS = (
+    "peak_requests_per_second",
+    "uptime",
+    "average_requests_per_second",
+    "active_users_at_peak",
+    "requests_per_user_per_minute",
+    "target_utilisation",
+    "spare_servers",
+    "cost_of_capital",
+    "api_input_price_per_1m",
+    "api_output_price_per_1m",
+    "ref_input_price_per_1m",
+    "ref_output_price_per_1m",
+    "demand_growth_per_year",
+    "plan_years",
+    "rounding",
+    "isl",
+    "osl",
+)
+_PROFILE_INPUTS = (
+    "initial_server_cost",
+    "gpus_per_server",
+    "depreciation_period",
+    "yearly_hosting_cost",
+    "yearly_software_cost",
+    "software_licence_per",
+    *_HARDWARE_EXTRAS,
+)
+
+
+def _value(snake: str, value: object) -> str:
+    if isinstance(value, str):
+        return value
+    text = formatting.quantity(snake, value)
+    u = unit(snake)
+    return f"{text} {u}" if u and u not in ("USD", "fraction", "ratio") and "|" not in u else text
+
+
+def scenario_changes(base: Assumptions, s: Assumptions) -> str:
+    """What a scenario changes against the base, in words: 'Planned peak demand 400 req/s'."""
+    out = []
+    for snake in _SCALAR_INPUTS:
+        old, new = getattr(base, snake), getattr(s, snake)
+        if old != new and new is not None:
+            out.append(f"{label(snake)} {_value(snake, new)}")
+    if s.sla != base.sla:
+        out.append("SLA " + "; ".join(c.describe() for c in s.sla))
+    old_hw = {h.name: h for h in base.hardware}
+    for h in s.hardware:
+        o = old_hw.get(h.name)
+        for snake in _PROFILE_INPUTS:
+            new = getattr(h, snake)
+            if o is None or getattr(o, snake) != new:
+                prefix = f"[{h.name}] " if len(s.hardware) > 1 else ""
+                out.append(f"{prefix}{label(snake)} {_value(snake, new)}")
+    return "; ".join(out) or "the base assumptions"
+
+
+@dataclass(frozen=True)
+class ScenarioLine:
+    name: str
+    changes: str
+    rec: ConfigResult | None
+    api_yearly_cost: float | None
+
+
+def scenario_lines(report: Report) -> list[ScenarioLine]:
+    d = report.decisions
+    if d is None or not d.scenarios:
+        return []
+    a = report.assumptions
+    by_name = dict(a.scenarios)
+    out = []
+    for row in d.scenarios:
+        s = by_name.get(row.name)
+        changes = "the assumptions above" if row.name == "base" or s is None else scenario_changes(a, s)
+        out.append(ScenarioLine(row.name, changes, row.recommended, row.api_yearly_cost))
+    return out
+
+
+@dataclass(frozen=True)
+class SensitivityLine:
+    """One row of the sensitivity table: the input, its values, and the change each move makes."""
+
+    input: str
+    label: str
+    base: str
+    low: str
+    high: str
+    cost_change: tuple[str, str]
+    tco_change: tuple[str, str]
+    recommended: tuple[str | None, str | None]  # the config chosen at (low, high) when it differs from the base
+
+
+def sensitivity_lines(report: Report) -> list[SensitivityLine]:
+    """The tornado's figures, biggest impact first, formatted as the chart writes them."""
+    d = report.decisions
+    rows = charts.sensitivity_order(report)
+    if not rows:
+        return []
+    base_cost, base_tco = d.sensitivity_base
+    rec = report.recommended.config if report.recommended else None
+
+    def change(v: float | None, base: float, fmt: Any) -> str:
+        if v is None:
+            return "nothing feasible"
+        delta = v - base
+        return ("+" if delta > 0 else "") + fmt(delta) if delta else "no change"
+
+    out = []
+    for r in rows:
+        q = formatting.quantity
+        out.append(
+            SensitivityLine(
+                input=r.input,
+                label=label(r.input),
+                base=q(r.input, r.base_value),
+                low=q(r.input, r.low_value),
+                high=q(r.input, r.high_value),
+                cost_change=tuple(change(v, base_cost, formatting.unit_cost) for v in r.cost_per_1m_output_tokens),
+                tco_change=tuple(change(v, base_tco, formatting.money) for v in r.total_yearly_cost),
+                recommended=tuple(c if c != rec else None for c in r.recommended),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
 class Source:
     """One benchmark result file, for the appendix."""
 
@@ -225,11 +424,20 @@ class Source:
     levels: str
 
 
+# Above this many files the appendix lists one row per config folder instead of one per file: WeasyPrint lays out
+# a table row in about 30 ms, and a 200 x 32 sweep's 6,400 rows made 200 of the PDF's 273 pages. Every file is
+# still named in summary.json and on the workbook's Benchmarks sheet.
+MAX_SOURCE_ROWS = 100
+
+
 def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
-    """The benchmark files behind the report, one row per file with the load levels it holds."""
+    """The benchmark files behind the report, one row per file with the load levels it holds; for a large sweep,
+    one row per config and folder, with the number of files."""
     by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
     for p in points:
         by_file.setdefault((p.source, p.config), []).append(p)
+    if len(by_file) > MAX_SOURCE_ROWS:
+        return _sources_by_folder(points)
     rows = []
 
     def order(item: tuple[tuple[str, str], list[BenchmarkPoint]]) -> tuple[str, float, str]:
@@ -244,6 +452,36 @@ def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
     root = source_root(points)
     if root:
         rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
+    return rows
+
+
+def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
+    """One row per config: the folder that holds all its files (relative to the common root), how many files."""
+    by_config: dict[str, list[BenchmarkPoint]] = {}
+    for p in points:
+        by_config.setdefault(p.config, []).append(p)
+    root = source_root(points)
+    rows = []
+    for config in sorted(by_config):
+        pts = by_config[config]
+        files = {p.source for p in pts}
+        folder = os.path.commonpath([os.path.dirname(f) for f in files]) if all(files) else ""
+        if root and folder.startswith(root):
+            folder = folder[len(root) :].lstrip("/\\")
+        first = pts[0]
+        tool = f"{first.tool} {first.tool_version}".strip()
+        loads = sorted({p.load for p in pts})
+        levels = f"{formatting.level(loads[0])} to {formatting.level(loads[-1])} ({len(loads)} levels)"
+        n = len(files)
+        rows.append(
+            Source(
+                f"{folder or '.'}/ ({n} file{'s' if n != 1 else ''})",
+                config,
+                tool or "\u2014",
+                first.model or "\u2014",
+                levels,
+            )
+        )
     return rows
 
 
@@ -294,8 +532,22 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
     hw = a.profile(rec.hardware) if rec else a.hardware[0]
     feasible = [r for r in report.results if r.feasible]
     others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
+    parts = decision_parts(report)
+    breakdown_keys, breakdown = cost_breakdown(report)
+    renting = [r for r in feasible if r.yearly_cloud_cost is not None or r.yearly_cloud_reserved_cost is not None]
     return {
         "report": report,
+        "d": report.decisions,
+        "parts": parts,
+        "decision_charts": charts.decision_charts(report, parts),
+        "breakdown_keys": breakdown_keys,
+        "breakdown": breakdown,
+        "renting": renting,
+        "any_reserved": any(r.yearly_cloud_reserved_cost is not None for r in feasible),
+        "any_on_demand": any(r.yearly_cloud_cost is not None for r in feasible),
+        "at_average": any(r.cost_per_1k_requests_at_average_load is not None for r in feasible),
+        "scenario_lines": scenario_lines(report),
+        "sensitivity_lines": sensitivity_lines(report),
         "a": a,
         "rec": rec,
         "rec_hw": hw,
@@ -318,6 +570,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "components": server_components(hw, a),
         "charts": charts.all_charts(report),
         "sources": sources(report.points),
+        "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),
         "tool_version": tool_version,
         "page_size": page_size,
@@ -367,16 +620,28 @@ def _refuse(url: str, *args: object, **kwargs: object) -> Any:
     raise ValueError(f"the report is self-contained and must not load {url!r}")
 
 
+def _inline(url: str) -> bool:
+    """A data: URL carries its content inside the document (a dense chart's markers as one PNG): nothing to fetch."""
+    return url.startswith("data:image/png;base64,")
+
+
 def _fetcher() -> Any:
-    """A WeasyPrint URL fetcher that refuses every URL, and stops the rendering when asked for one."""
+    """A WeasyPrint URL fetcher that refuses every URL but inline PNG data, and stops the rendering when asked for
+    one."""
     from weasyprint import urls
 
     base = getattr(urls, "URLFetcher", None)
     if base is None:  # WeasyPrint before 70 takes a function, and only warns when it fails
-        return _refuse
+
+        def refuse(url: str, *args: object, **kwargs: object) -> Any:
+            return urls.default_url_fetcher(url, *args, **kwargs) if _inline(url) else _refuse(url)
+
+        return refuse
 
     class Refuse(base):
         def fetch(self, url: str, headers: object = None) -> Any:
+            if _inline(url):
+                return super().fetch(url, headers)
             _refuse(url)
 
     return Refuse(fail_on_errors=True)

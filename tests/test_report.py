@@ -79,11 +79,16 @@ def rendered(tmp_path_factory):
 
 @pytest.fixture
 def stub_charts(monkeypatch):
-    """For tests of the template's text only: four cheap stand-in charts (the charts have their own tests)."""
+    """For tests of the template's text only: cheap stand-in charts (the charts have their own tests)."""
     stubs = [
         charts.Chart(f"chart-{i}", f"Chart {i}", "", f'<svg class="chart" id="chart-{i}"></svg>') for i in range(4)
     ]
     monkeypatch.setattr(render.charts, "all_charts", lambda report: stubs)
+
+    def decision_stubs(report, parts):
+        return {p: charts.Chart(f"chart-{p}", p, "", f'<svg class="chart" id="chart-{p}"></svg>') for p in parts}
+
+    monkeypatch.setattr(render.charts, "decision_charts", decision_stubs)
 
 
 def headline(rec) -> list[str]:
@@ -118,7 +123,16 @@ def test_page_one_holds_the_answer(rendered):
 
 def test_sections_in_order(rendered):
     text = flat(" ".join(rendered["pages"]))
-    order = ["Summary", "Assumptions", "Charts", "Sizing and cost per config", "Method", "Appendix: source files"]
+    order = [
+        "Summary",
+        "Assumptions",
+        "Charts",
+        "Sizing and cost per config",
+        "Unit costs: the post's method and the GPU-hour shortcut",  # no cloud price: nothing about renting
+        "Sensitivity",
+        "Method",
+        "Appendix: source files",
+    ]
     positions = [text.find(h) for h in order]
     assert -1 not in positions and positions == sorted(positions), positions
 
@@ -126,7 +140,7 @@ def test_sections_in_order(rendered):
 def test_page_count_and_running_header_footer(rendered):
     pages = rendered["pages"]
     n = len(pages)
-    assert 3 <= n <= 6, f"{n} pages: the report grew or lost a section"
+    assert 4 <= n <= 8, f"{n} pages: the report grew or lost a section"
     for i, text in enumerate(pages, start=1):
         assert f"Page {i} of {n}" in text
     title = "GPU sizing and TCO: meta-llama/Llama-3.1-8B-Instruct"
@@ -146,10 +160,14 @@ def test_page_size_a4_and_letter(rendered, stub_charts):
 
 def test_every_chart_is_present(rendered):
     html = rendered["html"]
-    assert html.count("<svg ") == 4
+    assert html.count("<svg ") == 6  # the post's four, interactivity, sensitivity
     text = flat(" ".join(rendered["pages"]))
     for words in (
         "Latency vs throughput, per config",
+        "Interactivity: throughput per GPU vs tokens per second per user",
+        "Sensitivity: what moves the cost",
+        "Interactivity (1000 / ITL) (tokens/s/user)",
+        "Output tokens per second per GPU (tokens/s/GPU)",
         "Pareto frontier: throughput per GPU vs latency",
         "Yearly cost per config, by component",
         "Cost per 1M input and output tokens, per config",
@@ -371,4 +389,47 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom)
     assert found, dom[-2000:]
     probe = json.loads(found.group(1).replace("&quot;", '"'))
-    assert probe == {"broken_images": 0, "visible_svgs": 4, "resources": [], "overflow": False}
+    svgs = rendered["html"].count("<svg ")
+    assert probe == {"broken_images": 0, "visible_svgs": svgs, "resources": [], "overflow": False}
+
+
+def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenario(stub_charts):
+    """Sections appear only when asked for; a scenario where nothing meets the SLA says so; a base where nothing
+    does still renders its scenarios."""
+    tight = assumptions(sla=(replace(assumptions().sla[0], max_ms=10.0),))
+    a = assumptions(
+        api_input_price_per_1m=0.1,
+        api_output_price_per_1m=0.3,
+        demand_growth_per_year=0.5,
+        scenarios=(("tight SLA", tight), ("double peak", assumptions(peak_requests_per_second=200.0))),
+    )
+    report = calculate(sweep(), a)
+    html = render.render_html(report, tool_version=VERSION)
+    assert render.decision_parts(report) == ["scenarios", "api", "plan", "sensitivity"]
+    for section in ('id="scenarios"', 'id="api"', 'id="plan"', 'id="sensitivity"'):
+        assert section in html
+    row = html[html.index('<td class="name">tight SLA</td>') :]
+    assert "no config meets the SLA" in row[: row.index("</tr>")]
+    assert "SLA avg TTFT &lt;= 10 ms" in row[: row.index("</tr>")]  # what the scenario changes
+    assert "Planned peak demand 200 req/s" in html
+    # nothing feasible in the base: no cost sections, no API or plan, but the scenarios still compare
+    none = calculate(sweep(), replace(a, sla=tight.sla))
+    html = render.render_html(none, tool_version=VERSION)
+    assert render.decision_parts(none) == ["scenarios"]
+    assert 'id="costs"' not in html and 'id="api"' not in html and "double peak" in html
+    # the sample alone: sensitivity only (no prices, scenarios or growth given)
+    assert render.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
+
+
+def test_pdf_takes_inline_png_data_and_nothing_else():
+    import base64
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(png, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    assert render.html_to_pdf(f'<html><body><img src="{uri}"></body></html>').startswith(b"%PDF")
+    for url in ("data:text/html,<b>x</b>", "file:///etc/hostname", "http://example.invalid/x.png"):
+        with pytest.raises(ValueError, match="self-contained"):
+            render.html_to_pdf(f'<html><body><img src="{url}"></body></html>')

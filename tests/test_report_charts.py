@@ -11,7 +11,7 @@ from tco_report import charts
 from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
-from .test_report_sample import assumptions, sample_report, sweep
+from .test_report_sample import CONFIGS, assumptions, sample_report, sweep
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,20 @@ def all_charts(report):
     return charts.all_charts(report)
 
 
-def test_four_charts_in_reading_order(all_charts):
-    assert [c.key for c in all_charts] == ["chart-latency", "chart-pareto", "chart-yearly", "chart-tokens"]
+@pytest.fixture(scope="module")
+def by_key(all_charts):
+    return {c.key: c for c in all_charts}
+
+
+def test_charts_in_reading_order(all_charts):
+    """The post's four, with the interactivity view next to the latency chart (the sample reports an ITL)."""
+    assert [c.key for c in all_charts] == [
+        "chart-latency",
+        "chart-interactivity",
+        "chart-pareto",
+        "chart-yearly",
+        "chart-tokens",
+    ]
     for c in all_charts:
         assert c.svg.startswith("<svg ") and c.svg.rstrip().endswith("</svg>")
         assert c.title and c.caption
@@ -50,8 +62,8 @@ def test_charts_are_deterministic(report, all_charts):
     assert [c.svg for c in again] == [c.svg for c in all_charts]
 
 
-def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, all_charts):
-    svg = all_charts[0].svg
+def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, by_key):
+    svg = by_key["chart-latency"].svg
     for config in report.configs:
         assert f">{config}<" in svg
     assert "SLA limit: avg TTFT &lt;= 250 ms" in svg
@@ -62,26 +74,27 @@ def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, all_cha
     assert f"recommended: {report.recommended.config}" in svg
 
 
-def test_pareto_chart_draws_the_frontier(all_charts):
-    svg = all_charts[1].svg
+def test_pareto_chart_draws_the_frontier(by_key):
+    svg = by_key["chart-pareto"].svg
     assert "Pareto frontier" in svg and "Requests/s per GPU" in svg
 
 
-def test_cost_charts_show_formatted_values(report, all_charts):
+def test_cost_charts_show_formatted_values(report, by_key):
     from tco_report import formatting
 
+    yearly, tokens = by_key["chart-yearly"].svg, by_key["chart-tokens"].svg
     for r in report.results:
         if r.feasible:
-            assert formatting.money(r.total_yearly_cost) in all_charts[2].svg
-            assert formatting.unit_cost(r.cost_per_1m_input_tokens) in all_charts[3].svg
-            assert formatting.unit_cost(r.cost_per_1m_output_tokens) in all_charts[3].svg
-    assert all_charts[2].svg.count("not feasible") == 1
-    assert all_charts[3].svg.count("not feasible") == 1
+            assert formatting.money(r.total_yearly_cost) in yearly
+            assert formatting.unit_cost(r.cost_per_1m_input_tokens) in tokens
+            assert formatting.unit_cost(r.cost_per_1m_output_tokens) in tokens
+    assert yearly.count("not feasible") == 1
+    assert tokens.count("not feasible") == 1
 
 
-def test_cost_chart_stacks_the_calculators_components(report, all_charts):
+def test_cost_chart_stacks_the_calculators_components(report, by_key):
     """The post's three components always; a further one (energy) appears as soon as the assumptions give it."""
-    svg = all_charts[2].svg
+    svg = by_key["chart-yearly"].svg
     for name in ("Depreciation / capital", "Software licences", "Hosting"):
         assert name in svg
     assert "Energy" not in svg
@@ -104,6 +117,131 @@ def test_config_names_are_text_in_the_svg():
 def test_no_feasible_config_still_draws(report):
     r = calculate(sweep(), assumptions(sla=(replace(report.assumptions.sla[0], max_ms=1.0),)))
     assert r.recommended is None
-    out = charts.all_charts(r)
-    assert len(out) == 4
-    assert out[2].svg.count("not feasible") == 3
+    out = {c.key: c for c in charts.all_charts(r)}
+    assert len(out) == 5
+    assert out["chart-yearly"].svg.count("not feasible") == 3
+
+
+def test_control_characters_in_names_never_reach_a_chart():
+    """A config name with an escape sequence: no 'Glyph 27 missing' warning, no control character in the SVG, and
+    the same replacement as the terminal summary."""
+    import warnings
+
+    from tco_report.terminal import safe
+
+    odd = "h100\x1b[31m-fp8\u202e-tp2"
+    pts = [replace(p, config=odd) if p.config == "h100-fp8-tp2" else p for p in sweep()]
+    report = calculate(pts, assumptions())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = "".join(c.svg for c in charts.all_charts(report))
+        svg += "".join(c.svg for c in charts.decision_charts(report, ["sensitivity"]).values())
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert "\x1b" not in svg and "\u202e" not in svg
+    assert safe(odd) == "h100?[31m-fp8?-tp2" and safe(odd) in svg
+
+
+def test_interactivity_is_1000_over_itl_against_output_tokens_per_gpu(report, by_key):
+    pts = charts.interactivity_points(report)
+    # the sample's h100-fp8-tp2 at concurrency 1: ITL 12 ms -> 83.3 tokens/s per user; 2.1 x 1/(1 + 1/24) req/s
+    # x 250 output tokens over 2 GPUs
+    tpu, per_gpu, p = min(pts["h100-fp8-tp2"], key=lambda t: t[2].load)
+    assert tpu == pytest.approx(1000 / 12)
+    assert per_gpu == pytest.approx(round(round(2.1 / (1 + 1 / 24), 4) * 250, 2) / 2)
+    assert "Pareto frontier" in by_key["chart-interactivity"].svg
+    assert report.decisions.interactivity_frontier  # drawn from the decisions, not recomputed
+
+
+def test_no_itl_no_interactivity_chart():
+    pts = [replace(p, latency_ms={k: v for k, v in p.latency_ms.items() if k != "itl"}) for p in sweep()]
+    keys = [c.key for c in charts.all_charts(calculate(pts, assumptions()))]
+    assert "chart-interactivity" not in keys and len(keys) == 4
+
+
+def test_tornado_sorted_by_impact_and_marks_a_changed_recommendation(report):
+    rows = charts.sensitivity_order(report)
+    base = report.decisions.sensitivity_base[0]
+    impact = [max(abs(v - base) for v in r.cost_per_1m_output_tokens if v is not None) for r in rows]
+    assert impact == sorted(impact, reverse=True)
+    svg = charts.decision_charts(report, ["sensitivity"])["sensitivity"].svg
+    switched = [r for r in rows if any(c not in (report.recommended.config, None) for c in r.recommended)]
+    assert (" *" in svg) == bool(switched)
+    assert "Planned peak demand" in svg and "input -20%" in svg and "input +20%" in svg
+
+
+@pytest.fixture(scope="module")
+def scenario_report():
+    from tco_report import api
+    from tco_report.resources import inputs_dir
+
+    return api.run(None, inputs_dir() / "scenarios.yaml")
+
+
+def test_decision_charts_are_inline_safe_and_deterministic(scenario_report):
+    parts = ["scenarios", "api", "plan", "sensitivity"]
+    first = charts.decision_charts(scenario_report, parts)
+    assert [c.key for c in first.values()] == ["chart-scenarios", "chart-api", "chart-plan", "chart-tornado"]
+    again = charts.decision_charts(scenario_report, parts)
+    assert [c.svg for c in again.values()] == [c.svg for c in first.values()]
+    ids = []
+    for c in [*charts.all_charts(scenario_report), *first.values()]:
+        chart_ids = re.findall(r'\bid="([^"]+)"', c.svg)
+        assert all(i.startswith(c.key + "-") for i in chart_ids)
+        ids += chart_ids
+    assert len(ids) == len(set(ids))
+    assert charts.decision_charts(scenario_report, ["plan"]).keys() == {"plan"}
+
+
+def test_scenario_chart_leaves_out_series_nobody_has(report):
+    assert charts.scenario_series(report) == []  # no scenarios in the sample
+
+
+def test_id_only_groups_are_flattened_and_the_rest_kept(all_charts):
+    """matplotlib's per-artist <g id=...> wrappers go (WeasyPrint styles and draws every element); groups that clip,
+    transform or style stay, balanced."""
+    svg = '<svg>\n <g id="a">\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n  <g id="b"/>\n </g>\n</svg>'
+    assert charts._flatten_groups(svg) == '<svg>\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n</svg>'
+    for c in all_charts:
+        assert c.svg.count("<g") == c.svg.count("</g>")
+        assert not re.search(r'<g id="[^"]*">', c.svg)
+        assert c.svg.count("<g") < 10
+
+
+def test_dense_sweeps_label_only_the_chosen_points():
+    """Past LABEL_ALL_POINTS_UP_TO points, the load-level labels (each a text and a box) go except the chosen ones:
+    readable, and far fewer SVG elements for WeasyPrint to draw."""
+    configs = {f"{name}-{k}": spec for k in range(4) for name, spec in CONFIGS.items()}
+    report = calculate(sweep(configs), assumptions())
+    assert len(report.points) > charts.LABEL_ALL_POINTS_UP_TO
+    svg = charts.latency_throughput(report)
+    assert ">128<" not in svg  # never a chosen point
+    chosen = {charts.formatting.level(r.concurrency) for r in report.results if r.feasible}
+    for level in chosen:
+        assert f">{level}<" in svg
+    assert ">128<" in charts.latency_throughput(report_small := calculate(sweep(), assumptions()))
+    assert len(report_small.points) <= charts.LABEL_ALL_POINTS_UP_TO
+
+
+def test_dense_sweeps_draw_their_markers_as_one_inline_image():
+    """Past RASTERIZE_POINTS_OVER points the scatter markers are one PNG inside the SVG (a data: URL, nothing to
+    fetch); lines, axes and text stay vector and searchable. Ordinary sweeps have no image at all."""
+    # the sample's three configs, each run at 17 x 8 load levels (a few configs, many points: quick to draw)
+    pts = [
+        replace(p, concurrency=p.concurrency * (1 + k / 17), rps=p.rps * (1 + k / 170))
+        for k in range(17)
+        for p in sweep()
+    ]
+    report = calculate(pts, assumptions())
+    assert len(report.points) > charts.RASTERIZE_POINTS_OVER
+    svgs = {
+        "chart-latency": charts.latency_throughput(report),
+        "chart-pareto": charts.pareto(report),
+        "chart-interactivity": charts.interactivity(report),
+    }
+    for key in svgs:
+        images = re.findall(r'<image\b[^>]*href="([^"]{0,40})', svgs[key])
+        assert images and all(h.startswith("data:image/png;base64,") for h in images), key
+        assert "<use" not in svgs[key].split("<image")[0][-200:]  # markers are not also drawn as vectors
+        assert "Requests/s per" in svgs[key] or "Output tokens" in svgs[key]  # axis text stays text
+    small = sample_report()
+    assert "<image" not in charts.latency_throughput(small) + charts.pareto(small) + charts.interactivity(small)

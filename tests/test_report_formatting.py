@@ -83,3 +83,20 @@ def test_every_result_quantity_has_a_kind():
     assert set(RESULT_KEYS) <= set(f.KIND_OF)
     assert f.quantity("total_yearly_cost", 87_500) == "$87,500"
     assert f.quantity("servers", 1.0) == "1"
+
+
+def test_months_and_percent():
+    assert f.months(61.98486) == "62.0"
+    assert f.months(94.405) == "94.4"
+    assert f.percent(0.35) == "35%"
+    assert f.percent(0.125) == "12.5%"
+    assert f.percent(1.0) == "100%"
+    assert f.months(None) == f.MISSING and f.percent(math.nan) == f.MISSING
+
+
+def test_every_extended_result_has_a_kind():
+    from tco_report.names import EXTENDED_RESULT_KEYS
+
+    assert set(EXTENDED_RESULT_KEYS) <= set(f.KIND_OF)
+    assert f.quantity("break_even_months", 61.98) == "62.0"
+    assert f.quantity("yearly_cloud_cost", 265_603.2) == "$265,603"

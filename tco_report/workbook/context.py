@@ -19,6 +19,7 @@ class Book:
     tool_version: str
     rows: list[BenchmarkPoint] = field(default_factory=list)  # Benchmarks rows, in table order
     row_index: list[int] = field(default_factory=list)  # report.points index of each Benchmarks row
+    point_rows: dict[int, int] = field(default_factory=dict)  # id(point) -> 1-based Benchmarks row
     latency_columns: list[tuple[str, str]] = field(default_factory=list)
     config_rows: dict[str, int] = field(default_factory=dict)  # config -> 1-based config index
     config_span: dict[str, tuple[int, int]] = field(default_factory=dict)  # config -> first, last sheet row

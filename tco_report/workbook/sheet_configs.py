@@ -121,7 +121,9 @@ def python_values(book: Book, i: int, r: ConfigResult) -> dict[str, Any]:
     a = book.report.assumptions
     profiles = [h.name for h in a.hardware]
     hw = a.profile(r.hardware)
-    point_no = next((n + 1 for n, p in enumerate(book.rows) if p is r.point), None) if r.feasible else None
+    if len(book.point_rows) != len(book.rows):  # built once: a scan of all points per config was O(n^2)
+        book.point_rows = {id(p): n + 1 for n, p in enumerate(book.rows)}
+    point_no = book.point_rows.get(id(r.point)) if r.feasible else None
     out: dict[str, Any] = {
         "config": r.config,
         "index": i + 1,

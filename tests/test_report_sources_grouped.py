@@ -1,0 +1,39 @@
+"""A large sweep's appendix lists one row per config folder, not one per file (issue 8: a 6,400-row table was
+200 of the PDF's pages)."""
+
+from __future__ import annotations
+
+from tco_report import render
+from tco_report.model import BenchmarkPoint
+
+
+def _points(configs: int, levels: int) -> list[BenchmarkPoint]:
+    return [
+        BenchmarkPoint(
+            config=f"cfg{c}",
+            rps=1.0 + n,
+            isl=100,
+            osl=50,
+            latency_ms={"ttft": {"avg": 10.0 + n}},
+            concurrency=float(2**n),
+            tool="genai-perf",
+            source=f"/data/sweep/cfg{c}/artifacts/run-concurrency{2**n}/profile_export_genai_perf.json",
+        )
+        for c in range(configs)
+        for n in range(levels)
+    ]
+
+
+def test_small_sweeps_list_every_file() -> None:
+    rows = render.sources(_points(2, 5))
+    assert len(rows) == 10
+    assert rows[0].path == "cfg0/artifacts/run-concurrency1/profile_export_genai_perf.json"
+
+
+def test_large_sweeps_list_one_row_per_config_folder() -> None:
+    points = _points(4, render.MAX_SOURCE_ROWS // 4 + 1)
+    rows = render.sources(points)
+    assert [r.config for r in rows] == ["cfg0", "cfg1", "cfg2", "cfg3"]
+    n = render.MAX_SOURCE_ROWS // 4 + 1
+    assert rows[0].path == f"cfg0/artifacts/ ({n} files)"
+    assert rows[0].levels.endswith(f"({n} levels)")
