@@ -24,7 +24,7 @@ from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
 from .conftest import ROOT, require_program
-from .test_report_sample import assumptions, sample_report, sweep
+from .report_sample import assumptions, sample_report, sweep
 
 EPOCH = "1790000000"  # 2026-09-21 UTC
 EPOCH_DATE = "2026-09-21"
@@ -273,7 +273,7 @@ RENDER_AGAIN = """
 import sys
 from pathlib import Path
 from tests.test_report import render_both
-from tests.test_report_sample import sample_report
+from tests.report_sample import sample_report
 render_both(sample_report(), Path(sys.argv[1]))
 """
 

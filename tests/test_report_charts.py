@@ -11,7 +11,7 @@ from tco_report import charts
 from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
 
-from .test_report_sample import CONFIGS, assumptions, sample_report, sweep
+from .report_sample import CONFIGS, assumptions, sample_report, sweep
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from tco_report import api, calculator
+from tco_report.decisions import output_tps_per_gpu, tokens_per_second_per_user
 from tco_report.model import Assumptions, BenchmarkPoint, Report, SlaConstraint
 from tco_report.names import BY_SNAKE, EXTENDED_RESULT_KEYS, RESULT_KEYS
 from tco_report.resources import inputs_dir
@@ -238,6 +239,24 @@ def _assert_new_outputs_match(path: Path, report: Report, *, snapshots: bool = T
         seen += 1
 
     same(_cells(wb, "peakRequestsPerSecond")[0], a.peak_requests_per_second, "peak")
+    # Benchmarks' formula columns, row by row (rows in Configs order, then load, as the sheet writes them).
+    gpus = {r.config: r.gpus_per_instance for r in report.results}
+    order = {c: i for i, c in enumerate(r.config for r in report.results)}
+    rows = sorted(
+        range(len(report.points)),
+        key=lambda i: (order[report.points[i].config], report.points[i].load, report.points[i].rps),
+    )
+    frontier = {id(p) for p in report.frontier}
+    bench = {
+        name: _cells(wb, name)
+        for name in ("bmMeetsSla", "bmOnFrontier", "bmTokensPerSecondPerUser", "bmOutputTpsPerGPU")
+    }
+    for n, i in enumerate(rows):
+        p = report.points[i]
+        same(bench["bmMeetsSla"][n], report.feasible[i], ("meets SLA", p.config, p.load_label))
+        same(bench["bmOnFrontier"][n], id(p) in frontier, ("frontier", p.config, p.load_label))
+        same(bench["bmTokensPerSecondPerUser"][n], tokens_per_second_per_user(p), ("interactivity", p.config))
+        same(bench["bmOutputTpsPerGPU"][n], output_tps_per_gpu(p, gpus[p.config]), ("tokens/s/GPU", p.config))
     for key in EXTENDED_RESULT_KEYS:
         same(_cells(wb, BY_SNAKE[key].camel)[0], None if rec is None else getattr(rec, key), key)
         column = _cells(wb, next(rn for k, _, rn, _ in CF_COLUMNS if k == key))

@@ -115,6 +115,8 @@ BM_CALC = (
     ("meets SLA", "bmMeetsSla"),
     ("best of config", "bmBestOfConfig"),
     ("on Pareto frontier", "bmOnFrontier"),
+    ("interactivity (tokens/s/user)", "bmTokensPerSecondPerUser"),
+    ("output tokens/s per GPU", "bmOutputTpsPerGPU"),
 )
 BM_HEADER = "bmHeader"
 

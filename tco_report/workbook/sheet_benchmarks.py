@@ -1,8 +1,9 @@
 """The Benchmarks sheet: one row per point (an Excel table), then formula columns.
 
 Formula columns: GPUs per instance (from the Inputs config table), RPS per GPU, the latency on the frontier's axis,
-meets-SLA (each constraint's column found by header name, so any metric and statistic works), best-of-config, and
-on-Pareto-frontier. Every formula refers to whole table columns through defined names (bmRps, bmMeetsSla, ...).
+meets-SLA (each constraint's column found by header name, so any metric and statistic works), best-of-config,
+on-Pareto-frontier, and the interactivity view's axes (tokens/s per user, output tokens/s per GPU). Every formula
+refers to whole table columns through defined names (bmRps, bmMeetsSla, ...).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from ..decisions import output_tps_per_gpu, tokens_per_second_per_user
+from ..model import BenchmarkPoint
+from ..names import BY_SNAKE
 from . import cells, layout
 from .context import Book
 
@@ -144,6 +148,8 @@ def write(book: Book) -> None:
             st.calc("TRUE/FALSE"),
         )
 
+        _interactivity(book, ws, r, p, g)
+
     ws.add_table(
         0,
         0,
@@ -164,3 +170,29 @@ def write(book: Book) -> None:
         ws.write_comment(0, c[layout.latency_header(*key)], f"{key[1]} {key[0].upper()} in ms")
     ws.freeze_panes(1, 2)
     ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
+
+
+def _interactivity(book: Book, ws: Worksheet, r: int, p: BenchmarkPoint, gpus: int) -> None:
+    """The interactivity view's two axes (issue 7): tokens/s per user = 1000 / mean ITL (mean TPOT when the file has
+    no ITL), and output tokens/s per GPU (measured, else requests/s x OSL), as decisions.py computes them."""
+    c, st = book.bm_columns, book.st
+    ms = BY_SNAKE["milliseconds_per_second"].camel
+    refs = [
+        cells.ref(r, c[layout.latency_header(m, "avg")]) for m in ("itl", "tpot") if (m, "avg") in book.latency_columns
+    ]
+    expr = '""'
+    for ref in reversed(refs):
+        expr = f"IF(AND(ISNUMBER({ref}),{ref}>0),{ms}/{ref},{expr})"
+    cells.formula(
+        ws, r, c["bmTokensPerSecondPerUser"], f"={expr}", tokens_per_second_per_user(p), st.calc("tokens/s/user")
+    )
+    tps, rps, osl = (cells.ref(r, c[n]) for n in ("bmOutputTps", "bmRps", "bmOsl"))
+    gref = cells.ref(r, c["bmGPUsPerInstance"])
+    cells.formula(
+        ws,
+        r,
+        c["bmOutputTpsPerGPU"],
+        f"=IF(ISNUMBER({tps}),{tps},{rps}*{osl})/{gref}",
+        output_tps_per_gpu(p, gpus),
+        st.calc("tokens/s"),
+    )
