@@ -202,6 +202,46 @@ def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
 
 
+# Sweeps of many configs (issue 8: 200 configs x 32 levels) keep the first two charts readable and quick: only the
+# relevant configs get colours, markers, labels and legend entries, the others are one grey artist behind them.
+FOCUS_LIMIT = 8
+BAR_LIMIT = 25
+
+
+def focus_configs(report: Report, limit: int = FOCUS_LIMIT) -> list[str]:
+    """All configs when there are at most ``limit``; else the recommended one, then those with the most points on
+    the Pareto frontier (ties by name), at most ``limit``."""
+    configs = list(report.configs)
+    if len(configs) <= limit:
+        return configs
+    on_front: dict[str, int] = {}
+    for p in report.frontier:
+        on_front[p.config] = on_front.get(p.config, 0) + 1
+    rec = report.recommended.config if report.recommended else None
+    ranked = sorted(on_front, key=lambda c: (-on_front[c], c))
+    return ([rec] if rec else []) + [c for c in ranked if c != rec][: limit - (1 if rec else 0)]
+
+
+def _by_config(points: Sequence[BenchmarkPoint]) -> dict[str, list[BenchmarkPoint]]:
+    """Points per config, each by load: one pass, not one scan of every point per config."""
+    out: dict[str, list[BenchmarkPoint]] = {}
+    for p in points:
+        out.setdefault(p.config, []).append(p)
+    for pts in out.values():
+        pts.sort(key=lambda p: p.load)
+    return out
+
+
+def _one_path(lines: Sequence[Sequence[tuple[float, float]]]) -> tuple[list[float], list[float]]:
+    """Several polylines as one x, y series broken by NaN: matplotlib draws it as a single SVG path."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for line in lines:
+        xs += [x for x, _ in line] + [math.nan]
+        ys += [y for _, y in line] + [math.nan]
+    return xs, ys
+
+
 def _chosen(report: Report) -> dict[str, BenchmarkPoint]:
     return {r.config: r.point for r in report.results if r.feasible and r.point is not None}
 
@@ -227,9 +267,22 @@ def latency_throughput(report: Report) -> str:
     # hundreds of labels are unreadable and each costs WeasyPrint an element to style and draw.
     label_all = len(report.points) <= LABEL_ALL_POINTS_UP_TO
     dense = _dense(report)
-    for n, config in enumerate(report.configs):
+    curves = _by_config(report.points)
+    focus = focus_configs(report)
+    reduced = len(focus) < len(report.configs)
+    if reduced:  # every other config as one grey path: context, at the cost of one SVG element
+        rest = []
+        for config, curve in curves.items():
+            if config not in focus:
+                line = [(x, p.rps) for p in curve if (x := p.latency(metric, statistic)) is not None]
+                xs_all += [x for x, _ in line]
+                ys_all += [y for _, y in line]
+                rest.append(line)
+        lx, ly = _one_path(rest)
+        ax.plot(lx, ly, color=GREY, linewidth=0.6, zorder=1, label=f"{len(rest)} other configs (see the sizing table)")
+    for n, config in enumerate(focus):
         st = style_of(n)
-        curve = sorted((p for p in report.points if p.config == config), key=lambda p: p.load)
+        curve = curves.get(config, [])
         pts = [(p, p.latency(metric, statistic)) for p in curve]
         pts = [(p, x) for p, x in pts if x is not None]
         if not pts:
@@ -265,7 +318,7 @@ def latency_throughput(report: Report) -> str:
             )
         ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
         best = chosen.get(config)
-        for p, x in pts if label_all else [(p, x) for p, x in pts if p is best]:
+        for p, x in pts if label_all and not reduced else [(p, x) for p, x in pts if p is best]:
             ax.annotate(
                 formatting.level(p.load),
                 (x, p.rps),
@@ -321,9 +374,34 @@ def pareto(report: Report) -> str:
     fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
-    for n, config in enumerate(report.configs):
+    curves = _by_config(report.points)
+    focus = focus_configs(report)
+    if len(focus) < len(report.configs):  # the other configs' points as one grey, rasterized scatter
+        rest = [
+            (x, p.rps / gpus[c])
+            for c, curve in curves.items()
+            if c not in focus
+            for p in curve
+            if (x := p.latency(metric, statistic)) is not None
+        ]
+        if rest:
+            xs_all += [x for x, _ in rest]
+            ys_all += [y for _, y in rest]
+            # Each point a dot drawn as a round-capped stub of one path: one SVG element for thousands of points
+            # (a scatter writes one element per marker, and WeasyPrint took 15 s over 6,400 of them).
+            dx, dy = _one_path([[(x, y), (x * 1.0001, y)] for x, y in rest])
+            ax.plot(
+                dx,
+                dy,
+                color=GREY,
+                linewidth=2.2,
+                solid_capstyle="round",
+                zorder=1,
+            )
+            ax.scatter([], [], s=6, color=GREY, label=f"points of {len(curves) - len(focus)} other configs")
+    for n, config in enumerate(focus):
         st = style_of(n)
-        pts = [(p.latency(metric, statistic), p.rps / gpus[config]) for p in report.points if p.config == config]
+        pts = [(p.latency(metric, statistic), p.rps / gpus[config]) for p in curves.get(config, [])]
         pts = [(x, y) for x, y in pts if x is not None]
         if not pts:
             continue
@@ -363,10 +441,21 @@ def _not_feasible(ax, y: float) -> None:
     ax.text(0, y, "  not feasible", va="center", ha="left", fontsize=7.5, color="#555555", style="italic")
 
 
+def bar_results(report: Report, limit: int = BAR_LIMIT) -> list[ConfigResult]:
+    """The configs the cost charts show: all of them, or for a large sweep the ``limit`` cheapest feasible ones
+    (the recommended one first), in the sizing table's order; the table lists every config."""
+    results = list(report.results)
+    if len(results) <= limit:
+        return results
+    feasible = sorted((r for r in results if r.feasible), key=lambda r: (r.total_yearly_cost, r.config))[:limit]
+    keep = {id(r) for r in feasible}
+    return [r for r in results if id(r) in keep]
+
+
 @_styled
 def yearly_cost(report: Report) -> str:
     """Total yearly cost per config, stacked by component (depreciation, software licence, hosting, ...)."""
-    results = list(report.results)
+    results = bar_results(report)
     fig = _figure(_bar_height(len(results)))
     ax = fig.add_subplot()
     ys = list(range(len(results)))[::-1]  # first config at the top
@@ -400,6 +489,11 @@ def yearly_cost(report: Report) -> str:
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(keys), 4))
+    if len(results) < len(report.results):
+        ax.set_xlabel(
+            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
+            "the sizing table lists all)"
+        )
     return _svg(fig, "chart-yearly")
 
 
@@ -407,7 +501,7 @@ def yearly_cost(report: Report) -> str:
 @_styled
 def token_cost(report: Report) -> str:
     """Cost per 1M input tokens and per 1M output tokens for every feasible config."""
-    results = list(report.results)
+    results = bar_results(report)
     fig = _figure(_bar_height(len(results)) + 0.3)
     ax = fig.add_subplot()
     ys = list(range(len(results)))[::-1]
@@ -433,6 +527,11 @@ def token_cost(report: Report) -> str:
     ax.set_xlabel("USD per 1M tokens")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    if len(results) < len(report.results):
+        ax.set_xlabel(
+            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
+            "the sizing table lists all)"
+        )
     return _svg(fig, "chart-tokens")
 
 

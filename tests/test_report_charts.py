@@ -215,7 +215,8 @@ def test_dense_sweeps_label_only_the_chosen_points():
     assert len(report.points) > charts.LABEL_ALL_POINTS_UP_TO
     svg = charts.latency_throughput(report)
     assert ">128<" not in svg  # never a chosen point
-    chosen = {charts.formatting.level(r.concurrency) for r in report.results if r.feasible}
+    focus = set(charts.focus_configs(report))  # above FOCUS_LIMIT configs only these are drawn in colour
+    chosen = {charts.formatting.level(r.concurrency) for r in report.results if r.feasible and r.config in focus}
     for level in chosen:
         assert f">{level}<" in svg
     assert ">128<" in charts.latency_throughput(report_small := calculate(sweep(), assumptions()))
@@ -245,3 +246,20 @@ def test_dense_sweeps_draw_their_markers_as_one_inline_image():
         assert "Requests/s per" in svgs[key] or "Output tokens" in svgs[key]  # axis text stays text
     small = sample_report()
     assert "<image" not in charts.latency_throughput(small) + charts.pareto(small) + charts.interactivity(small)
+
+
+def test_many_configs_draw_the_relevant_ones_in_colour_and_the_rest_as_one_grey_path():
+    """Above FOCUS_LIMIT configs (issue 8: 200), the recommended and frontier configs get colours and legend
+    entries; every other config is one grey path, and the cost bars show the BAR_LIMIT cheapest."""
+    configs = {f"{name}-{k}": spec for k in range(4) for name, spec in CONFIGS.items()}
+    report = calculate(sweep(configs), assumptions())
+    assert len(report.configs) > charts.FOCUS_LIMIT
+    focus = charts.focus_configs(report)
+    assert len(focus) <= charts.FOCUS_LIMIT
+    assert report.recommended is None or focus[0] == report.recommended.config
+    assert {p.config for p in report.frontier} - set(focus) == set() or len(focus) == charts.FOCUS_LIMIT
+    svg = charts.latency_throughput(report)
+    assert f"{len(report.configs) - len(focus)} other configs" in svg
+    for config in set(report.configs) - set(focus):
+        assert config not in svg
+    assert len(charts.bar_results(report, limit=3)) == 3
