@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import InputError
 from .model import Assumptions, ConfigRule, HardwareProfile, SlaConstraint
-from .names import SECONDS_PER_MINUTE
+from .names import HARDWARE_EXTRAS, SECONDS_PER_MINUTE
 
 METRICS = ("ttft", "itl", "tpot", "e2e")
 SECTIONS = (
@@ -42,16 +42,7 @@ _HW_KEYS = (
     "yearly_software_cost",
     "software_licence_per",
 )
-_HW_EXTRAS = (
-    "server_power_kw",
-    "pue",
-    "electricity_price_per_kwh",
-    "load_factor",
-    "yearly_network_storage_cost",
-    "yearly_operations_cost",
-    "cloud_price_per_gpu_hour",
-    "cloud_reserved_price_per_gpu_hour",
-)
+_HW_EXTRAS = HARDWARE_EXTRAS
 _DEFAULT = Assumptions()
 
 

@@ -263,6 +263,18 @@ CONSTANTS: dict[str, float] = {
     "milliseconds_per_second": MILLISECONDS_PER_SECOND,
 }
 
+# A hardware profile's inputs beyond the post's (energy, facility, renting), all with neutral defaults.
+HARDWARE_EXTRAS: tuple[str, ...] = (
+    "server_power_kw",
+    "pue",
+    "electricity_price_per_kwh",
+    "load_factor",
+    "yearly_network_storage_cost",
+    "yearly_operations_cost",
+    "cloud_price_per_gpu_hour",
+    "cloud_reserved_price_per_gpu_hour",
+)
+
 # Cost components of a server's year, in stacking order, with their labels.
 COST_COMPONENTS: dict[str, str] = {
     "capex": "Depreciation / capital",

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import calculator, charts, formatting
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
-from .names import COST_COMPONENTS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from .names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from .resources import templates_dir
 
 PAGE_SIZES = ("A4", "Letter")
@@ -163,16 +163,7 @@ def assumption_rows(a: Assumptions) -> list[Row]:
 
 # The cost model's further inputs (energy, renting, capital, redundancy, ...): neutral by default, so the table lists
 # them only when the assumptions set them, and a reader of the post's example sees the post's inputs only.
-_HARDWARE_EXTRAS = (
-    "server_power_kw",
-    "pue",
-    "electricity_price_per_kwh",
-    "load_factor",
-    "yearly_network_storage_cost",
-    "yearly_operations_cost",
-    "cloud_price_per_gpu_hour",
-    "cloud_reserved_price_per_gpu_hour",
-)
+_HARDWARE_EXTRAS = HARDWARE_EXTRAS
 _ASSUMPTION_EXTRAS = (
     "target_utilisation",
     "spare_servers",

@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
 from .common import optional_number as opt
-from .genai_perf import METRICS, point_from_metrics
+from .genai_perf import METRICS, csv_number, point_from_metrics
 
 TOOL = "aiperf"
 _MARKERS = ("aiperf_version", "schema_version", "telemetry_data", "was_cancelled")
@@ -159,16 +159,6 @@ def _read_sweep(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
     return points
 
 
-def _csv_number(cell: str, file: Path, fld: str) -> float | None:
-    cell = cell.strip()
-    if cell in ("", "N/A"):
-        return None
-    try:
-        return number(float(cell.replace(",", "")), file, fld)
-    except ValueError:
-        raise InputError(file, fld, f"expected a number, got {cell[:40]!r}") from None
-
-
 def _read_csv(text: str, file: Path) -> RawPoint:
     header: list[str] = []
     request: dict[str, dict[str, float]] = {}
@@ -184,7 +174,7 @@ def _read_csv(text: str, file: Path) -> RawPoint:
             continue  # GPU telemetry sections
         name = re.sub(r"\s*\([^()]*\)$", "", row[0]).strip().lower()
         if header[1:2] == ["Value"]:
-            value = _csv_number(row[1], file, row[0]) if len(row) > 1 else None
+            value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
             if value is not None:
                 system[name] = value
             continue
@@ -193,7 +183,7 @@ def _read_csv(text: str, file: Path) -> RawPoint:
             s = normalise_statistic(h)
             if s is None:
                 continue
-            v = _csv_number(cell, file, f"{row[0]} {h}")
+            v = csv_number(cell, file, f"{row[0]} {h}")
             if v is not None:
                 stats[s] = v
         request[name] = stats

@@ -135,14 +135,15 @@ def _model(cfg: Mapping[str, Any]) -> str:
     return ""
 
 
-def _csv_number(cell: str, file: Path, fld: str) -> float | None:
+def csv_number(cell: str, file: Path, fld: str) -> float | None:
+    """A GenAI-Perf/AIPerf CSV cell: thousands separators allowed, empty or N/A for missing."""
     cell = cell.strip()
     if cell in ("", "N/A"):
         return None
     try:
         return number(float(cell.replace(",", "")), file, fld)
     except ValueError:
-        raise InputError(file, fld, f"expected a number, got {cell!r}") from None
+        raise InputError(file, fld, f"expected a number, got {cell[:40]!r}") from None
 
 
 def _read_csv(text: str, file: Path) -> RawPoint:
@@ -159,14 +160,14 @@ def _read_csv(text: str, file: Path) -> RawPoint:
             continue
         name = row[0].split(" (")[0].strip().lower()
         if header[1:2] == ["Value"]:
-            value = _csv_number(row[1], file, row[0]) if len(row) > 1 else None
+            value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
             if value is not None:
                 system[name] = value
         elif header:
             stats = {}
             for h, cell in zip(header[1:], row[1:], strict=False):
                 s = normalise_statistic(h)
-                v = _csv_number(cell, file, f"{row[0]} {h}")
+                v = csv_number(cell, file, f"{row[0]} {h}")
                 if s and v is not None:
                     stats[s] = v
             request[name] = stats
