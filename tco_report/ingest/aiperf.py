@@ -11,8 +11,6 @@ tag -> {avg|mean, p50, ...} (2025, PR #699) and flattened ``<tag>_<stat>`` -> {m
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,13 +19,12 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
 from .common import optional_number as opt
-from .genai_perf import METRICS, csv_number, point_from_metrics
+from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics
 
 TOOL = "aiperf"
 _MARKERS = ("aiperf_version", "schema_version", "telemetry_data", "was_cancelled")
 _CSV_HEADER = re.compile(r"^Metric,avg,min,max,(sum,)?p1,")
 _FOLDER_LOAD = re.compile(r"(?:^|[-_])(concurrency|conc|request_rate)[-_]?(\d+(?:\.\d+)?)(?=$|[-_])")
-_CSV_ROWS = {"time to first token": "ttft", "inter token latency": "itl", "request latency": "e2e"}
 
 
 def detect(p: Parsed) -> bool:
@@ -160,60 +157,12 @@ def _read_sweep(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
 
 
 def _read_csv(text: str, file: Path) -> RawPoint:
-    header: list[str] = []
-    request: dict[str, dict[str, float]] = {}
-    system: dict[str, float] = {}
-    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
-        if not row or not row[0].strip():
-            header = []
-            continue
-        if row[0] in ("Metric", "Endpoint"):
-            header = row
-            continue
-        if not header or header[0] != "Metric":
-            continue  # GPU telemetry sections
-        name = re.sub(r"\s*\([^()]*\)$", "", row[0]).strip().lower()
-        if header[1:2] == ["Value"]:
-            value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
-            if value is not None:
-                system[name] = value
-            continue
-        stats = {}
-        for h, cell in zip(header[1:], row[1:], strict=False):
-            s = normalise_statistic(h)
-            if s is None:
-                continue
-            v = csv_number(cell, file, f"{row[0]} {h}")
-            if v is not None:
-                stats[s] = v
-        request[name] = stats
+    request, system = csv_sections(text, file)
     conc, rate = load_from_folders(file)
     if conc is None and rate is None:
         raise InputError(
             file, "concurrency", "an AIPerf CSV records no load level and no folder name has 'concurrencyN'"
         )
-    latency = {m: request[label] for label, m in _CSV_ROWS.items() if "avg" in request.get(label, {})}
-
-    def need(section: Mapping[str, Any], key: str, label: str) -> Any:
-        if key not in section:
-            raise InputError(file, label, "required row is missing")
-        return section[key]
-
-    rps = need(system, "request throughput", "Request Throughput (requests/sec)")
-    if rps <= 0:
-        raise InputError(file, "Request Throughput (requests/sec)", f"expected a number greater than 0, got {rps:g}")
-    osl = need(need(request, "output sequence length", "Output Sequence Length"), "avg", "Output Sequence Length avg")
-    isl = need(need(request, "input sequence length", "Input Sequence Length"), "avg", "Input Sequence Length avg")
-    if osl <= 0 or isl <= 0:
-        raise InputError(file, "Sequence Length avg", "expected numbers greater than 0")
-    check_latency(latency, file, osl)
-    return RawPoint(
-        rps=rps,
-        isl=isl,
-        osl=osl,
-        latency_ms=latency,
-        concurrency=conc,
-        request_rate=rate,
-        output_tps=system.get("output token throughput"),
-        tool=TOOL,
+    return point_from_csv(
+        request, system, file, conc=conc, rate=rate, tool=TOOL, rps_label="Request Throughput (requests/sec)"
     )

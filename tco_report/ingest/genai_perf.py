@@ -147,50 +147,76 @@ def csv_number(cell: str, file: Path, fld: str) -> float | None:
 
 
 def _read_csv(text: str, file: Path) -> RawPoint:
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    header: list[str] = []
-    request: dict[str, dict[str, float]] = {}
-    system: dict[str, float] = {}
-    for row in rows:
-        if not row or not row[0]:
-            header = []
-            continue
-        if row[0] == "Metric":
-            header = row
-            continue
-        name = row[0].split(" (")[0].strip().lower()
-        if header[1:2] == ["Value"]:
-            value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
-            if value is not None:
-                system[name] = value
-        elif header:
-            stats = {}
-            for h, cell in zip(header[1:], row[1:], strict=False):
-                s = normalise_statistic(h)
-                v = csv_number(cell, file, f"{row[0]} {h}")
-                if s and v is not None:
-                    stats[s] = v
-            request[name] = stats
+    request, system = csv_sections(text, file)
     conc, rate = load_from_folder(file)
     if conc is None and rate is None:
         raise InputError(
             file, "concurrency", "a GenAI-Perf CSV records no load level and its folder name has no 'concurrencyN'"
         )
+    return point_from_csv(request, system, file, conc=conc, rate=rate, tool=TOOL, rps_label="Request Throughput")
+
+
+CSV_LATENCY_ROWS = {"time to first token": "ttft", "inter token latency": "itl", "request latency": "e2e"}
+
+
+def csv_sections(text: str, file: Path) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """The request-metric rows ({row name: {statistic: value}}) and the system rows ({row name: value}) of a
+    GenAI-Perf or AIPerf CSV; row names lower-cased without their unit. GPU telemetry sections are left out."""
+    header: list[str] = []
+    request: dict[str, dict[str, float]] = {}
+    system: dict[str, float] = {}
+    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+        if not row or not row[0].strip():
+            header = []
+            continue
+        if row[0] in ("Metric", "Endpoint"):
+            header = row
+            continue
+        if not header or header[0] != "Metric":
+            continue  # AIPerf's GPU telemetry section
+        name = re.sub(r"\s*\([^()]*\)$", "", row[0]).strip().lower()
+        if header[1:2] == ["Value"]:
+            value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
+            if value is not None:
+                system[name] = value
+            continue
+        stats = {}
+        for h, cell in zip(header[1:], row[1:], strict=False):
+            s = normalise_statistic(h)
+            if s is None:
+                continue
+            v = csv_number(cell, file, f"{row[0]} {h}")
+            if v is not None:
+                stats[s] = v
+        request[name] = stats
+    return request, system
+
+
+def point_from_csv(
+    request: dict[str, dict[str, float]],
+    system: dict[str, float],
+    file: Path,
+    *,
+    conc: float | None,
+    rate: float | None,
+    tool: str,
+    rps_label: str,
+) -> RawPoint:
+    """A point from a GenAI-Perf/AIPerf CSV's sections (the two tools write the same rows)."""
 
     def need(section: dict[str, Any], key: str, label: str) -> Any:
         if key not in section:
             raise InputError(file, label, "required row is missing")
         return section[key]
 
-    latency = {}
-    for label, metric in (("time to first token", "ttft"), ("inter token latency", "itl"), ("request latency", "e2e")):
-        if label in request and "avg" in request[label]:
-            latency[metric] = request[label]
-    rps = need(system, "request throughput", "Request Throughput")
+    latency = {m: request[label] for label, m in CSV_LATENCY_ROWS.items() if "avg" in request.get(label, {})}
+    rps = need(system, "request throughput", rps_label)
     if rps <= 0:
-        raise InputError(file, "Request Throughput", f"expected a number greater than 0, got {rps:g}")
+        raise InputError(file, rps_label, f"expected a number greater than 0, got {rps:g}")
     osl = need(need(request, "output sequence length", "Output Sequence Length"), "avg", "Output Sequence Length avg")
     isl = need(need(request, "input sequence length", "Input Sequence Length"), "avg", "Input Sequence Length avg")
+    if osl <= 0 or isl <= 0:
+        raise InputError(file, "Sequence Length avg", "expected numbers greater than 0")
     check_latency(latency, file, osl)
     return RawPoint(
         rps=rps,
@@ -200,5 +226,5 @@ def _read_csv(text: str, file: Path) -> RawPoint:
         concurrency=conc,
         request_rate=rate,
         output_tps=system.get("output token throughput"),
-        tool=TOOL,
+        tool=tool,
     )
