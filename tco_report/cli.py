@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Report
+    from .pdf_process import PdfPrinter
 
 from . import __version__
 
@@ -77,6 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .pdf_process import PdfPrinter
+
+    # Started first, so that WeasyPrint's import overlaps the reading and the charts (see pdf_process).
+    with PdfPrinter() as printer:
+        return _run_with(args, printer)
+
+
+def _run_with(args: argparse.Namespace, printer: PdfPrinter) -> int:
     from . import api
     from .errors import InputError
     from .outputs import Staging
@@ -104,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
     if source is not None and any((out / n).resolve() == source for n in names):
         raise InputError(source, None, "is where an output would be written; give another --out folder")
-    written = _write_outputs(report, out, names, args.page_size, Staging)
+    written = _write_outputs(report, out, names, args.page_size, Staging, printer=printer)
     if not args.quiet:
         print(table(report))
         for n in notes + list(report.warnings):
@@ -117,23 +126,41 @@ WORKBOOK = "tco_report.xlsx"
 OUTPUTS = (WORKBOOK, "tco_report.html", "tco_report.pdf", "summary.json")
 
 
-def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: str, staging_cls: type) -> list[str]:
-    """Every output to a temporary file in ``out``; all renamed into place only when all succeeded."""
+def _write_outputs(
+    report: Report,
+    out: Path,
+    names: Sequence[str],
+    page_size: str,
+    staging_cls: type,
+    *,
+    printer: PdfPrinter | None = None,
+) -> list[str]:
+    """Every output to a temporary file in ``out``; all renamed into place only when all succeeded.
+
+    The HTML comes first because the PDF is printed from it: with a ``printer`` (a second process) the PDF is
+    printed while this process writes the workbook and summary.json; without one, here, after them."""
     from .progress import stage as step
     from .render import write_html, write_pdf
     from .summary import write_summary
 
     with staging_cls(out) as stage:
+        with step("Drawing charts and the HTML report"):
+            html_path = stage.path("tco_report.html")
+            html = write_html(report, html_path, page_size=page_size, tool_version=__version__)
+        pdf_path = stage.path("tco_report.pdf")
+        if printer is not None:
+            printer.submit(html_path, pdf_path)
         if WORKBOOK in names:
-            from .workbook import write_workbook
+            from .workbook.writer import write_workbook
 
             with step("Writing the workbook"):
                 write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
-        with step("Drawing charts and the HTML report"):
-            html = write_html(report, stage.path("tco_report.html"), page_size=page_size, tool_version=__version__)
-        with step("Printing the PDF"):
-            write_pdf(report, stage.path("tco_report.pdf"), page_size=page_size, tool_version=__version__, html=html)
         write_summary(report, stage.path("summary.json"), __version__)
+        with step("Printing the PDF"):
+            if printer is not None:
+                printer.wait()
+            else:
+                write_pdf(report, pdf_path, page_size=page_size, tool_version=__version__, html=html)
     return list(names)
 
 

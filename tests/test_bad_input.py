@@ -546,7 +546,7 @@ def summary_only(monkeypatch):
     from tco_report.outputs import Staging
     from tco_report.summary import write_summary
 
-    def write(report, out, names, page_size, staging_cls):  # noqa: ANN001, ANN202
+    def write(report, out, names, page_size, staging_cls, **_):  # noqa: ANN001, ANN003, ANN202
         with Staging(out) as stage:
             write_summary(report, stage.path("summary.json"), "test")
         return ["summary.json"]
