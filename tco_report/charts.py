@@ -211,12 +211,19 @@ BAR_LIMIT = 25
 def focus_configs(report: Report, limit: int = FOCUS_LIMIT) -> list[str]:
     """All configs when there are at most ``limit``; else the recommended one, then those with the most points on
     the Pareto frontier (ties by name), at most ``limit``."""
-    configs = list(report.configs)
+    return _ranked_focus(report, [p.config for p in report.frontier], list(report.configs), limit)
+
+
+def _ranked_focus(
+    report: Report, on_frontier: Sequence[str], configs: list[str], limit: int = FOCUS_LIMIT
+) -> list[str]:
+    """``configs`` when at most ``limit``; else the recommended config, then the configs named most often in
+    ``on_frontier`` (one entry per frontier point; ties by name), at most ``limit``."""
     if len(configs) <= limit:
         return configs
     on_front: dict[str, int] = {}
-    for p in report.frontier:
-        on_front[p.config] = on_front.get(p.config, 0) + 1
+    for c in on_frontier:
+        on_front[c] = on_front.get(c, 0) + 1
     rec = report.recommended.config if report.recommended else None
     ranked = sorted(on_front, key=lambda c: (-on_front[c], c))
     return ([rec] if rec else []) + [c for c in ranked if c != rec][: limit - (1 if rec else 0)]
@@ -434,7 +441,9 @@ def pareto(report: Report) -> str:
 
 # --- (c) yearly cost by component -------------------------------------------------------------------------------
 def _bar_height(n: int) -> float:
-    return 1.3 + 0.45 * max(n, 1)
+    """Roomy bars for a few configs; for many (up to BAR_LIMIT), thinner ones, so that the chart, its title and its
+    caption fit one page."""
+    return 1.3 + min(0.45 * max(n, 1), 6.2)
 
 
 def _not_feasible(ax, y: float) -> None:
@@ -443,7 +452,7 @@ def _not_feasible(ax, y: float) -> None:
 
 def bar_results(report: Report, limit: int = BAR_LIMIT) -> list[ConfigResult]:
     """The configs the cost charts show: all of them, or for a large sweep the ``limit`` cheapest feasible ones
-    (the recommended one first), in the sizing table's order; the table lists every config."""
+    (the recommended one first), in the sizing table's order; the report's tables list the same configs."""
     results = list(report.results)
     if len(results) <= limit:
         return results
@@ -555,9 +564,15 @@ def interactivity(report: Report) -> str:
     fig = _figure(3.8)
     ax = fig.add_subplot()
     xs_all, ys_all = [], []
-    for n, config in enumerate(report.configs):
-        if config not in pts:
-            continue
+    frontier = list(report.decisions.interactivity_frontier) if report.decisions else []
+    focus = _ranked_focus(report, [report.points[i].config for i in frontier], [c for c in report.configs if c in pts])
+    if len(focus) < len(pts):  # as in the latency chart: the other configs as one grey path behind
+        rest = [[(t[0], t[1]) for t in sorted(pts[c], key=lambda t: t[2].load)] for c in pts if c not in focus]
+        xs_all += [x for line in rest for x, _ in line]
+        ys_all += [y for line in rest for _, y in line]
+        lx, ly = _one_path(rest)
+        ax.plot(lx, ly, color=GREY, linewidth=0.6, zorder=1, label=f"{len(rest)} other configs")
+    for n, config in enumerate(focus):
         st = style_of(n)
         curve = sorted(pts[config], key=lambda t: t[2].load)
         xs, ys = [t[0] for t in curve], [t[1] for t in curve]
@@ -570,7 +585,7 @@ def interactivity(report: Report) -> str:
         ax.plot([], [], color=st.colour, linestyle=st.linestyle, marker=st.marker, markersize=5, label=safe(config))
     gpus = {r.config: r.gpus_per_instance for r in report.results}
     front = []
-    for i in report.decisions.interactivity_frontier if report.decisions else ():
+    for i in frontier:
         p = report.points[i]
         tpu = tokens_per_second_per_user(p)
         if tpu is not None:

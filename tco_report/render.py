@@ -413,22 +413,43 @@ class Source:
     tool: str
     model: str
     levels: str
+    files: int = 1
 
 
 # Above this many files the appendix lists one row per config folder instead of one per file: WeasyPrint lays out
 # a table row in about 30 ms, and a 200 x 32 sweep's 6,400 rows made 200 of the PDF's 273 pages. Every file is
 # still named in summary.json and on the workbook's Benchmarks sheet.
 MAX_SOURCE_ROWS = 100
+MAX_FOLDER_ROWS = 40  # beyond this many config folders, only those of the configs in the report's tables
+NAMED_IN_TEXT = 8  # configs named (with the reason) in a sentence of the summary; the sizing table has the rest
 
 
-def sources(points: Sequence[BenchmarkPoint]) -> list[Source]:
+def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = ()) -> list[Source]:
     """The benchmark files behind the report, one row per file with the load levels it holds; for a large sweep,
-    one row per config and folder, with the number of files."""
+    one row per config and folder, with the number of files; for hundreds of configs, the folders of the configs
+    the report's tables show (``shown``), then one row that counts the rest."""
     by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
     for p in points:
         by_file.setdefault((p.source, p.config), []).append(p)
     if len(by_file) > MAX_SOURCE_ROWS:
-        return _sources_by_folder(points)
+        rows = _sources_by_folder(points)
+        if len(rows) <= MAX_FOLDER_ROWS:
+            return rows
+        first = set(list(shown)[:MAX_FOLDER_ROWS])
+        kept = [r for r in rows if r.config in first]
+        rest = [r for r in rows if r.config not in first]
+        files = sum(r.files for r in rest)
+        return [
+            *kept,
+            Source(
+                f"\u2026 and {len(rest):,} more config folders ({files:,} files)",
+                "the workbook's Benchmarks sheet names each point's file",
+                "",
+                "",
+                "",
+                files,
+            ),
+        ]
     rows = []
 
     def order(item: tuple[tuple[str, str], list[BenchmarkPoint]]) -> tuple[str, float, str]:
@@ -471,6 +492,7 @@ def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
                 tool or "\u2014",
                 first.model or "\u2014",
                 levels,
+                n,
             )
         )
     return rows
@@ -511,6 +533,21 @@ def _chosen_latency(r: ConfigResult, report: Report) -> float | None:
     return r.point.latency(metric, statistic) if r.point is not None else None
 
 
+def results_in_tables(report: Report, limit: int = charts.BAR_LIMIT) -> list[ConfigResult]:
+    """The configs the report's tables list: all of them, or for a large sweep the ones the cost charts show (the
+    ``limit`` cheapest that meet the SLA), topped up to ``limit`` with configs that do not; in the results' order."""
+    results = list(report.results)
+    if len(results) <= limit:
+        return results
+    keep = {id(r) for r in charts.bar_results(report, limit)}
+    for r in results:
+        if len(keep) >= limit:
+            break
+        if not r.feasible:
+            keep.add(id(r))
+    return [r for r in results if id(r) in keep]
+
+
 def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, Any]:
     """Everything the template shows, computed here so that the template only lays it out."""
     if page_size not in PAGE_SIZES:
@@ -522,10 +559,21 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
     rec = report.recommended
     hw = a.profile(rec.hardware) if rec else a.hardware[0]
     feasible = [r for r in report.results if r.feasible]
+    infeasible = [r for r in report.results if not r.feasible]
     others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
     parts = decision_parts(report)
+    # A sweep of hundreds of configs: the tables show the ones the cost charts show (the cheapest, the recommended
+    # first); the workbook's Configs sheet and summary.json keep every config. 200-row tables would make the PDF
+    # 50 pages long and slow to print, and nobody reads them in a budget proposal.
+    table_results = results_in_tables(report)
+    shown = {r.config for r in table_results}
     breakdown_keys, breakdown = cost_breakdown(report)
-    renting = [r for r in feasible if r.yearly_cloud_cost is not None or r.yearly_cloud_reserved_cost is not None]
+    breakdown = [b for b in breakdown if b.config in shown]
+    renting = [
+        r
+        for r in feasible
+        if r.config in shown and (r.yearly_cloud_cost is not None or r.yearly_cloud_reserved_cost is not None)
+    ]
     return {
         "report": report,
         "d": report.decisions,
@@ -545,7 +593,12 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "rec_latency": _chosen_latency(rec, report) if rec else None,
         "feasible": feasible,
         "runner_up": others[0] if others else None,
-        "infeasible": [r for r in report.results if not r.feasible],
+        "infeasible": infeasible,
+        "infeasible_named": infeasible[:NAMED_IN_TEXT],
+        "table_results": table_results,
+        "feasible_shown": [r for r in table_results if r.feasible],
+        "omitted_feasible": len(feasible) - sum(r.feasible for r in table_results),
+        "omitted_infeasible": len(infeasible) - sum(not r.feasible for r in table_results),
         "latency_of": {r.config: _chosen_latency(r, report) for r in report.results},
         "axis_metric": f"{statistic} {metric.upper()}",
         "axis_metric_name": LATENCY_METRICS.get(metric, metric),
@@ -560,7 +613,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
         "charts": charts.all_charts(report),
-        "sources": sources(report.points),
+        "sources": sources(report.points, [r.config for r in table_results]),
         "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),
         "tool_version": tool_version,

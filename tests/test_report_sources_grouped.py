@@ -37,3 +37,18 @@ def test_large_sweeps_list_one_row_per_config_folder() -> None:
     n = render.MAX_SOURCE_ROWS // 4 + 1
     assert rows[0].path == f"cfg0/artifacts/ ({n} files)"
     assert rows[0].levels.endswith(f"({n} levels)")
+
+
+def test_hundreds_of_config_folders_list_those_in_the_tables_then_count_the_rest() -> None:
+    """200 configs: the folders of the configs the report's tables show, then one row counting the others."""
+    configs = render.MAX_FOLDER_ROWS + 10
+    points = _points(configs, 3)  # 3 files each, more than MAX_SOURCE_ROWS in all
+    assert len(points) > render.MAX_SOURCE_ROWS
+    rows = render.sources(points, shown=["cfg7", "cfg3"])
+    assert [r.config for r in rows[:2]] == ["cfg3", "cfg7"]
+    assert rows[0].path == "cfg3/artifacts/ (3 files)"
+    assert len(rows) == 3
+    assert rows[2].path == f"\u2026 and {configs - 2} more config folders ({(configs - 2) * 3} files)"
+    assert rows[2].files == (configs - 2) * 3
+    # Up to MAX_FOLDER_ROWS folders are all listed.
+    assert len(render.sources(_points(render.MAX_FOLDER_ROWS, 3), shown=["cfg1"])) == render.MAX_FOLDER_ROWS
