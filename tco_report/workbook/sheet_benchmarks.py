@@ -85,12 +85,11 @@ def write(book: Book) -> None:
     ws.set_row(0, 45)
     ws.set_column(0, len(heads) - 1, 13)
     ws.set_column(c["bmConfig"], c["bmConfig"], 24)
-    for r, p in enumerate(book.rows, start=1):
-        i = book.row_index[r - 1]
-        cells.number(ws, r, c["bmPoint"], r, st.input("#"))
-        cells.text(ws, r, c["bmConfig"], p.config, st.input("text"))
-        cells.number(ws, r, c["bmConfigIndex"], book.config_rows[p.config], st.input("#"))
-        cells.text(ws, r, c["bmModel"], p.model, st.input("text"))
+    # A 6,400-row sheet writes ~300,000 cells: everything that does not change from row to row (formats, column
+    # letters, the SLA terms' shape) is worked out once here, not once per cell.
+    col = {name: xl_col_to_name(k) for name, k in c.items()}
+    measured = [
+        (c[name], attr, st.input(units[name]))
         for attr, name in (
             ("concurrency", "bmConcurrency"),
             ("request_rate", "bmRequestRate"),
@@ -98,57 +97,62 @@ def write(book: Book) -> None:
             ("output_tps", "bmOutputTps"),
             ("isl", "bmIsl"),
             ("osl", "bmOsl"),
-        ):
-            cells.number(ws, r, c[name], getattr(p, attr), st.input(units[name]))
-        for key in book.latency_columns:
-            cells.number(ws, r, c[layout.latency_header(*key)], p.latency(*key), st.input("ms"))
-        cells.text(ws, r, c[layout.BM_SOURCE[1]], p.source, st.input("text"))
-
-        row_cells = f"$A{r + 1}:${xl_col_to_name(last_data)}{r + 1}"
-        cfg_idx = cells.ref(r, c["bmConfigIndex"])
-        g = gpus[p.config]
-        cells.formula(ws, r, c["bmGPUsPerInstance"], f"=INDEX({layout.CFG_GPUS},{cfg_idx})", g, st.calc("GPUs"))
-        tpg = p.rps / g
-        cells.formula(
-            ws,
-            r,
-            c["bmRpsPerGPU"],
-            f"={cells.ref(r, c['bmRps'])}/{cells.ref(r, c['bmGPUsPerInstance'])}",
-            tpg,
-            st.calc("req/s"),
         )
+    ]
+    latency = [(c[layout.latency_header(*key)], key) for key in book.latency_columns]
+    f_index, f_text, f_ms = st.input("#"), st.input("text"), st.input("ms")
+    f_gpus, f_rate, f_calc_ms, f_bool = st.calc("GPUs"), st.calc("req/s"), st.calc("ms"), st.calc("TRUE/FALSE")
+    last_letter = xl_col_to_name(last_data)
+    sla_terms = [
+        f"ISNUMBER(INDEX({{row}},{col_name})),INDEX({{row}},{col_name})<={limit}"
+        for col_name, limit in zip(slacols, limits, strict=True)
+    ]
+    meets_template = f"=IFERROR(AND({','.join(sla_terms)}),FALSE)" if a.sla else "=TRUE()"
+    interactivity = _InteractivityColumns(book, col)
+    for r, p in enumerate(book.rows, start=1):
+        i = book.row_index[r - 1]
+        n1 = r + 1  # the row's number in A1 references
+        cells.number(ws, r, c["bmPoint"], r, f_index)
+        cells.text(ws, r, c["bmConfig"], p.config, f_text)
+        cells.number(ws, r, c["bmConfigIndex"], book.config_rows[p.config], f_index)
+        cells.text(ws, r, c["bmModel"], p.model, f_text)
+        for k, attr, fmt in measured:
+            cells.number(ws, r, k, getattr(p, attr), fmt)
+        for k, key in latency:
+            cells.number(ws, r, k, p.latency(*key), f_ms)
+        cells.text(ws, r, c[layout.BM_SOURCE[1]], p.source, f_text)
+
+        row_cells = f"$A{n1}:${last_letter}{n1}"
+        cfg_idx = f"{col['bmConfigIndex']}{n1}"
+        g = gpus[p.config]
+        cells.formula(ws, r, c["bmGPUsPerInstance"], f"=INDEX({layout.CFG_GPUS},{cfg_idx})", g, f_gpus)
+        tpg = p.rps / g
+        rps_ref = f"{col['bmRps']}{n1}"
+        cells.formula(ws, r, c["bmRpsPerGPU"], f"={rps_ref}/{col['bmGPUsPerInstance']}{n1}", tpg, f_rate)
         lat = p.latency(*f_metric)
         pick = f"INDEX({row_cells},{layout.FRONTIER_COLUMN})"
-        cells.formula(ws, r, c["bmFrontierLatency"], f'=IFERROR(IF(ISNUMBER({pick}),{pick},""),"")', lat, st.calc("ms"))
-        if a.sla:
-            terms = []
-            for col_name, limit in zip(slacols, limits, strict=True):
-                v = f"INDEX({row_cells},{col_name})"
-                terms.append(f"ISNUMBER({v}),{v}<={limit}")
-            meets_formula = f"=IFERROR(AND({','.join(terms)}),FALSE)"
-        else:
-            meets_formula = "=TRUE()"
-        cells.formula(ws, r, c["bmMeetsSla"], meets_formula, bool(report.feasible[i]), st.calc("TRUE/FALSE"))
+        cells.formula(ws, r, c["bmFrontierLatency"], f'=IFERROR(IF(ISNUMBER({pick}),{pick},""),"")', lat, f_calc_ms)
+        meets = meets_template.replace("{row}", row_cells)
+        cells.formula(ws, r, c["bmMeetsSla"], meets, bool(report.feasible[i]), f_bool)
         cells.formula(
             ws,
             r,
             c["bmBestOfConfig"],
-            f"=AND({cells.ref(r, c['bmMeetsSla'])},{cells.ref(r, c['bmRps'])}=INDEX(cfRpsPerInstance,{cfg_idx}))",
+            f"=AND({col['bmMeetsSla']}{n1},{rps_ref}=INDEX(cfRpsPerInstance,{cfg_idx}))",
             id(p) in best,
-            st.calc("TRUE/FALSE"),
+            f_bool,
         )
         # SUMPRODUCT, not COUNTIFS("<="&x): criteria strings carry 15 digits, so a point could beat itself.
-        lat_ref, tpg_ref = cells.ref(r, c["bmFrontierLatency"]), cells.ref(r, c["bmRpsPerGPU"])
+        lat_ref, tpg_ref = f"{col['bmFrontierLatency']}{n1}", f"{col['bmRpsPerGPU']}{n1}"
         cells.formula(
             ws,
             r,
             c["bmOnFrontier"],
             f"=AND(ISNUMBER({lat_ref}),SUMPRODUCT((bmFrontierLatency<={lat_ref})*(bmRpsPerGPU>{tpg_ref}))=0)",
             id(p) in frontier,
-            st.calc("TRUE/FALSE"),
+            f_bool,
         )
-
-        _interactivity(book, ws, r, p, g)
+        interactivity.write(ws, r, p, g)
 
     ws.add_table(
         0,
@@ -172,27 +176,31 @@ def write(book: Book) -> None:
     ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
 
 
-def _interactivity(book: Book, ws: Worksheet, r: int, p: BenchmarkPoint, gpus: int) -> None:
+class _InteractivityColumns:
     """The interactivity view's two axes (issue 7): tokens/s per user = 1000 / mean ITL (mean TPOT when the file has
     no ITL), and output tokens/s per GPU (measured, else requests/s x OSL), as decisions.py computes them."""
-    c, st = book.bm_columns, book.st
-    ms = BY_SNAKE["milliseconds_per_second"].camel
-    refs = [
-        cells.ref(r, c[layout.latency_header(m, "avg")]) for m in ("itl", "tpot") if (m, "avg") in book.latency_columns
-    ]
-    expr = '""'
-    for ref in reversed(refs):
-        expr = f"IF(AND(ISNUMBER({ref}),{ref}>0),{ms}/{ref},{expr})"
-    cells.formula(
-        ws, r, c["bmTokensPerSecondPerUser"], f"={expr}", tokens_per_second_per_user(p), st.calc("tokens/s/user")
-    )
-    tps, rps, osl = (cells.ref(r, c[n]) for n in ("bmOutputTps", "bmRps", "bmOsl"))
-    gref = cells.ref(r, c["bmGPUsPerInstance"])
-    cells.formula(
-        ws,
-        r,
-        c["bmOutputTpsPerGPU"],
-        f"=IF(ISNUMBER({tps}),{tps},{rps}*{osl})/{gref}",
-        output_tps_per_gpu(p, gpus),
-        st.calc("tokens/s"),
-    )
+
+    def __init__(self, book: Book, col: dict[str, str]) -> None:
+        c, st = book.bm_columns, book.st
+        ms = BY_SNAKE["milliseconds_per_second"].camel
+        letters = [
+            xl_col_to_name(c[layout.latency_header(m, "avg")])
+            for m in ("itl", "tpot")
+            if (m, "avg") in book.latency_columns
+        ]
+        expr = '""'
+        for letter in reversed(letters):
+            ref = letter + "{n}"
+            expr = f"IF(AND(ISNUMBER({ref}),{ref}>0),{ms}/{ref},{expr})"
+        self._per_user = "=" + expr
+        tps, rps, osl, gref = (col[n] + "{n}" for n in ("bmOutputTps", "bmRps", "bmOsl", "bmGPUsPerInstance"))
+        self._per_gpu = f"=IF(ISNUMBER({tps}),{tps},{rps}*{osl})/{gref}"
+        self._cols = (c["bmTokensPerSecondPerUser"], c["bmOutputTpsPerGPU"])
+        self._formats = (st.calc("tokens/s/user"), st.calc("tokens/s"))
+
+    def write(self, ws: Worksheet, r: int, p: BenchmarkPoint, gpus: int) -> None:
+        n = str(r + 1)
+        user_col, gpu_col = self._cols
+        user_fmt, gpu_fmt = self._formats
+        cells.formula(ws, r, user_col, self._per_user.replace("{n}", n), tokens_per_second_per_user(p), user_fmt)
+        cells.formula(ws, r, gpu_col, self._per_gpu.replace("{n}", n), output_tps_per_gpu(p, gpus), gpu_fmt)
