@@ -215,3 +215,17 @@ def test_only_tool_csvs_are_twins(tmp_path):
     (root / "cfg" / "results.csv").write_text("config,concurrency,rps,isl,osl,ttft_avg_ms\nextra,3,2.5,100,50,40\n")
     res = read_paths([root])
     assert len(res.points) == 13 and any(p.config == "extra" for p in res.points)
+
+
+def test_tool_named_csv_twin_is_left_unopened(tmp_path):
+    """X_genai_perf.csv beside X_genai_perf.json is the tool's own twin by name: it is not even opened (a large
+    sweep would open 6,400 extra files), so even an unreadable one does not stop the run."""
+    root = tmp_path / "sweep"
+    run = root / "cfg" / "run-concurrency1"
+    run.mkdir(parents=True)
+    src = GP_RUNS[0] / "profile_export_genai_perf.json"
+    (run / src.name).write_bytes(src.read_bytes())
+    (run / "profile_export_genai_perf.csv").write_bytes(b"\xff\xfe not a CSV anyone could read")
+    res = read_paths([root])
+    assert [p.source for p in res.points] == [str(run / src.name)]
+    assert res.points[0].rps == pytest.approx(read_paths([src]).points[0].rps)
