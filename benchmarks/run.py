@@ -68,7 +68,7 @@ STAGE_FUNCTIONS = (
     ("html", "tco_report.render", "write_html"),
     ("pdf", "tco_report.render", "html_to_pdf"),
     ("pdf", "tco_report.render", "write_pdf"),
-    ("pdf", "tco_report.pdf_process", "PdfPrinter.wait"),  # the wait for the second process that prints the PDF
+    ("pdf", "tco_report.second_process", "SecondProcess.wait_pdf"),  # the wait for the second process's PDF
     ("json", "tco_report.summary", "write_summary"),
 )
 WRITER_MODULES = ("tco_report.cli", "tco_report.api", "tco_report.calculator", "tco_report.summary")
@@ -204,7 +204,8 @@ def worker_full(sweep: str, assumptions: str, out: str) -> dict[str, Any]:
         raise SystemExit(f"tco-report exited with {code}")
     direct = _writers_not_wired(meter, Path(out), __version__)
     total = time.perf_counter() - t0
-    # The run's only child is the process that prints the PDF (tco_report.pdf_process), if this commit has it.
+    # The run's children: the second process that draws charts and prints the PDF (tco_report.second_process), and
+    # multiprocessing's small resource tracker; ru_maxrss is the largest child's peak.
     child = resource.getrusage(resource.RUSAGE_CHILDREN)
     child_mb = child.ru_maxrss / 1024
     return {
@@ -586,9 +587,9 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
         "",
         "Each cell is the stage's exclusive wall time and the process's peak resident memory during the stage "
         "(kernel high-water mark, reset before each stage; a fresh process per measurement). `-`: the stage's "
-        "module is not on this commit yet. The PDF is printed by a second process, started with the run "
-        "(`tco_report/pdf_process.py`): its row is the parent's wait for it, and the child's own CPU time and peak "
-        "RSS have a row of their own.",
+        "module is not on this commit yet. A second process, started with the run (`tco_report/second_process.py`), "
+        "draws part of the charts and prints the PDF: the charts and pdf rows are this process's time including its "
+        "waits for that one, whose own CPU time and peak RSS have a row of their own.",
         "",
     ]
     head = ["stage"] + [f"{r['size']} ({_runs(r)})" for r in results]
@@ -605,7 +606,7 @@ def report(results: list[dict[str, Any]], extra: dict[str, Any], machine: dict[s
         lines.append("| " + " | ".join(row) + " |")
     if any(r["full"].get("child_cpu_s") for r in results):
         lines.append(
-            "| second process printing the PDF (CPU s / peak RSS; overlaps the stages above) | "
+            "| second process: charts and PDF (CPU s / peak RSS; overlaps the stages above) | "
             + " | ".join(f"{r['full']['child_cpu_s']:.2f} / {r['full']['child_peak_mb']:,.0f}" for r in results)
             + " |"
         )

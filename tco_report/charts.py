@@ -25,6 +25,7 @@ from . import formatting
 from .decisions import output_tps_per_gpu, tokens_per_second_per_user
 from .model import BenchmarkPoint, ConfigResult, Report
 from .names import COST_COMPONENTS, LATENCY_METRICS, label, unit
+from .second_process import SecondProcess, split_draw
 from .terminal import safe
 
 # Okabe & Ito (2008), ordered so that neighbours differ in lightness too; yellow is left out (unreadable on white).
@@ -839,14 +840,23 @@ def tornado(report: Report) -> str:
 
 
 # --- all of them ------------------------------------------------------------------------------------------------
-def all_charts(report: Report) -> list[Chart]:
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    title: str
+    caption: str
+    draw: Callable[[Report], str]
+
+
+def all_charts(report: Report, second: SecondProcess | None = None) -> list[Chart]:
     """The report's charts in reading order; the interactivity view follows the latency chart when the benchmark
-    files report an inter-token latency."""
+    files report an inter-token latency. With a ``second`` process, the latency and token-cost charts are drawn
+    there while this process draws the others (the split that balances the two on the example and on 200 configs)."""
     metric, statistic, _ = _latency_axis(report)
     what = f"{statistic} {metric.upper()}"
     kind = "concurrency" if all(p.concurrency is not None for p in report.points) else "load level"
-    out = [
-        Chart(
+    out: list[_Spec] = [
+        _Spec(
             "chart-latency",
             "Latency vs throughput, per config",
             f"Each point is one benchmark run, labelled with its {kind}"
@@ -854,45 +864,49 @@ def all_charts(report: Report) -> list[Chart]:
             "y the requests/s one "
             "model instance served. Grey points break the SLA; the ringed point is the one each config is "
             "sized at, and the star marks the recommended config.",
-            latency_throughput(report),
+            latency_throughput,
         ),
     ]
     if interactivity_points(report):
         out.append(
-            Chart(
+            _Spec(
                 "chart-interactivity",
                 "Interactivity: throughput per GPU vs tokens per second per user",
                 "The view serving teams use today: each point is one benchmark run; x is the output tokens a user "
                 "sees per second (1000 / mean inter-token latency in ms), y the output tokens per second one GPU "
                 "produces. Further right is snappier for each user, higher is cheaper per token; the step line is "
                 "the Pareto frontier, where no run beats another on both.",
-                interactivity(report),
+                interactivity,
             )
         )
     out += [
-        Chart(
+        _Spec(
             "chart-pareto",
             "Pareto frontier: throughput per GPU vs latency",
             "Throughput divided by the GPUs of one instance, so that configs with different GPU counts compare "
             "fairly. The step line is the frontier: no point beats it on both latency and throughput per GPU.",
-            pareto(report),
+            pareto,
         ),
-        Chart(
+        _Spec(
             "chart-yearly",
             "Yearly cost per config, by component",
             "Servers needed for the planned peak times the yearly cost of one server, split by component "
             "(depreciation, software licence, hosting, and any further cost the assumptions give). The table "
             "below gives each component's figure.",
-            yearly_cost(report),
+            yearly_cost,
         ),
-        Chart(
+        _Spec(
             "chart-tokens",
             "Cost per 1M input and output tokens, per config",
             "The cost of a request split over its input and output tokens in the ratio of the reference prices.",
-            token_cost(report),
+            token_cost,
         ),
     ]
-    return out
+    svgs = split_draw([c.draw for c in out], report, second, there=[c.key in _DRAWN_THERE for c in out])
+    return [Chart(c.key, c.title, c.caption, svg) for c, svg in zip(out, svgs, strict=True)]
+
+
+_DRAWN_THERE = ("chart-latency", "chart-tokens")
 
 
 DECISION_CHARTS: dict[str, tuple[str, Callable[[Report], str]]] = {

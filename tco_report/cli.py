@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Report
-    from .pdf_process import PdfPrinter
+    from .second_process import SecondProcess
 
 from . import __version__
 
@@ -78,14 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pdf_process import PdfPrinter
+    from .second_process import SecondProcess
 
-    # Started first, so that WeasyPrint's import overlaps the reading and the charts (see pdf_process).
-    with PdfPrinter() as printer:
-        return _run_with(args, printer)
+    # Started first, so that its imports overlap the reading; it draws charts and prints the PDF (second_process).
+    with SecondProcess() as second:
+        return _run_with(args, second)
 
 
-def _run_with(args: argparse.Namespace, printer: PdfPrinter) -> int:
+def _run_with(args: argparse.Namespace, second: SecondProcess) -> int:
     from . import api
     from .errors import InputError
     from .outputs import Staging
@@ -113,7 +113,7 @@ def _run_with(args: argparse.Namespace, printer: PdfPrinter) -> int:
     names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
     if source is not None and any((out / n).resolve() == source for n in names):
         raise InputError(source, None, "is where an output would be written; give another --out folder")
-    written = _write_outputs(report, out, names, args.page_size, Staging, printer=printer)
+    written = _write_outputs(report, out, names, args.page_size, Staging, second=second)
     if not args.quiet:
         print(table(report))
         for n in notes + list(report.warnings):
@@ -133,12 +133,13 @@ def _write_outputs(
     page_size: str,
     staging_cls: type,
     *,
-    printer: PdfPrinter | None = None,
+    second: SecondProcess | None = None,
 ) -> list[str]:
     """Every output to a temporary file in ``out``; all renamed into place only when all succeeded.
 
-    The HTML comes first because the PDF is printed from it: with a ``printer`` (a second process) the PDF is
-    printed while this process writes the workbook and summary.json; without one, here, after them."""
+    The HTML comes first because the PDF is printed from it: with a ``second`` process, that process draws part of
+    the charts and then prints the PDF while this one writes the workbook and summary.json; without one, all is
+    done here, in turn."""
     from .progress import stage as step
     from .render import write_html, write_pdf
     from .summary import write_summary
@@ -146,10 +147,10 @@ def _write_outputs(
     with staging_cls(out) as stage:
         with step("Drawing charts and the HTML report"):
             html_path = stage.path("tco_report.html")
-            html = write_html(report, html_path, page_size=page_size, tool_version=__version__)
+            html = write_html(report, html_path, page_size=page_size, tool_version=__version__, second=second)
         pdf_path = stage.path("tco_report.pdf")
-        if printer is not None:
-            printer.submit(html_path, pdf_path)
+        if second is not None:
+            second.print_pdf(html_path, pdf_path)
         if WORKBOOK in names:
             from .workbook.writer import write_workbook
 
@@ -157,8 +158,8 @@ def _write_outputs(
                 write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
         write_summary(report, stage.path("summary.json"), __version__)
         with step("Printing the PDF"):
-            if printer is not None:
-                printer.wait()
+            if second is not None:
+                second.wait_pdf()
             else:
                 write_pdf(report, pdf_path, page_size=page_size, tool_version=__version__, html=html)
     return list(names)

@@ -26,6 +26,7 @@ from . import calculator, charts, formatting
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
 from .names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from .resources import templates_dir
+from .second_process import SecondProcess
 
 PAGE_SIZES = ("A4", "Letter")
 TEMPLATE = "report.html.j2"
@@ -548,7 +549,9 @@ def results_in_tables(report: Report, limit: int = charts.BAR_LIMIT) -> list[Con
     return [r for r in results if id(r) in keep]
 
 
-def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, Any]:
+def context(
+    report: Report, *, page_size: str, tool_version: str, second: SecondProcess | None = None
+) -> dict[str, Any]:
     """Everything the template shows, computed here so that the template only lays it out."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {', '.join(PAGE_SIZES)}, got {page_size!r}")
@@ -612,7 +615,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "timestamp": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
-        "charts": charts.all_charts(report),
+        "charts": charts.all_charts(report, second) if second else charts.all_charts(report),
         "sources": sources(report.points, [r.config for r in table_results]),
         "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),
@@ -647,15 +650,24 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(report: Report, *, page_size: str = "A4", tool_version: str) -> str:
-    """The report as one self-contained HTML document."""
+def render_html(
+    report: Report, *, page_size: str = "A4", tool_version: str, second: SecondProcess | None = None
+) -> str:
+    """The report as one self-contained HTML document (with a ``second`` process, some charts are drawn there)."""
     template = _environment().get_template(TEMPLATE)
-    return template.render(**context(report, page_size=page_size, tool_version=tool_version))
+    return template.render(**context(report, page_size=page_size, tool_version=tool_version, second=second))
 
 
-def write_html(report: Report, path: str | os.PathLike[str], *, page_size: str = "A4", tool_version: str) -> str:
+def write_html(
+    report: Report,
+    path: str | os.PathLike[str],
+    *,
+    page_size: str = "A4",
+    tool_version: str,
+    second: SecondProcess | None = None,
+) -> str:
     """Write the HTML report (UTF-8) and return its text, so that ``write_pdf`` can reuse it."""
-    html = render_html(report, page_size=page_size, tool_version=tool_version)
+    html = render_html(report, page_size=page_size, tool_version=tool_version, second=second)
     Path(path).write_text(html, encoding="utf-8", newline="\n")
     return html
 

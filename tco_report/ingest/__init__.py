@@ -187,11 +187,7 @@ def _drop_csv_twins(files: list[Path]) -> list[Path]:
     return [
         f
         for f, d, stem, ext in parts
-        if not (
-            ext == ".csv"
-            and (d, stem) in stems
-            and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f))
-        )
+        if not (ext == ".csv" and (d, stem) in stems and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
     ]
 
 

@@ -1,0 +1,66 @@
+"""The second process (second_process) gives the same charts and PDF as this process, and its errors reach us."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tco_report import api, charts, render
+from tco_report.second_process import SecondProcess
+
+HTML = "<html><head><title>t</title></head><body><h1>Printed elsewhere</h1><p>42 servers</p></body></html>"
+
+
+@pytest.fixture(scope="module")
+def second():
+    with SecondProcess() as s:
+        yield s
+
+
+def test_charts_drawn_there_are_the_charts_drawn_here(second):
+    """Same SVG bytes whichever process draws them, and in the same order."""
+    report = api.run()
+    here = charts.all_charts(report)
+    split = charts.all_charts(report, second)
+    assert [c.key for c in split] == [c.key for c in here]
+    assert [c.svg for c in split] == [c.svg for c in here]
+    assert {c.key for c in here} > set(charts._DRAWN_THERE)  # both processes drew some
+
+
+def test_pdf_printed_there_is_the_pdf_printed_here(tmp_path, second):
+    html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
+    html_path.write_text(HTML, encoding="utf-8")
+    second.print_pdf(html_path, pdf_path)
+    second.wait_pdf()
+    assert pdf_path.read_bytes() == render.html_to_pdf(HTML)
+
+
+def test_refused_url_is_a_value_error_as_here(tmp_path, second):
+    """The same URL fetcher runs there: a file:// image is refused, and we see the same ValueError."""
+    html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
+    html_path.write_text('<html><body><img src="file:///etc/hostname"></body></html>', encoding="utf-8")
+    second.print_pdf(html_path, pdf_path)
+    with pytest.raises(ValueError, match="file:///etc/hostname"):
+        second.wait_pdf()
+    assert not pdf_path.exists()
+
+
+def test_a_missing_html_file_is_the_error_it_is(tmp_path, second):
+    second.print_pdf(tmp_path / "missing.html", tmp_path / "r.pdf")
+    with pytest.raises(FileNotFoundError, match="missing.html"):
+        second.wait_pdf()
+
+
+def test_wait_without_a_job_is_a_programming_error(second):
+    with pytest.raises(RuntimeError, match="before print_pdf"):
+        second.wait_pdf()
+
+
+def test_leaving_early_stops_the_process_at_once():
+    """A run that fails on bad input does not wait for the imports there: the process is stopped on the way out."""
+    t = time.perf_counter()
+    with SecondProcess() as s:
+        processes = list(s._pool._pool)  # the pool's worker, to check that it is gone
+    assert time.perf_counter() - t < 5
+    assert all(not p.is_alive() for p in processes)
