@@ -18,14 +18,32 @@ def second():
         yield s
 
 
-def test_charts_drawn_there_are_the_charts_drawn_here(second):
+def _wait_ready(second: SecondProcess) -> None:
+    deadline = time.perf_counter() + 60
+    while not second.ready():
+        assert time.perf_counter() < deadline, "the second process never got ready"
+        time.sleep(0.05)
+
+
+def test_charts_drawn_there_are_the_charts_drawn_here(second, monkeypatch):
     """Same SVG bytes whichever process draws them, and in the same order."""
+    _wait_ready(second)
+    sent = []
+    monkeypatch.setattr(second, "draw", lambda fs, r, draw=second.draw: sent.append(fs) or draw(fs, r))
     report = api.run()
     here = charts.all_charts(report)
     split = charts.all_charts(report, second)
     assert [c.key for c in split] == [c.key for c in here]
     assert [c.svg for c in split] == [c.svg for c in here]
     assert {c.key for c in here} > set(charts._DRAWN_THERE)  # both processes drew some
+    assert [f.__name__ for f in sent[0]] == ["latency_throughput", "token_cost"]
+
+
+def test_charts_are_all_drawn_here_while_it_is_not_ready(monkeypatch):
+    with SecondProcess() as second:
+        monkeypatch.setattr(second, "ready", lambda: False)
+        monkeypatch.setattr(second, "draw", lambda *a: pytest.fail("sent work to a process that is not ready"))
+        assert [c.key for c in charts.all_charts(api.run(), second)][0] == "chart-latency"
 
 
 def test_pdf_printed_there_is_the_pdf_printed_here(tmp_path, second):
@@ -61,6 +79,18 @@ def test_leaving_early_stops_the_process_at_once():
     """A run that fails on bad input does not wait for the imports there: the process is stopped on the way out."""
     t = time.perf_counter()
     with SecondProcess() as s:
-        processes = list(s._pool._pool)  # the pool's worker, to check that it is gone
+        proc = s._proc  # to check that it is gone
     assert time.perf_counter() - t < 5
-    assert all(not p.is_alive() for p in processes)
+    assert proc is not None and proc.returncode is not None
+    with pytest.raises(RuntimeError, match="already been stopped"):
+        s.print_pdf("a.html", "a.pdf")
+
+
+def test_a_crash_there_is_an_error_here_not_a_hang(tmp_path):
+    with SecondProcess() as s:
+        assert s._proc is not None
+        s._proc.kill()
+        s._proc.wait()
+        with pytest.raises(RuntimeError, match="ended unexpectedly"):
+            s.print_pdf(tmp_path / "r.html", tmp_path / "r.pdf")  # the broken pipe, or else ...
+            s.wait_pdf()  # ... the end of its answers
