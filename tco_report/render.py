@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import calculator, charts, formatting
+from . import calculator, chart_appendix, charts, formatting
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
 from .names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from .resources import templates_dir
@@ -560,6 +560,7 @@ def context(report: Report, *, page_size: str, tool_version: str) -> dict[str, A
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
         "charts": charts.all_charts(report),
+        "small_multiples": chart_appendix.small_multiples(report),  # None unless the latency chart leaves configs grey
         "sources": sources(report.points),
         "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),
