@@ -863,7 +863,10 @@ def all_charts(report: Report, second: SecondProcess | None = None) -> list[Char
             f"{'' if len(report.points) <= LABEL_ALL_POINTS_UP_TO else ' where it is the chosen point'}; x is {what}, "
             "y the requests/s one "
             "model instance served. Grey points break the SLA; the ringed point is the one each config is "
-            "sized at, and the star marks the recommended config.",
+            "sized at, and the star marks the recommended config."
+            + (
+                " Each grey config has a panel of its own in the appendix." if len(report.configs) > FOCUS_LIMIT else ""
+            ),
             latency_throughput,
         ),
     ]

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import calculator, charts, formatting
+from . import calculator, chart_appendix, charts, formatting
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
 from .names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from .resources import templates_dir
@@ -616,6 +616,7 @@ def context(
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
         "charts": charts.all_charts(report, second) if second else charts.all_charts(report),
+        "small_multiples": chart_appendix.small_multiples(report),  # None unless the latency chart leaves configs grey
         "sources": sources(report.points, [r.config for r in table_results]),
         "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),

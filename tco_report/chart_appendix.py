@@ -1,0 +1,474 @@
+"""The small-multiples appendix (issue 8): one small latency-throughput panel per config that the main chart draws
+only as part of its grey path, so that a sweep of 200 configs still shows every curve.
+
+Speed is the constraint (issue 8 allows about 1.5 s more for the charts and 1.5 s more for the PDF at 200
+configs). Thirty matplotlib subplots with log axes took 6 s a page to draw here, and WeasyPrint styles and draws
+every SVG element in pure Python, so vector panels with thousands of markers would add many seconds to the PDF.
+So each page is ONE figure with ONE axes in which the panels are laid out by hand (each config's data mapped into
+its cell's box, each kind of mark on the page one artist, the text one filled path per style), saved as one RGB
+PNG that the HTML inlines as a data: URL. At 200 configs: 7 pages, about 0.6-0.9 s to draw and about 1 s for
+WeasyPrint to print. The panel titles in the image are shortened to fit; the template lists the full names as text
+under each grid, so that they can be searched and copied.
+
+Every panel of the appendix shares the same x and y scales, so readers can compare shapes across pages as well.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from matplotlib.textpath import text_to_path
+from matplotlib.ticker import LogLocator, MaxNLocator
+from PIL import Image
+
+from . import formatting
+from .charts import (
+    FOCUS_LIMIT,
+    GREY,
+    INK,
+    PALETTE,
+    _by_config,
+    _chosen,
+    _latency_axis,
+    _styled,
+    focus_configs,
+)
+from .model import Report
+from .names import label, unit
+from .terminal import safe
+
+COLS = 5
+ROWS = 6
+PER_PAGE = COLS * ROWS
+DPI = 150  # a page is one image of about 1,050 x 980 pixels: small titles stay sharp, WeasyPrint re-encodes it fast
+WIDE = 30  # as charts._log_if_wide: a log scale when the values span more than 30x
+
+# The page's geometry in points (1/72 in); the figure is as wide as the main charts (charts.WIDTH_IN).
+WIDTH = 504.0
+LEFT, RIGHT, TOP, BOTTOM = 38.0, 3.0, 3.0, 27.0  # room for the y tick labels and label, the x ones below
+COL_GAP, ROW_GAP = 7.0, 5.0
+TITLE_H = 9.5  # the panel's title sits above its box
+PANEL_W = (WIDTH - LEFT - RIGHT - (COLS - 1) * COL_GAP) / COLS
+PANEL_H = 56.0  # six rows, the heading and the list of names fit a Letter page too
+TITLE_SIZE = 5.6
+TICK_SIZE = 5.2
+NOTE_SIZE = 5.0
+LABEL_SIZE = 6.5
+PNG_COMPRESSION = 1  # zlib level 1: as small within 10%, in half the time; WeasyPrint re-encodes it anyway
+
+FEASIBLE_FILL = "#FFFFFF"
+INFEASIBLE_FILL = "#EFEFEF"
+FRAME = "#8A8A8A"
+GRID = "#E2E2E2"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One config's panel: its number in the appendix, its name as read from the files, and whether it meets the
+    SLA (a point of it does)."""
+
+    number: int
+    config: str
+    feasible: bool
+
+
+@dataclass(frozen=True)
+class GridPage:
+    """One page of panels: the panels in reading order, the page drawn as a PNG ``data:`` URL, and the numbered
+    list of their full names in columns, as plain text for a monospaced block (see ``index_text``)."""
+
+    number: int
+    panels: tuple[Panel, ...]
+    png: str
+    index: str
+
+    @property
+    def first(self) -> int:
+        return self.panels[0].number
+
+    @property
+    def last(self) -> int:
+        return self.panels[-1].number
+
+
+@dataclass(frozen=True)
+class SmallMultiples:
+    """The appendix: its pages, the configs left out because the main chart colours them, and the axes."""
+
+    pages: tuple[GridPage, ...]
+    focus: tuple[str, ...]
+    xlabel: str
+    ylabel: str
+    log_x: bool
+    log_y: bool
+    sla: tuple[float, ...]  # the SLA limits drawn as dashed lines (those on the x axis's latency)
+
+    @property
+    def panels(self) -> int:
+        return sum(len(p.panels) for p in self.pages)
+
+    @property
+    def infeasible(self) -> int:
+        return sum(1 for p in self.pages for q in p.panels if not q.feasible)
+
+
+def appendix_configs(report: Report) -> list[str]:
+    """The configs that get a panel: those the main latency chart draws only as part of its grey path (none when it
+    colours every config), in the report's order (by name)."""
+    if len(report.configs) <= FOCUS_LIMIT:
+        return []
+    focus = set(focus_configs(report))
+    return [c for c in report.configs if c not in focus]
+
+
+# --- scales -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Scale:
+    """One axis shared by every panel: data -> a fraction of the panel's width or height, and the ticks."""
+
+    lo: float
+    hi: float
+    log: bool
+
+    def t(self, v: float) -> float:
+        return math.log10(v) if self.log else v
+
+    def frac(self, v: float) -> float:
+        a, b = self.t(self.lo), self.t(self.hi)
+        return (self.t(v) - a) / (b - a)
+
+    def usable(self, v: float | None) -> bool:
+        return v is not None and math.isfinite(v) and (v > 0 or not self.log)
+
+    def ticks(self) -> list[float]:
+        """At most four ticks inside the axis: 1-2-5 per decade when that few fit, else fewer per decade."""
+        if self.log:
+            for subs in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
+                ticks = self._inside(LogLocator(base=10, subs=subs).tick_values(self.lo, self.hi))
+                if len(ticks) <= 4:
+                    break
+            if len(ticks) > 4:  # many decades: every other power of ten, or fewer
+                ticks = ticks[:: math.ceil(len(ticks) / 4)]
+            return ticks
+        return self._inside(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]).tick_values(self.lo, self.hi))
+
+    def _inside(self, values: Sequence[float]) -> list[float]:
+        eps = (self.t(self.hi) - self.t(self.lo)) * 1e-9
+        return [float(v) for v in values if self.t(self.lo) - eps <= self.t(v) <= self.t(self.hi) + eps]
+
+
+def _scale(values: Sequence[float | None]) -> _Scale:
+    """The shared axis for ``values``: logarithmic when they span more than 30x (as the main chart), padded by 5% of
+    the span on each side."""
+    vals = [v for v in values if v is not None and math.isfinite(v)]
+    positive = [v for v in vals if v > 0]
+    log = len(positive) >= 2 and max(positive) / min(positive) > WIDE
+    if log:
+        lo, hi = min(positive), max(positive)
+        pad = (math.log10(hi) - math.log10(lo)) * 0.05
+        return _Scale(lo / 10**pad, hi * 10**pad, True)
+    if not vals:
+        return _Scale(0.0, 1.0, False)
+    lo, hi = min(vals), max(vals)
+    if hi == lo:
+        lo, hi = lo - (abs(lo) * 0.1 or 1.0), hi + (abs(hi) * 0.1 or 1.0)
+    pad = (hi - lo) * 0.05
+    return _Scale(lo - pad if lo - pad > 0 or lo < 0 else 0.0, hi + pad, False)
+
+
+# --- text ------------------------------------------------------------------------------------------------------
+_EM = 100.0  # glyph outlines are taken at this size (matplotlib's TextToPath.FONT_SCALE) and scaled to each use
+
+
+class _Font:
+    """Text as filled outlines, from glyphs cached per character: a page's hundred or so labels become one path
+    per style that Agg fills in one call. A matplotlib Text artist lays out and rasterises each string on its own,
+    4-5 ms apiece here, which was most of the appendix's time. Strings are set without kerning, which DejaVu Sans
+    barely uses for names, digits and hyphens."""
+
+    def __init__(self, **props: str) -> None:
+        self.prop = FontProperties(family="DejaVu Sans", size=_EM, **props)
+        self._face = get_font(findfont(self.prop))
+        self._glyphs: dict[str, tuple[np.ndarray, list[int], float]] = {}
+        self._xx = text_to_path.get_text_width_height_descent("xx", self.prop, False)[0]
+
+    def _glyph(self, ch: str) -> tuple[np.ndarray, list[int], float]:
+        g = self._glyphs.get(ch)
+        if g is None:
+            shown = ch if self._face.get_char_index(ord(ch)) else "?"  # no glyph in the font: no warning, a '?'
+            verts, codes = text_to_path.get_text_path(self.prop, shown)
+            # The advance: the width of "x?x" less that of "xx" (each measures ink, so the bearings cancel).
+            width = text_to_path.get_text_width_height_descent(f"x{shown}x", self.prop, False)[0] - self._xx
+            g = self._glyphs[ch] = (np.asarray(verts, dtype=float).reshape(-1, 2), list(codes), width)
+        return g
+
+    def width(self, text: str, size: float) -> float:
+        """The advance of ``text`` at ``size`` points, in points."""
+        return sum(self._glyph(ch)[2] for ch in text) * size / _EM
+
+
+class _Ink:
+    """The strings of one style on one page, gathered into one path."""
+
+    def __init__(self, font: _Font, size: float) -> None:
+        self.font, self.size = font, size
+        self._verts: list[np.ndarray] = []
+        self._codes: list[int] = []
+
+    def add(self, x: float, y: float, text: str, ha: str = "left", va: str = "baseline", rotate: bool = False) -> None:
+        """``text`` at (x, y) in points; ``va`` "center" and "top" place digits and capitals by their height
+        (DejaVu's are 0.73 em); ``rotate`` turns it a quarter counter-clockwise, to read upwards."""
+        scale = self.size / _EM
+        pen = -{"left": 0.0, "center": 0.5, "right": 1.0}[ha] * self.font.width(text, self.size)
+        base = -{"baseline": 0.0, "center": 0.365, "top": 0.73}[va] * self.size
+        for ch in text:
+            verts, codes, advance = self.font._glyph(ch)
+            if codes:
+                v = verts * scale + (pen, base)
+                self._verts.append(np.column_stack((-v[:, 1], v[:, 0])) + (x, y) if rotate else v + (x, y))
+                self._codes += codes
+            pen += advance * scale
+
+    def draw(self, ax, color: str, zorder: float) -> None:  # noqa: ANN001
+        if self._codes:
+            path = Path(np.concatenate(self._verts), np.asarray(self._codes, dtype=Path.code_type))
+            # add_artist, not add_patch: the limits are fixed, and add_patch walks every curve of every glyph.
+            ax.add_artist(PathPatch(path, facecolor=color, edgecolor="none", linewidth=0, zorder=zorder))
+
+
+@functools.cache
+def _fonts() -> tuple[_Font, _Font]:
+    return _Font(), _Font(style="italic")
+
+
+# --- one page ---------------------------------------------------------------------------------------------------
+def _height(rows: int) -> float:
+    return TOP + rows * (TITLE_H + PANEL_H) + (rows - 1) * ROW_GAP + BOTTOM
+
+
+def _cell(k: int, rows: int) -> tuple[float, float]:
+    """The lower-left corner of panel ``k``'s box (row by row, left to right), in points from the figure's corner."""
+    row, col = divmod(k, COLS)
+    x = LEFT + col * (PANEL_W + COL_GAP)
+    y = _height(rows) - TOP - TITLE_H - PANEL_H - row * (TITLE_H + PANEL_H + ROW_GAP)
+    return x, y
+
+
+def _fit(text: str, width: float, measure: Callable[[str], float]) -> str:
+    """``text`` if it fits ``width`` points, else its start and end around an ellipsis (a long name's last part,
+    such as a batch size or a run number, tells configs apart as often as its first)."""
+    if measure(text) <= width:
+        return text
+    lo, hi = 1, len(text) - 1  # the most characters kept such that it fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(_middle(text, mid)) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return _middle(text, lo)
+
+
+def _middle(text: str, keep: int) -> str:
+    head = math.ceil(keep * 0.6)
+    return text[:head] + "\u2026" + (text[len(text) - (keep - head) :] if keep > head else "")
+
+
+def _spaced(ticks: list[float], pos: Callable[[float], float], font: _Font, gap: float) -> list[float]:
+    """Every n-th tick, the smallest n at which no two neighbouring labels come closer than ``gap`` points."""
+    for step in range(1, len(ticks) + 1):
+        kept = ticks[::step]
+        ends = [(pos(t), font.width(formatting.plain(t), TICK_SIZE) / 2) for t in kept]
+        if all(b[0] - a[0] >= a[1] + b[1] + gap for a, b in zip(ends, ends[1:], strict=False)):
+            return kept
+    return ticks[:1]
+
+
+def _rect(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def _draw_page(
+    panels: Sequence[Panel],
+    curves: dict[str, list[tuple[float, float, bool]]],
+    chosen: dict[str, tuple[float, float]],
+    sx: _Scale,
+    sy: _Scale,
+    sla: Sequence[float],
+    xlabel: str,
+    ylabel: str,
+) -> str:
+    """One page of panels as a PNG data URL: every kind of mark is one artist, whatever the number of panels."""
+    rows = math.ceil(len(panels) / COLS)
+    height = _height(rows)
+    fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, WIDTH)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    regular, italic = _fonts()
+    titles, ticks, labels, notes = (
+        _Ink(regular, TITLE_SIZE),
+        _Ink(regular, TICK_SIZE),
+        _Ink(regular, LABEL_SIZE),
+        _Ink(italic, NOTE_SIZE),
+    )
+    xgrid, yticks = sx.ticks(), sy.ticks()
+    xticks = _spaced(xgrid, lambda t: sx.frac(t) * PANEL_W, regular, 3.0)  # labelled: as many as fit
+    boxes: list[list[tuple[float, float]]] = []
+    grey_boxes: list[list[tuple[float, float]]] = []
+    grid, frames, sla_lines, lines_ok, lines_bad = [], [], [], [], []
+    pts_ok: list[tuple[float, float]] = []
+    pts_bad: list[tuple[float, float]] = []
+    rings: list[tuple[float, float]] = []
+    lowest: dict[int, tuple[float, float]] = {}  # column -> its lowest panel's corner: the x tick labels go below
+    for k, panel in enumerate(panels):
+        x0, y0 = _cell(k, rows)
+        lowest[k % COLS] = (x0, y0)
+        (boxes if panel.feasible else grey_boxes).append(_rect(x0, y0, PANEL_W, PANEL_H))
+        frames.append([*_rect(x0, y0, PANEL_W, PANEL_H), (x0, y0)])
+
+        def px(v: float, x0: float = x0) -> float:
+            return x0 + sx.frac(v) * PANEL_W
+
+        def py(v: float, y0: float = y0) -> float:
+            return y0 + sy.frac(v) * PANEL_H
+
+        grid += [[(px(t), y0), (px(t), y0 + PANEL_H)] for t in xgrid]
+        grid += [[(x0, py(t)), (x0 + PANEL_W, py(t))] for t in yticks]
+        sla_lines += [[(px(s), y0), (px(s), y0 + PANEL_H)] for s in sla]
+        curve = [(px(x), py(y), ok) for x, y, ok in curves.get(panel.config, [])]
+        (lines_ok if panel.feasible else lines_bad).append([(a, b) for a, b, _ in curve])
+        pts_ok += [(a, b) for a, b, ok in curve if ok]
+        pts_bad += [(a, b) for a, b, ok in curve if not ok]
+        if panel.config in chosen:
+            rings.append((px(chosen[panel.config][0]), py(chosen[panel.config][1])))
+        title = safe(f"{panel.number}. {panel.config}")
+        titles.add(x0, y0 + PANEL_H + 2.4, _fit(title, PANEL_W + COL_GAP - 2, lambda t: regular.width(t, TITLE_SIZE)))
+        if not panel.feasible:
+            notes.add(x0 + PANEL_W - 2.5, y0 + 3, "not feasible", ha="right")
+        if k % COLS == 0:  # the y tick labels beside the first panel of each row
+            for t in yticks:
+                ticks.add(x0 - 2, py(t), formatting.plain(t), ha="right", va="center")
+    for x0, y0 in lowest.values():
+        for t in xticks:
+            ticks.add(x0 + sx.frac(t) * PANEL_W, y0 - 2.2, formatting.plain(t), ha="center", va="top")
+    labels.add(LEFT + (WIDTH - LEFT - RIGHT) / 2, 4, xlabel, ha="center")
+    labels.add(8, height / 2, ylabel, ha="center", rotate=True)
+    ax.add_collection(PolyCollection(boxes, facecolors=FEASIBLE_FILL, edgecolors="none", zorder=0))
+    ax.add_collection(PolyCollection(grey_boxes, facecolors=INFEASIBLE_FILL, edgecolors="none", zorder=0))
+    _path(ax, grid, color=GRID, linewidth=0.4, zorder=1)
+    _path(ax, sla_lines, color=INK, linewidth=0.7, linestyle=(0, (3.5, 2)), zorder=2)
+    _path(ax, lines_ok, color=PALETTE[0], linewidth=0.7, zorder=3)
+    _path(ax, lines_bad, color="#999999", linewidth=0.7, zorder=3)
+    if pts_bad:
+        ax.plot(*zip(*pts_bad, strict=True), ls="none", marker="o", ms=2.1, mfc=GREY, mec="#777777", mew=0.3, zorder=4)
+    if pts_ok:
+        ax.plot(*zip(*pts_ok, strict=True), ls="none", marker="o", ms=2.1, mfc=PALETTE[0], mec=PALETTE[0], zorder=4)
+    if rings:
+        ax.plot(*zip(*rings, strict=True), ls="none", marker="o", ms=5.5, mfc="none", mec=INK, mew=0.9, zorder=5)
+    _path(ax, frames, color=FRAME, linewidth=0.5, zorder=6)
+    titles.draw(ax, INK, 7)
+    ticks.draw(ax, "#333333", 7)
+    labels.draw(ax, INK, 7)
+    notes.draw(ax, "#444444", 7)
+    canvas.draw()
+    # RGB, not RGBA: WeasyPrint re-encodes an image's pixels for the PDF, and an alpha channel is a second image.
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="PNG", compress_level=PNG_COMPRESSION)  # no metadata: same bytes each run
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _path(ax, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None:  # noqa: ANN001, ANN003
+    """Several polylines as one artist, broken by NaN."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for line in lines:
+        xs += [x for x, _ in line] + [math.nan]
+        ys += [y for _, y in line] + [math.nan]
+    if xs:
+        ax.plot(xs, ys, **style)
+
+
+# --- the list of names ---------------------------------------------------------------------------------------
+INDEX_CHARS = 118  # characters of the monospaced list per line: 6.5 pt DejaVu Sans Mono across A4's or Letter's text
+INDEX_GAP = 3
+
+
+def index_text(panels: Sequence[Panel]) -> str:
+    """The panels' numbers and full names in up to three columns, numbered down each column; a name too long for
+    its column (most of the page's names fit) follows on a line of its own. Plain text, laid out with spaces for a
+    monospaced, pre-wrapped block: WeasyPrint lays out such a block in a few milliseconds, where a list in CSS
+    columns took 150 ms a page (and a name longer than the line wraps rather than overflowing)."""
+    digits = len(str(panels[-1].number))
+    entries = [safe(f"{p.number:>{digits}}. {p.config}") for p in panels]
+    for cols in (3, 2, 1):
+        fits = (INDEX_CHARS - (cols - 1) * INDEX_GAP) // cols
+        short = [e for e in entries if len(e) <= fits]
+        if cols == 1 or len(short) >= 0.8 * len(entries):
+            break
+    long = [e for e in entries if len(e) > fits]
+    width = max((len(e) for e in short), default=0)
+    rows = math.ceil(len(short) / cols)
+    lines = []
+    for r in range(rows):
+        cells = [short[c * rows + r] for c in range(cols) if c * rows + r < len(short)]
+        lines.append((" " * INDEX_GAP).join(e.ljust(width) for e in cells).rstrip())
+    return "\n".join(lines + long)
+
+
+# --- the appendix -----------------------------------------------------------------------------------------------
+@_styled
+def small_multiples(report: Report) -> SmallMultiples | None:
+    """The appendix's pages, or None when the main latency chart already colours every config."""
+    configs = appendix_configs(report)
+    if not configs:
+        return None
+    metric, statistic, xlabel = _latency_axis(report)
+    ylabel = f"{label('rps_per_instance')} ({unit('rps_per_instance')})"
+    feasible_config = {r.config: r.feasible for r in report.results}
+    index = {id(p): i for i, p in enumerate(report.points)}
+    by_config = _by_config(report.points)
+    raw = {
+        c: [
+            (p.latency(metric, statistic), p.rps, report.feasible.get(index[id(p)], False))
+            for p in by_config.get(c, [])
+        ]
+        for c in configs
+    }
+    sla = [c.max_ms for c in report.assumptions.sla if c.metric == metric and c.statistic == statistic]
+    sx = _scale([x for pts in raw.values() for x, _, _ in pts] + sla)
+    sy = _scale([y for pts in raw.values() for _, y, _ in pts])
+    curves = {c: [(x, y, ok) for x, y, ok in pts if sx.usable(x) and sy.usable(y)] for c, pts in raw.items()}
+    sla = [s for s in sla if sx.usable(s)]
+    chosen = {}
+    for c, p in _chosen(report).items():
+        x = p.latency(metric, statistic)
+        if c in raw and sx.usable(x) and sy.usable(p.rps):
+            chosen[c] = (x, p.rps)
+    panels = [Panel(n, c, feasible_config.get(c, False)) for n, c in enumerate(configs, start=1)]
+    pages = tuple(
+        GridPage(
+            k // PER_PAGE + 1,
+            tuple(panels[k : k + PER_PAGE]),
+            _draw_page(panels[k : k + PER_PAGE], curves, chosen, sx, sy, sla, xlabel, ylabel),
+            index_text(panels[k : k + PER_PAGE]),
+        )
+        for k in range(0, len(panels), PER_PAGE)
+    )
+    focus = tuple(c for c in report.configs if c not in set(configs))
+    return SmallMultiples(pages, focus, xlabel, ylabel, sx.log, sy.log, tuple(sla))
