@@ -565,6 +565,9 @@ def context(
     infeasible = [r for r in report.results if not r.feasible]
     others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
     parts = decision_parts(report)
+    # With a second process ready, the appendix's panels (a second or so at 200 configs) are drawn there, sent first
+    # so that it works on them while this process draws the decision charts.
+    appendix_there = second.draw([chart_appendix.small_multiples], report) if second and second.ready() else None
     # A sweep of hundreds of configs: the tables show the ones the cost charts show (the cheapest, the recommended
     # first); the workbook's Configs sheet and summary.json keep every config. 200-row tables would make the PDF
     # 50 pages long and slow to print, and nobody reads them in a budget proposal.
@@ -616,7 +619,8 @@ def context(
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
         "charts": charts.all_charts(report, second) if second else charts.all_charts(report),
-        "small_multiples": chart_appendix.small_multiples(report),  # None unless the latency chart leaves configs grey
+        # None unless the latency chart leaves configs grey
+        "small_multiples": appendix_there()[0] if appendix_there else chart_appendix.small_multiples(report),
         "sources": sources(report.points, [r.config for r in table_results]),
         "source_files": len({p.source for p in report.points}),
         "source_root": source_root(report.points),

@@ -27,12 +27,13 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from .model import Report
 
 ChartFunction = Callable[["Report"], str]
+T = TypeVar("T")
 _READY = "ready"  # its first message: imports done, fonts warm
 
 # A page with what the report uses: DejaVu in regular, bold, italic and monospace, a table, an SVG with text.
@@ -48,7 +49,8 @@ _WARM_UP = (
 class SecondProcess:
     """The second process: started on construction, stopped by ``close`` (or leaving the ``with`` block).
 
-    Requests are answered in the order they were sent; each ``draw`` or ``print_pdf`` is collected once."""
+    Requests are answered in the order they were sent, and each ``draw`` or ``print_pdf`` is collected once, in
+    any order."""
 
     def __init__(self) -> None:
         env = dict(os.environ)  # SOURCE_DATE_EPOCH and the like reach it unchanged
@@ -61,6 +63,8 @@ class SecondProcess:
         self._sent = 0
         self._received = 0
         self._pdf: int | None = None
+        self._early: dict[int, tuple[bool, Any]] = {}
+        self._kept: Report | None = None  # the report the process holds
         # A thread reads the answers as they come, so that ``ready`` can be asked without blocking.
         self._ready = threading.Event()
         self._answers: queue.SimpleQueue[tuple[bool, Any] | None] = queue.SimpleQueue()
@@ -81,7 +85,7 @@ class SecondProcess:
         """Whether it has finished its imports and can start work at once (else this process may do the work)."""
         return self._ready.is_set()
 
-    def _send(self, request: tuple[str, tuple[Any, ...]]) -> int:
+    def _send(self, request: tuple[str, tuple[Any, ...]], *, answered: bool = True) -> int:
         proc = self._require()
         assert proc.stdin is not None
         try:
@@ -89,18 +93,21 @@ class SecondProcess:
             proc.stdin.flush()
         except BrokenPipeError:
             self._ended(proc)
-        self._sent += 1
+        if answered:
+            self._sent += 1
         return self._sent
 
     def _collect(self, ticket: int) -> Any:
+        """The answer to request ``ticket``. Answers come in the order requests were sent; one collected out of
+        order waits here for the earlier ones, which are kept until collected."""
         proc = self._require()
-        if ticket != self._received + 1:
-            raise RuntimeError("second process: answers must be collected in the order they were asked")
-        answer = self._answers.get()
-        if answer is None:
-            self._ended(proc)
-        ok, value = answer
-        self._received += 1
+        while ticket not in self._early:
+            answer = self._answers.get()
+            if answer is None:
+                self._ended(proc)
+            self._received += 1
+            self._early[self._received] = answer
+        ok, value = self._early.pop(ticket)
         if not ok:
             raise value
         return value
@@ -109,9 +116,12 @@ class SecondProcess:
         self.close()
         raise RuntimeError(f"the second process ended unexpectedly (exit status {proc.returncode})")
 
-    def draw(self, functions: Sequence[ChartFunction], report: Report) -> Callable[[], list[str]]:
-        """Start drawing these charts there; the returned function waits for their SVGs."""
-        ticket = self._send(("draw", (list(functions), report)))
+    def draw(self, functions: Sequence[Callable[[Report], T]], report: Report) -> Callable[[], list[T]]:
+        """Start drawing these charts (functions of the report) there; the returned function waits for them."""
+        if report is not self._kept:  # sent once (4 MB of pickle at 6,400 points), then drawn from as often as asked
+            self._send(("keep", (report,)), answered=False)
+            self._kept = report
+        ticket = self._send(("draw", (list(functions),)))
         return lambda: self._collect(ticket)
 
     def print_pdf(self, html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[str]) -> None:
@@ -169,8 +179,16 @@ def split_draw(
 # ----------------------------------------------------------------------------------------------- in the process
 
 
-def _draw(functions: Sequence[ChartFunction], report: Report) -> list[str]:
-    return [f(report) for f in functions]
+_kept: list[Report] = []  # the report the draw requests are about
+
+
+def _keep(report: Report) -> object:
+    _kept[:] = [report]
+    return _NO_ANSWER
+
+
+def _draw(functions: Sequence[Callable[[Report], Any]]) -> list[Any]:
+    return [f(_kept[0]) for f in functions]
 
 
 def _print(html_path: str, pdf_path: str) -> None:
@@ -179,7 +197,8 @@ def _print(html_path: str, pdf_path: str) -> None:
     Path(pdf_path).write_bytes(html_to_pdf(Path(html_path).read_text(encoding="utf-8")))
 
 
-_HANDLERS: dict[str, Callable[..., Any]] = {"draw": _draw, "print": _print}
+_HANDLERS: dict[str, Callable[..., Any]] = {"keep": _keep, "draw": _draw, "print": _print}
+_NO_ANSWER = object()
 
 
 def _serve(requests: IO[bytes], answers: IO[bytes]) -> int:
@@ -197,7 +216,10 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> int:
         except EOFError:
             return 0
         try:
-            answer: tuple[bool, Any] = (True, _HANDLERS[kind](*args))
+            result = _HANDLERS[kind](*args)
+            if result is _NO_ANSWER:
+                continue
+            answer: tuple[bool, Any] = (True, result)
         except Exception as e:  # sent back, raised there as it is
             answer = (False, e)
         try:

@@ -94,3 +94,29 @@ def test_a_crash_there_is_an_error_here_not_a_hang(tmp_path):
         with pytest.raises(RuntimeError, match="ended unexpectedly"):
             s.print_pdf(tmp_path / "r.html", tmp_path / "r.pdf")  # the broken pipe, or else ...
             s.wait_pdf()  # ... the end of its answers
+
+
+def test_answers_can_be_collected_in_any_order_and_the_report_is_sent_once(second, monkeypatch):
+    _wait_ready(second)
+    report = api.run()
+    sent = []
+    send = second._send
+    monkeypatch.setattr(second, "_send", lambda req, **kw: sent.append(req[0]) or send(req, **kw))
+    first = second.draw([charts.yearly_cost], report)
+    then = second.draw([charts.token_cost, charts.yearly_cost], report)
+    assert then() == [charts.token_cost(report), charts.yearly_cost(report)]
+    assert first() == [charts.yearly_cost(report)]
+    assert sent.count("keep") <= 1 and sent.count("draw") == 2
+
+
+def test_an_error_there_is_raised_here_as_it_is(second):
+    _wait_ready(second)
+    report = api.run()
+    broken = second.draw([charts.yearly_cost, _raises], report)
+    with pytest.raises(ZeroDivisionError):
+        broken()
+    assert second.draw([charts.yearly_cost], report)() == [charts.yearly_cost(report)]  # and it carries on
+
+
+def _raises(report):
+    return 1 / 0
