@@ -286,14 +286,18 @@ def _middle(text: str, keep: int) -> str:
     return text[:head] + "\u2026" + (text[len(text) - (keep - head) :] if keep > head else "")
 
 
-def _spaced(ticks: list[float], pos: Callable[[float], float], font: _Font, gap: float) -> list[float]:
-    """Every n-th tick, the smallest n at which no two neighbouring labels come closer than ``gap`` points."""
-    for step in range(1, len(ticks) + 1):
-        kept = ticks[::step]
-        ends = [(pos(t), font.width(formatting.plain(t), TICK_SIZE) / 2) for t in kept]
-        if all(b[0] - a[0] >= a[1] + b[1] + gap for a, b in zip(ends, ends[1:], strict=False)):
+def _spaced(
+    ticks: list[float], pos: Callable[[float], float], font: _Font, gap: float, lo: float, hi: float
+) -> list[float]:
+    """The ticks to label: those whose label stays between ``lo`` and ``hi`` points (clear of the neighbouring
+    panel's labels), then every n-th, the smallest n at which no two labels come closer than ``gap`` points."""
+    half = {t: font.width(formatting.plain(t), TICK_SIZE) / 2 for t in ticks}
+    inside = [t for t in ticks if lo <= pos(t) - half[t] and pos(t) + half[t] <= hi]
+    for step in range(1, len(inside) + 1):
+        kept = inside[::step]
+        if all(pos(b) - pos(a) >= half[a] + half[b] + gap for a, b in zip(kept, kept[1:], strict=False)):
             return kept
-    return ticks[:1]
+    return inside[:1]
 
 
 def _rect(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
@@ -327,7 +331,10 @@ def _draw_page(
         _Ink(italic, NOTE_SIZE),
     )
     xgrid, yticks = sx.ticks(), sy.ticks()
-    xticks = _spaced(xgrid, lambda t: sx.frac(t) * PANEL_W, regular, 3.0)  # labelled: as many as fit
+    gap = 3.0  # points between two tick labels, also those of neighbouring panels
+    xticks = _spaced(
+        xgrid, lambda t: sx.frac(t) * PANEL_W, regular, gap, (gap - COL_GAP) / 2, PANEL_W + (COL_GAP - gap) / 2
+    )
     boxes: list[list[tuple[float, float]]] = []
     grey_boxes: list[list[tuple[float, float]]] = []
     grid, frames, sla_lines, lines_ok, lines_bad = [], [], [], [], []
@@ -367,7 +374,9 @@ def _draw_page(
         for t in xticks:
             ticks.add(x0 + sx.frac(t) * PANEL_W, y0 - 2.2, formatting.plain(t), ha="center", va="top")
     labels.add(LEFT + (WIDTH - LEFT - RIGHT) / 2, 4, xlabel, ha="center")
-    labels.add(8, height / 2, ylabel, ha="center", rotate=True)
+    # The y label along the whole height, smaller when one row of panels is shorter than it.
+    ylabels = _Ink(regular, min(LABEL_SIZE, LABEL_SIZE * (height - 8) / regular.width(ylabel, LABEL_SIZE)))
+    ylabels.add(8, height / 2, ylabel, ha="center", rotate=True)
     ax.add_collection(PolyCollection(boxes, facecolors=FEASIBLE_FILL, edgecolors="none", zorder=0))
     ax.add_collection(PolyCollection(grey_boxes, facecolors=INFEASIBLE_FILL, edgecolors="none", zorder=0))
     _path(ax, grid, color=GRID, linewidth=0.4, zorder=1)
@@ -384,6 +393,7 @@ def _draw_page(
     titles.draw(ax, INK, 7)
     ticks.draw(ax, "#333333", 7)
     labels.draw(ax, INK, 7)
+    ylabels.draw(ax, INK, 7)
     notes.draw(ax, "#444444", 7)
     canvas.draw()
     # RGB, not RGBA: WeasyPrint re-encodes an image's pixels for the PDF, and an alpha channel is a second image.
