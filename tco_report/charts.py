@@ -287,7 +287,14 @@ def latency_throughput(report: Report) -> str:
                 ys_all += [y for _, y in line]
                 rest.append(line)
         lx, ly = _one_path(rest)
-        ax.plot(lx, ly, color=GREY, linewidth=0.6, zorder=1, label=f"{len(rest)} other configs (see the sizing table)")
+        ax.plot(
+            lx,
+            ly,
+            color=GREY,
+            linewidth=0.6,
+            zorder=1,
+            label=f"{len(rest)} other configs (a panel each in the appendix)",
+        )
     for n, config in enumerate(focus):
         st = style_of(n)
         curve = curves.get(config, [])
