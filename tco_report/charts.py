@@ -857,8 +857,9 @@ class _Spec:
 
 def all_charts(report: Report, second: SecondProcess | None = None) -> list[Chart]:
     """The report's charts in reading order; the interactivity view follows the latency chart when the benchmark
-    files report an inter-token latency. With a ``second`` process, the latency and token-cost charts are drawn
-    there while this process draws the others (the split that balances the two on the example and on 200 configs)."""
+    files report an inter-token latency. With a ``second`` process, the latency chart is drawn there while this
+    process draws the others; with the decision charts and the appendix also drawn there (render.context), that
+    balances the two processes on the example and on 200 configs."""
     metric, statistic, _ = _latency_axis(report)
     what = f"{statistic} {metric.upper()}"
     kind = "concurrency" if all(p.concurrency is not None for p in report.points) else "load level"
@@ -916,7 +917,7 @@ def all_charts(report: Report, second: SecondProcess | None = None) -> list[Char
     return [Chart(c.key, c.title, c.caption, svg) for c, svg in zip(out, svgs, strict=True)]
 
 
-_DRAWN_THERE = ("chart-latency", "chart-tokens")
+_DRAWN_THERE = ("chart-latency",)
 
 
 DECISION_CHARTS: dict[str, tuple[str, Callable[[Report], str]]] = {
@@ -934,6 +935,26 @@ def decision_charts(report: Report, parts: Sequence[str]) -> dict[str, Chart]:
         for part in DECISION_CHARTS
         if part in parts
     }
+
+
+def decision_charts_there(
+    report: Report, parts: Sequence[str], second: SecondProcess
+) -> Callable[[], dict[str, Chart]]:
+    """``decision_charts``, drawn by the second process when it is ready (else here, now); call the result for them."""
+    shown = [part for part in DECISION_CHARTS if part in parts]
+    if not second.ready():
+        drawn = decision_charts(report, parts)
+        return lambda: drawn
+    pending = second.draw([DECISION_CHARTS[part][1] for part in shown], report)
+
+    def collect() -> dict[str, Chart]:
+        svgs = pending()
+        return {
+            part: Chart(f"chart-{_KEYS[part]}", DECISION_CHARTS[part][0], "", svg)
+            for part, svg in zip(shown, svgs, strict=True)
+        }
+
+    return collect
 
 
 _KEYS = {"scenarios": "scenarios", "api": "api", "plan": "plan", "sensitivity": "tornado"}

@@ -568,6 +568,7 @@ def context(
     # With a second process ready, the appendix's panels (a second or so at 200 configs) are drawn there, sent first
     # so that it works on them while this process draws the decision charts.
     appendix_there = second.draw([chart_appendix.small_multiples], report) if second and second.ready() else None
+    decisions_there = charts.decision_charts_there(report, parts, second) if second else None
     # A sweep of hundreds of configs: the tables show the ones the cost charts show (the cheapest, the recommended
     # first); the workbook's Configs sheet and summary.json keep every config. 200-row tables would make the PDF
     # 50 pages long and slow to print, and nobody reads them in a budget proposal.
@@ -584,7 +585,6 @@ def context(
         "report": report,
         "d": report.decisions,
         "parts": parts,
-        "decision_charts": charts.decision_charts(report, parts),
         "breakdown_keys": breakdown_keys,
         "breakdown": breakdown,
         "renting": renting,
@@ -619,6 +619,7 @@ def context(
         "assumption_rows": assumption_rows(a),
         "components": server_components(hw, a),
         "charts": charts.all_charts(report, second) if second else charts.all_charts(report),
+        "decision_charts": decisions_there() if decisions_there else charts.decision_charts(report, parts),
         # None unless the latency chart leaves configs grey
         "small_multiples": appendix_there()[0] if appendix_there else chart_appendix.small_multiples(report),
         "sources": sources(report.points, [r.config for r in table_results]),

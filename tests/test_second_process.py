@@ -36,7 +36,7 @@ def test_charts_drawn_there_are_the_charts_drawn_here(second, monkeypatch):
     assert [c.key for c in split] == [c.key for c in here]
     assert [c.svg for c in split] == [c.svg for c in here]
     assert {c.key for c in here} > set(charts._DRAWN_THERE)  # both processes drew some
-    assert [f.__name__ for f in sent[0]] == ["latency_throughput", "token_cost"]
+    assert [f.__name__ for f in sent[0]] == ["latency_throughput"]
 
 
 def test_charts_are_all_drawn_here_while_it_is_not_ready(monkeypatch):
@@ -120,3 +120,18 @@ def test_an_error_there_is_raised_here_as_it_is(second):
 
 def _raises(report):
     return 1 / 0
+
+
+def test_decision_charts_drawn_there_are_the_ones_drawn_here(second):
+    """The scenario example has every decision chart: scenarios, API break-even, plan and sensitivity."""
+    from tco_report import render
+    from tco_report.resources import inputs_dir
+
+    _wait_ready(second)
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    parts = render.decision_parts(report)
+    here = charts.decision_charts(report, parts)
+    there = charts.decision_charts_there(report, parts, second)()
+    assert len(here) >= 3
+    assert list(there) == list(here)
+    assert [c.svg for c in there.values()] == [c.svg for c in here.values()]
