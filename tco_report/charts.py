@@ -509,7 +509,7 @@ def yearly_cost(report: Report) -> str:
     if len(results) < len(report.results):
         ax.set_xlabel(
             f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
-            "the sizing table lists all)"
+            "the workbook lists all)"
         )
     return _svg(fig, "chart-yearly")
 
@@ -547,7 +547,7 @@ def token_cost(report: Report) -> str:
     if len(results) < len(report.results):
         ax.set_xlabel(
             f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
-            "the sizing table lists all)"
+            "the workbook lists all)"
         )
     return _svg(fig, "chart-tokens")
 

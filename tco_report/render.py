@@ -8,6 +8,7 @@ files.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import logging
@@ -683,8 +684,28 @@ def _refuse(url: str, *args: object, **kwargs: object) -> Any:
 
 
 def _inline(url: str) -> bool:
-    """A data: URL carries its content inside the document (a dense chart's markers as one PNG): nothing to fetch."""
-    return url.startswith("data:image/png;base64,")
+    """A data: URL carries its content inside the document (a chart as SVG, a dense chart's markers as one PNG):
+    nothing to fetch. Whatever an SVG image refers to comes back through the same fetcher."""
+    return url.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,"))
+
+
+_CHART_SVG = re.compile(r'<svg class="chart"([^>]*)>(.*?)</svg>', re.S)
+
+
+def charts_as_images(html: str) -> str:
+    """The report's inline chart SVGs as <img> elements with the same SVG as a data URL, for the PDF only.
+
+    WeasyPrint reads an SVG image with an XML parser and styles it on its own, where inline SVG goes element by
+    element through its pure-Python HTML tokenizer and the page's CSS cascade: a quarter of the example's PDF time
+    (measured), for the same vector drawing and the same searchable text."""
+
+    def image(m: re.Match[str]) -> str:
+        attrs, body = m.group(1), m.group(2)
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"{attrs}>{body}</svg>'
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return f'<img class="chart" alt="" src="data:image/svg+xml;base64,{data}">'
+
+    return _CHART_SVG.sub(image, html)
 
 
 def _fetcher() -> Any:
@@ -738,7 +759,8 @@ def html_to_pdf(html: str) -> bytes:
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         with _quiet_svg_warnings():
-            return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(pdf_identifier=identifier)
+            doc = weasyprint.HTML(string=charts_as_images(html), url_fetcher=_fetcher())
+            return doc.write_pdf(pdf_identifier=identifier)
     except FatalURLFetchingError as e:  # a BaseException: make it an ordinary error with the reason
         raise ValueError(str(e.__cause__ or e)) from e
 

@@ -433,3 +433,61 @@ def test_pdf_takes_inline_png_data_and_nothing_else():
     for url in ("data:text/html,<b>x</b>", "file:///etc/hostname", "http://example.invalid/x.png"):
         with pytest.raises(ValueError, match="self-contained"):
             render.html_to_pdf(f'<html><body><img src="{url}"></body></html>')
+
+
+def test_pdf_takes_inline_svg_data_but_not_what_the_svg_refers_to(tmp_path, caplog):
+    """The PDF's charts are SVG data URLs (render.charts_as_images); whatever such an SVG would load comes back
+    through the same fetcher and is refused: a real PNG file on disk stays out of the PDF."""
+    import base64
+
+    from PIL import Image
+
+    def svg_uri(inner: str) -> str:
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="20" '
+            f'height="20">{inner}</svg>'
+        )
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+    def images(pdf: bytes) -> int:
+        return sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+    ok = svg_uri('<rect width="10" height="10" fill="red"/><text x="1" y="15">chart text</text>')
+    pdf = render.html_to_pdf(f'<html><body><img src="{ok}"></body></html>')
+    assert "chart text" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    png = tmp_path / "secret.png"
+    Image.new("RGB", (8, 8), "blue").save(png)
+    inline_png = svg_uri(f'<image xlink:href="{_png_uri(png)}" width="10" height="10"/>')
+    assert images(render.html_to_pdf(f'<html><body><img src="{inline_png}"></body></html>')) == 1  # can embed
+    for url in (png.as_uri(), "http://example.invalid/x.png"):
+        bad = svg_uri(f'<image xlink:href="{url}" width="10" height="10"/>')
+        try:
+            pdf = render.html_to_pdf(f'<html><body><img src="{bad}"></body></html>')
+        except ValueError as e:  # refused outright ...
+            assert "self-contained" in str(e)
+        else:  # ... or refused inside the SVG, which WeasyPrint then draws without it
+            assert images(pdf) == 0
+
+
+def _png_uri(path: Path) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def test_pdf_charts_are_the_html_charts_as_svg_images():
+    """charts_as_images turns each inline chart into an <img> holding the very same SVG, and touches nothing else."""
+    import base64
+
+    html = render.render_html(sample_report(), tool_version=VERSION)
+    printed = render.charts_as_images(html)
+    inline = re.findall(r'<svg class="chart"[^>]*>.*?</svg>', html, re.S)
+    images = re.findall(r'<img class="chart" alt="" src="data:image/svg\+xml;base64,([^"]+)">', printed)
+    assert len(inline) == len(images) >= 4 and "<svg" not in printed
+    for svg, data in zip(inline, images, strict=True):
+        decoded = base64.b64decode(data).decode()
+        ns = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        assert decoded == svg.replace('<svg class="chart"', f"<svg {ns}", 1)
+    assert re.sub(r'<svg class="chart".*?</svg>', "", html, flags=re.S) == re.sub(
+        r'<img class="chart"[^>]*>', "", printed
+    )
