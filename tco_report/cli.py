@@ -81,11 +81,16 @@ def _run(args: argparse.Namespace) -> int:
     from .second_process import SecondProcess
 
     # Started first, so that its imports overlap the reading; it draws charts and prints the PDF (second_process).
-    with SecondProcess() as second:
+    # Where no second Python can be started (an embedded interpreter), everything is done here, in turn.
+    try:
+        second = SecondProcess()
+    except OSError:
+        return _run_with(args, None)
+    with second:
         return _run_with(args, second)
 
 
-def _run_with(args: argparse.Namespace, second: SecondProcess) -> int:
+def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
     from . import api
     from .errors import InputError
     from .outputs import Staging

@@ -135,3 +135,20 @@ def test_decision_charts_drawn_there_are_the_ones_drawn_here(second):
     assert len(here) >= 3
     assert list(there) == list(here)
     assert [c.svg for c in there.values()] == [c.svg for c in here.values()]
+
+
+def test_without_a_second_python_the_run_does_everything_itself(tmp_path, monkeypatch):
+    """An interpreter that cannot start another (sys.executable empty or gone): the same outputs, in one process."""
+    from tco_report import cli, second_process
+
+    def cannot(*args, **kwargs):
+        raise FileNotFoundError("no python here")
+
+    monkeypatch.setattr(second_process.subprocess, "Popen", cannot)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main(["--out", str(tmp_path / "one"), "-q"]) == 0
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli.main(["--out", str(tmp_path / "two"), "-q"]) == 0
+    for name in ("tco_report.html", "tco_report.pdf", "summary.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
