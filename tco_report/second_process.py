@@ -18,7 +18,6 @@ helper that calls ``cli.main`` without an ``if __name__ == "__main__"`` guard; t
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import pickle
 import queue
@@ -204,14 +203,15 @@ _NO_ANSWER = object()
 
 def _serve(requests: IO[bytes], answers: IO[bytes]) -> int:
     """Import and warm up (off the critical path), then answer requests until the other end closes. It says it is
-    ready once WeasyPrint is; matplotlib and the charts are imported after, while it waits for the first request
-    (a request that needs them first waits for that import)."""
+    ready only once it can draw at once: traced on the example, charts sent to it while it was still importing
+    matplotlib kept the main process waiting; until then the main process draws them itself."""
     import weasyprint
+
+    from . import render  # noqa: F401  -- matplotlib, jinja2, the chart functions
 
     weasyprint.HTML(string=_WARM_UP).write_pdf()
     answers.write(pickle.dumps(_READY))
     answers.flush()
-    threading.Thread(target=importlib.import_module, args=(f"{__package__}.render",), daemon=True).start()
     while True:
         try:
             kind, args = pickle.load(requests)
