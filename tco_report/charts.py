@@ -508,8 +508,7 @@ def yearly_cost(report: Report) -> str:
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(keys), 4))
     if len(results) < len(report.results):
         ax.set_xlabel(
-            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
-            "the workbook lists all)"
+            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; the workbook lists all)"
         )
     return _svg(fig, "chart-yearly")
 
@@ -546,8 +545,7 @@ def token_cost(report: Report) -> str:
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     if len(results) < len(report.results):
         ax.set_xlabel(
-            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; "
-            "the workbook lists all)"
+            f"{ax.get_xlabel()}\n(the {len(results)} cheapest of {len(report.results)} configs; the workbook lists all)"
         )
     return _svg(fig, "chart-tokens")
 

@@ -21,6 +21,7 @@ import contextlib
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -233,6 +234,9 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> int:
 
 
 if __name__ == "__main__":
+    # Ctrl-C reaches the whole process group: the main process says "interrupted" and stops this one; a
+    # KeyboardInterrupt here would only add a traceback to the terminal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The answers get a private copy of stdout; stdout itself goes to stderr, so that a library that prints cannot
     # corrupt the pickles.
     _answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

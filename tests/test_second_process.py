@@ -152,3 +152,25 @@ def test_without_a_second_python_the_run_does_everything_itself(tmp_path, monkey
     assert cli.main(["--out", str(tmp_path / "two"), "-q"]) == 0
     for name in ("tco_report.html", "tco_report.pdf", "summary.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_ctrl_c_in_the_terminal_leaves_no_traceback_from_the_second_process(tmp_path):
+    """Ctrl-C goes to the whole process group: the run says it was interrupted, and nothing else is printed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tco_report", "--out", str(tmp_path / "out"), "-q"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal would give it
+    )
+    time.sleep(1.0)  # both processes are importing (the example takes 4-6 s in all)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "tco-report: interrupted; nothing was written"
+    assert not (tmp_path / "out" / "tco_report.pdf").exists()
