@@ -566,8 +566,8 @@ def context(
     infeasible = [r for r in report.results if not r.feasible]
     others = sorted((r for r in feasible if r is not rec), key=lambda r: r.total_yearly_cost)
     parts = decision_parts(report)
-    # With a second process ready, the appendix's panels (a second or so at 200 configs) are drawn there, sent first
-    # so that it works on them while this process draws the decision charts.
+    # With a second process ready, the appendix's panels (a second or so at 200 configs) and the decision charts
+    # are drawn there, asked for first; all_charts below then splits the main charts between the two processes.
     appendix_there = second.draw([chart_appendix.small_multiples], report) if second and second.ready() else None
     decisions_there = charts.decision_charts_there(report, parts, second) if second else None
     # A sweep of hundreds of configs: the tables show the ones the cost charts show (the cheapest, the recommended
