@@ -94,30 +94,15 @@ def assumption_rows(a: Assumptions) -> list[Row]:
 
         licence = "per GPU" if hw.software_licence_per == "gpu" else "per server"
         rows += [
-            Row(
-                prefix + label("initial_server_cost"),
-                f.money(hw.initial_server_cost),
-                unit("initial_server_cost"),
-                src("initial_server_cost"),
-            ),
-            Row(
-                prefix + label("gpus_per_server"),
-                f.count(hw.gpus_per_server),
-                unit("gpus_per_server"),
-                src("gpus_per_server"),
-            ),
-            Row(
-                prefix + label("depreciation_period"),
-                f.plain(hw.depreciation_period),
-                unit("depreciation_period"),
-                src("depreciation_period"),
-            ),
-            Row(
-                prefix + label("yearly_hosting_cost"),
-                f.money(hw.yearly_hosting_cost),
-                unit("yearly_hosting_cost"),
-                src("yearly_hosting_cost"),
-            ),
+            Row(prefix + label(snake), fmt(getattr(hw, snake)), unit(snake), src(snake))
+            for snake, fmt in (
+                ("initial_server_cost", f.money),
+                ("gpus_per_server", f.count),
+                ("depreciation_period", f.plain),
+                ("yearly_hosting_cost", f.money),
+            )
+        ]
+        rows += [
             Row(
                 prefix + label("yearly_software_cost"),
                 f.money(hw.yearly_software_cost),
