@@ -30,6 +30,16 @@ class BenchmarkPoint:
     tool_version: str = ""
     source: str = ""  # path of the result file
     record: int | None = None  # line of the record, when a file holds several runs (JSONL, CSV rows)
+    # Several runs of one config at one load level, combined into this point: how many, and each combined
+    # metric's (min, max) across them, keyed "rps", "output_tps", "ttft_avg", ...; empty for a single run.
+    repeats: int = 1
+    spread: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # A run that measured nothing usable (every request failed): kept and shown, never feasible.
+    failed: bool = False
+    failure: str = ""  # why, in the tool's words where it gives them
+    # What was asked of the server (e.g. "isl512-osl128", a dataset name): runs of different workloads are
+    # never ranked against each other as deployments.
+    workload: str = ""
 
     @property
     def where(self) -> str:
