@@ -17,10 +17,6 @@ def curves(points: Iterable[BenchmarkPoint]) -> dict[str, list[BenchmarkPoint]]:
     return {c: sorted(by_config[c], key=lambda p: (p.load, p.rps)) for c in sorted(by_config)}
 
 
-def rps_per_gpu(point: BenchmarkPoint, gpus_per_instance: int) -> float:
-    return point.rps / gpus_per_instance
-
-
 def violations(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> list[tuple[SlaConstraint, float]]:
     """The constraints a point breaks, with the value it reached. A point meets a limit when value <= limit."""
     broken = []

@@ -301,8 +301,3 @@ def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:
         if r.feasible and (best is None or r.total_yearly_cost < best.total_yearly_cost):
             best = r
     return best
-
-
-def with_assumptions(a: Assumptions, **changes: object) -> Assumptions:
-    """A copy of the assumptions with some inputs changed (for what-if questions and tests)."""
-    return replace(a, **changes)

@@ -160,11 +160,6 @@ def check_latency(stats: Mapping[str, Mapping[str, float]], file: Path | str, os
             )
 
 
-def scaled(stats: dict[str, float], factor: float) -> dict[str, float]:
-    """Every statistic multiplied by factor (1000 for seconds -> ms)."""
-    return {k: v * factor for k, v in stats.items()}
-
-
 def model_text(value: Any) -> str:
     """A model name from a field that may hold a text or a list of texts; '' otherwise."""
     if isinstance(value, list) and value and isinstance(value[0], str):

@@ -9,8 +9,6 @@ from __future__ import annotations
 from ..model import STATISTICS_ORDER
 from ..names import LATENCY_METRICS
 
-SHEETS = ("Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About")
-
 # Scalar inputs on Inputs: (defined name, snake name or None, label, unit). Labels/units come from names.py where
 # the quantity is in the vocabulary.
 # Inputs of the sizing and cost model that the formulas use, after the post's own (snake names).
