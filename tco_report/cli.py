@@ -78,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .clock import report_time
     from .second_process import SecondProcess
+
+    report_time()  # a malformed SOURCE_DATE_EPOCH is bad input: stop before anything starts or is read
 
     # Started first, so that its imports overlap the reading; it draws charts and prints the PDF (second_process).
     # Where no second Python can be started (an embedded interpreter), everything is done here, in turn.
@@ -100,7 +103,7 @@ def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
     if args.from_workbook:
         if args.paths or args.assumptions:
             raise InputError(None, "--from-workbook", "takes no PATH or --assumptions: the workbook holds both")
-        report, notes = _from_workbook(Path(args.from_workbook))
+        report = _from_workbook(Path(args.from_workbook))
     else:
         if args.paths:
             ingest, assumptions = api.load(args.paths, args.assumptions)
@@ -170,8 +173,9 @@ def _write_outputs(
     return list(names)
 
 
-def _from_workbook(path: Path) -> tuple[Report, list[str]]:
-    """Recompute from an edited workbook; the cells where its own computed values disagree become warnings."""
+def _from_workbook(path: Path) -> Report:
+    """Recompute from an edited workbook. The cells where its own computed values disagree become warnings of the
+    report, so they reach summary.json and the report as well as the terminal."""
     from dataclasses import replace
 
     from .workbook import regenerate
@@ -181,7 +185,7 @@ def _from_workbook(path: Path) -> tuple[Report, list[str]]:
         f"the workbook's computed value disagrees with the Python calculation (was a formula edited?): {d.describe()}"
         for d in discrepancies
     ]
-    return replace(report, warnings=(*report.warnings, *notes)), []
+    return replace(report, warnings=(*report.warnings, *notes))
 
 
 if __name__ == "__main__":

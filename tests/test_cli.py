@@ -25,7 +25,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def test_example_summary_json_by_hand(tmp_path):
-    """The embedded example's headline numbers, recomputed by hand from its files and DESIGN.md's formulas."""
+    """The embedded example's headline numbers, recomputed by hand from its files and the formulas of docs/method.md."""
     out = tmp_path / "out"
     assert main(["--out", str(out), "--quiet"]) == 0
     s = json.loads((out / "summary.json").read_text())
@@ -100,3 +100,65 @@ def test_help_is_quick_to_import():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "-5", "1e99", "1.5", "0x10", "99999999999999999999", "253402300800", "٣"]
+)
+def test_malformed_source_date_epoch_exits_2_naming_the_variable(tmp_path, monkeypatch, capsys, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    out = tmp_path / "out"
+    assert main(["--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "internal error" not in err
+    assert "SOURCE_DATE_EPOCH" in err and "whole number of seconds since 1970-01-01 00:00 UTC" in err
+    assert not out.exists()
+
+
+def test_source_date_epoch_gives_the_report_time():
+    from datetime import datetime, timezone
+
+    from tco_report.clock import MAX_EPOCH, report_time
+
+    assert report_time({"SOURCE_DATE_EPOCH": "0"}) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert report_time({"SOURCE_DATE_EPOCH": " 1700000000\n"}) == datetime(
+        2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc
+    )
+    assert report_time({"SOURCE_DATE_EPOCH": str(MAX_EPOCH)}) == datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    before = datetime.now(tz=timezone.utc).replace(microsecond=0)
+    for unset in ({}, {"SOURCE_DATE_EPOCH": ""}, {"SOURCE_DATE_EPOCH": "  "}):
+        now = report_time(unset)
+        assert now.tzinfo is timezone.utc and now.microsecond == 0
+        assert before <= now <= datetime.now(tz=timezone.utc)
+
+
+def test_from_workbook_notes_each_edited_formula_once(tmp_path, capsys):
+    """A cell whose cached value disagrees with Python (an edited formula) is printed once as a note and kept in
+    summary.json's warnings, with both values."""
+    import re
+    import zipfile
+
+    first = tmp_path / "first"
+    assert main(["--out", str(first), "-q"]) == 0
+    src = zipfile.ZipFile(first / "tco_report.xlsx")
+    defined = re.search(r'<definedName name="totalYearlyCost">TCO!\$C\$(\d+)<', src.read("xl/workbook.xml").decode())
+    assert defined, "totalYearlyCost is a defined name on TCO"
+    row = defined.group(1)
+    edited = tmp_path / "edited.xlsx"
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet5.xml":  # TCO, the fifth sheet
+                text, n = re.subn(rf'(<c r="C{row}"[^>]*>.*?<v>)87500\.0(</v>)', r"\g<1>99999\g<2>", data.decode())
+                assert n == 1
+                data = text.encode()
+            dst.writestr(item, data)
+    capsys.readouterr()
+    out = tmp_path / "again"
+    assert main(["--from-workbook", str(edited), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    notes = [line for line in printed.splitlines() if "disagrees with the Python calculation" in line]
+    assert len(notes) == 1 and f"TCO!C{row} (totalYearlyCost)" in notes[0]
+    assert "holds 99999" in notes[0] and "computes 87500" in notes[0]
+    warnings = json.loads((out / "summary.json").read_text())["warnings"]
+    assert [w for w in warnings if "disagrees" in w] == [notes[0].removeprefix("note: ")]
