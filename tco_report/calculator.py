@@ -1,214 +1,52 @@
-"""Sizing and TCO, after NVIDIA's "How much does your LLM inference cost?" (DESIGN.md sections 1.3-1.5).
+"""The whole report from benchmark points and assumptions: every config sized and costed (sizing.py), the
+recommended config, the Pareto frontier, Little's-law checks, and the follow-up questions (decisions.py).
 
-Pure: plain data in, plain data out, no file or network access. Every formula here has a twin in the workbook.
+Pure: plain data in, plain data out, no file or network access. The sizing functions are re-exported here, as
+callers (the workbook, tests) know them as ``calculator.<name>``.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from . import analysis
+from .decisions import decide
 from .errors import InputError
-from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report, SlaConstraint
-from .names import (
-    HOURS_PER_YEAR,
-    MONTHS_PER_YEAR,
-    REQUESTS_PER_THOUSAND,
-    SECONDS_PER_HOUR,
-    SECONDS_PER_YEAR,
-    TOKENS_PER_MILLION,
+from .model import Assumptions, BenchmarkPoint, Report
+from .names import MILLISECONDS_PER_SECOND
+from .sizing import (
+    capital_recovery_factor,
+    ceil_whole,
+    check_sla_statistics,
+    config_results,
+    cost_components,
+    recommend,
+    resolve_config,
+    size_and_cost,
+    yearly_server_cost,
 )
 
-# Spreadsheets round a ratio to 15 significant digits before CEILING (100/20 stays 5, never 5.000000000000001);
-# whole-number sizing does the same so that Python and the workbook agree on every count.
-_CEIL_TOLERANCE = 1e-12
-
-
-def ceil_whole(x: float) -> float:
-    """CEILING as spreadsheets do it: a value within rounding noise of an integer is that integer."""
-    nearest = round(x)
-    if abs(x - nearest) <= _CEIL_TOLERANCE * max(1.0, abs(x)):
-        return float(nearest)
-    return float(math.ceil(x))
-
-
-def capital_recovery_factor(rate: float, years: float) -> float:
-    """r / (1 - (1 + r)^-n): the yearly payment that repays 1 over n years at rate r; 1/n when r is 0."""
-    if rate == 0:
-        return 1 / years
-    return rate / (1 - (1 + rate) ** -years)
-
-
-def cost_components(hw: HardwareProfile, cost_of_capital: float = 0.0) -> dict[str, float]:
-    """The yearly cost of one server, by component. With the neutral defaults it is the post's three terms:
-    initialServerCost / depreciationPeriod + yearlySoftwareCost + yearlyHostingCost."""
-    return {
-        "capex": hw.initial_server_cost * capital_recovery_factor(cost_of_capital, hw.depreciation_period),
-        "software": hw.yearly_software_cost * (hw.gpus_per_server if hw.software_licence_per == "gpu" else 1),
-        "hosting": hw.yearly_hosting_cost,
-        "energy": hw.server_power_kw * hw.load_factor * hw.pue * HOURS_PER_YEAR * hw.electricity_price_per_kwh,
-        "network_storage": hw.yearly_network_storage_cost,
-        "operations": hw.yearly_operations_cost,
-    }
-
-
-def yearly_server_cost(hw: HardwareProfile, cost_of_capital: float = 0.0) -> float:
-    """The sum of a server's yearly cost components."""
-    return sum(cost_components(hw, cost_of_capital).values())
-
-
-def size_and_cost(
-    config: str,
-    point: BenchmarkPoint,
-    gpus_per_instance: int,
-    hw: HardwareProfile,
-    a: Assumptions,
-) -> ConfigResult:
-    """Every step of DESIGN.md 1.3-1.4 for one config at its chosen point."""
-    rps = point.rps
-    isl = a.isl if a.isl is not None else point.isl
-    osl = a.osl if a.osl is not None else point.osl
-    ratio = a.peak_requests_per_second / (rps * a.target_utilisation)
-    if a.rounding == "whole":
-        model_instances = ceil_whole(ratio)
-        total_gpus = model_instances * gpus_per_instance
-        servers_for_demand = ceil_whole(total_gpus / hw.gpus_per_server)
-    else:
-        model_instances = ratio
-        total_gpus = model_instances * gpus_per_instance
-        servers_for_demand = total_gpus / hw.gpus_per_server
-    servers = servers_for_demand + a.spare_servers
-    components = cost_components(hw, a.cost_of_capital)
-    ysc = sum(components.values())
-    requests_per_server_per_year = rps * (hw.gpus_per_server / gpus_per_instance) * SECONDS_PER_YEAR * a.uptime
-    cost_per_1k = ysc / requests_per_server_per_year * REQUESTS_PER_THOUSAND
-    cost_per_1m_tokens = cost_per_1k / REQUESTS_PER_THOUSAND / (isl + osl) * TOKENS_PER_MILLION
-    ref_cost_per_1k = (
-        REQUESTS_PER_THOUSAND * (isl * a.ref_input_price_per_1m + osl * a.ref_output_price_per_1m) / TOKENS_PER_MILLION
-    )
-    # The industry's shortcut: cost per GPU-hour / (tokens per GPU per second x 3600) x 1,000,000 (all tokens).
-    tokens_per_gpu_second = rps * (isl + osl) / gpus_per_instance
-    owning_per_gpu_hour = ysc / hw.gpus_per_server / HOURS_PER_YEAR
-
-    def per_1m(cost_per_gpu_hour: float) -> float:
-        return cost_per_gpu_hour / (tokens_per_gpu_second * SECONDS_PER_HOUR) * TOKENS_PER_MILLION
-
-    renting = hw.cloud_price_per_gpu_hour > 0
-    reserved = hw.cloud_reserved_price_per_gpu_hour > 0
-    yearly_cloud = total_gpus * hw.cloud_price_per_gpu_hour * HOURS_PER_YEAR if renting else None
-    break_even = None
-    if renting:
-        # Owning pays the servers up front and then its running costs; renting pays by the month.
-        monthly_rent = yearly_cloud / MONTHS_PER_YEAR
-        monthly_running = servers * (ysc - components["capex"]) / MONTHS_PER_YEAR
-        if monthly_rent > monthly_running:
-            break_even = servers * hw.initial_server_cost / (monthly_rent - monthly_running)
-    at_average = None
-    if a.average_requests_per_second:
-        at_average = (
-            servers * ysc / (a.average_requests_per_second * SECONDS_PER_YEAR * a.uptime) * REQUESTS_PER_THOUSAND
-        )
-    return ConfigResult(
-        config=config,
-        feasible=True,
-        hardware=hw.name,
-        gpus_per_instance=gpus_per_instance,
-        point=point,
-        capital_recovery_factor=capital_recovery_factor(a.cost_of_capital, hw.depreciation_period),
-        yearly_capex_cost=components["capex"],
-        yearly_software_cost_per_server=components["software"],
-        yearly_energy_cost=components["energy"],
-        servers_for_demand=servers_for_demand,
-        owning_cost_per_gpu_hour=owning_per_gpu_hour,
-        gpu_hour_cost_per_1m_tokens=per_1m(owning_per_gpu_hour),
-        yearly_cloud_cost=yearly_cloud,
-        yearly_cloud_reserved_cost=(
-            total_gpus * hw.cloud_reserved_price_per_gpu_hour * HOURS_PER_YEAR if reserved else None
-        ),
-        cloud_cost_per_1m_tokens=per_1m(hw.cloud_price_per_gpu_hour) if renting else None,
-        cloud_reserved_cost_per_1m_tokens=per_1m(hw.cloud_reserved_price_per_gpu_hour) if reserved else None,
-        break_even_months=break_even,
-        cost_per_1k_requests_at_average_load=at_average,
-        cost_components_per_server=components,
-        concurrency=point.load,
-        rps_per_instance=rps,
-        model_instances=model_instances,
-        total_gpus=total_gpus,
-        servers=servers,
-        yearly_server_cost=ysc,
-        total_yearly_cost=servers * ysc,
-        requests_per_server_per_year=requests_per_server_per_year,
-        cost_per_1k_requests=cost_per_1k,
-        cost_per_1m_tokens=cost_per_1m_tokens,
-        cost_per_1m_input_tokens=cost_per_1k / ref_cost_per_1k * a.ref_input_price_per_1m,
-        cost_per_1m_output_tokens=cost_per_1k / ref_cost_per_1k * a.ref_output_price_per_1m,
-        ref_cost_per_1k_requests=ref_cost_per_1k,
-        isl=isl,
-        osl=osl,
-    )
-
-
-def resolve_config(config: str, curve: Sequence[BenchmarkPoint], a: Assumptions) -> tuple[int, HardwareProfile]:
-    """GPUs per instance and hardware profile of a config: the first matching rule, else what the files say."""
-    gpus: int | None = None
-    hw_name: str | None = None
-    for rule in a.configs:
-        if fnmatch.fnmatchcase(config, rule.match):
-            gpus, hw_name = rule.gpus_per_instance, rule.hardware
-            break
-    if gpus is None:
-        recorded = {p.gpus_per_instance for p in curve if p.gpus_per_instance is not None}
-        if len(recorded) == 1:
-            gpus = recorded.pop()
-    if gpus is None:
-        where = "the assumptions file" if a.source != "defaults" else "an assumptions file (--assumptions FILE)"
-        raise InputError(
-            a.source if a.source != "defaults" else None,
-            "configs",
-            f"config '{config}' has no known GPUs per instance (benchmark files rarely record it). Add a rule to "
-            f'{where}, for example configs: [{{match: "{config}", gpus_per_instance: 1}}] (a glob such as "*tp4*" '
-            "may cover several configs); it is never assumed to be 1.",
-        )
-    try:
-        hw = a.profile(hw_name) if hw_name else a.hardware[0]
-    except KeyError:
-        raise InputError(
-            a.source,
-            "configs",
-            f"config '{config}' names hardware profile '{hw_name}', which is not in 'hardware' "
-            f"(profiles: {', '.join(h.name for h in a.hardware)})",
-        ) from None
-    return gpus, hw
-
-
-def check_sla_statistics(curves: dict[str, list[BenchmarkPoint]], a: Assumptions) -> None:
-    """Stop when a config reports none of the statistics an SLA constraint needs, naming what it does have."""
-    missing = []
-    for config, curve in curves.items():
-        for c in a.sla:
-            if not any(p.has_statistic(c.metric, c.statistic) for p in curve):
-                have = sorted({f"{s} {m.upper()}" for p in curve for m, stats in p.latency_ms.items() for s in stats})
-                missing.append(
-                    f"'{config}' has no {c.statistic} {c.metric.upper()} (it has: {', '.join(have) or 'none'})"
-                )
-    if missing:
-        raise InputError(
-            a.source if a.source != "defaults" else None,
-            "sla",
-            "the SLA asks for a statistic that some benchmark files do not report: "
-            + "; ".join(missing)
-            + ". Change the SLA's metric/statistic, or re-run the benchmark so that it records it.",
-        )
+__all__ = [
+    "LITTLE_TOLERANCE",
+    "calculate",
+    "calculate_core",
+    "capital_recovery_factor",
+    "ceil_whole",
+    "check_sla_statistics",
+    "config_results",
+    "cost_components",
+    "littles_law_warnings",
+    "recommend",
+    "resolve_config",
+    "size_and_cost",
+    "yearly_server_cost",
+]
 
 
 def calculate(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     """Size and cost every config, pick the cheapest, find the Pareto frontier, and answer the follow-up
     questions (scenarios, hosted-API break-even, multi-year plan, sensitivity; see decisions.py)."""
-    from .decisions import decide
-
     report = calculate_core(points, a)
     return replace(report, decisions=decide(report))
 
@@ -236,42 +74,6 @@ def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     )
 
 
-def config_results(
-    by_config: Mapping[str, Sequence[BenchmarkPoint]],
-    a: Assumptions,
-    best_cache: dict[tuple[str, tuple[SlaConstraint, ...]], BenchmarkPoint | None] | None = None,
-) -> list[ConfigResult]:
-    """Every config sized and costed at its best feasible point, or why it has none; in config order.
-
-    The what-if questions (scenarios, sensitivity) need only this and :func:`recommend`, not the frontier,
-    feasibility map and warnings of a whole report: with thousands of points, recomputing those for every moved
-    input cost most of the analysis time. ``best_cache`` keeps each config's best point per SLA across calls, as
-    only a moved latency limit changes it."""
-    results: list[ConfigResult] = []
-    for config, curve in by_config.items():
-        gpus, hw = resolve_config(config, curve, a)
-        if best_cache is None:
-            best = analysis.best_point(curve, a.sla)
-        else:
-            key = (config, a.sla)
-            if key not in best_cache:
-                best_cache[key] = analysis.best_point(curve, a.sla)
-            best = best_cache[key]
-        if best is None:
-            results.append(
-                ConfigResult(
-                    config=config,
-                    feasible=False,
-                    hardware=hw.name,
-                    gpus_per_instance=gpus,
-                    reason=analysis.infeasible_reason(curve, a.sla),
-                )
-            )
-        else:
-            results.append(size_and_cost(config, best, gpus, hw, a))
-    return results
-
-
 LITTLE_TOLERANCE = 0.20
 
 
@@ -283,21 +85,13 @@ def littles_law_warnings(points: Sequence[BenchmarkPoint]) -> list[str]:
         e2e = p.latency("e2e", "avg")
         if p.concurrency is None or e2e is None:
             continue
-        implied = p.rps * e2e / 1000
+        seconds = e2e / MILLISECONDS_PER_SECOND
+        implied = p.rps * seconds
         off = abs(implied - p.concurrency) / p.concurrency
         if off > LITTLE_TOLERANCE:
             out.append(
-                f"{p.config} at {p.load_label}: requests/s x mean latency = {p.rps:.3g} x {e2e / 1000:.3g} s = "
+                f"{p.config} at {p.load_label}: requests/s x mean latency = {p.rps:.3g} x {seconds:.3g} s = "
                 f"{implied:.3g} requests in flight, {off:.0%} off the concurrency of {p.concurrency:g} "
                 f"(Little's law; check the run and its units: {p.where})"
             )
     return out
-
-
-def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:
-    """The feasible config with the lowest total yearly cost; ties go to the config listed first (by name)."""
-    best = None
-    for r in results:
-        if r.feasible and (best is None or r.total_yearly_cost < best.total_yearly_cost):
-            best = r
-    return best

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from . import analysis
-from .calculator import ceil_whole, check_sla_statistics, config_results, recommend, size_and_cost
 from .model import (
     ApiBreakEven,
     Assumptions,
@@ -25,6 +24,7 @@ from .model import (
     SensitivityRow,
 )
 from .names import MILLISECONDS_PER_SECOND, SECONDS_PER_DAY, SECONDS_PER_YEAR, TOKENS_PER_MILLION
+from .sizing import ceil_whole, check_sla_statistics, config_results, recommend, size_and_cost
 
 CURVE_POINTS = 120
 MAX_INSTANCES_SCANNED = 100_000
