@@ -94,7 +94,7 @@ class _Reader:
         v = self.data[key]
         if v not in options:
             raise InputError(self.file, self._key(key), f"expected one of {', '.join(options)}, got {_short(v)}")
-        return v
+        return str(v)
 
     def text(self, key: str, default: str | None) -> str | None:
         if key not in self.data:
@@ -374,7 +374,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     step = sens.number("step", 0.2, strict=True, maximum=0.99)
     mark(sens.data, ("step", "sensitivity_step"))
 
-    scenarios = []
+    scenarios: list[tuple[str, Assumptions]] = []
     for i, item in enumerate(top.seq("scenarios") or []):
         r = _Reader(file, f"scenarios[{i}]", item)
         r.allow("name", *SECTIONS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from . import analysis
 from .model import (
@@ -22,6 +23,7 @@ from .model import (
     Report,
     ScenarioRow,
     SensitivityRow,
+    SlaConstraint,
 )
 from .names import MILLISECONDS_PER_SECOND, SECONDS_PER_DAY, SECONDS_PER_YEAR, TOKENS_PER_MILLION
 from .sizing import ceil_whole, check_sla_statistics, config_results, recommend, size_and_cost
@@ -31,16 +33,22 @@ MAX_INSTANCES_SCANNED = 100_000
 
 
 def decide(report: Report) -> Decisions:
+    """Every follow-up question the assumptions ask; those about the recommended config only when there is one."""
     a = report.assumptions
     rec = report.recommended
-    hw = a.profile(rec.hardware) if rec is not None else None
+    scenarios = tuple(scenario_rows(report.points, a))
+    frontier = tuple(interactivity_frontier(report))
+    if rec is None:
+        return Decisions(scenarios=scenarios, interactivity_frontier=frontier)
+    assert rec.cost_per_1m_output_tokens is not None and rec.total_yearly_cost is not None  # a feasible result
+    hw = a.profile(rec.hardware)
     return Decisions(
-        scenarios=tuple(scenario_rows(report.points, a)),
-        api=api_break_even(rec, a, hw) if rec is not None and hw is not None else None,
-        plan=tuple(multi_year_plan(rec, a, hw)) if rec is not None and hw is not None else (),
-        sensitivity=tuple(sensitivity(report.points, a)) if rec is not None else (),
-        sensitivity_base=(rec.cost_per_1m_output_tokens, rec.total_yearly_cost) if rec is not None else None,
-        interactivity_frontier=tuple(interactivity_frontier(report)),
+        scenarios=scenarios,
+        api=api_break_even(rec, a, hw),
+        plan=tuple(multi_year_plan(rec, a, hw)),
+        sensitivity=tuple(sensitivity(report.points, a)),
+        sensitivity_base=(rec.cost_per_1m_output_tokens, rec.total_yearly_cost),
+        interactivity_frontier=frontier,
     )
 
 
@@ -66,6 +74,7 @@ def _average_to_peak(a: Assumptions) -> float:
 
 
 def _api_cost_per_request(r: ConfigResult, a: Assumptions) -> float:
+    assert r.isl is not None and r.osl is not None  # a feasible result
     return (r.isl * a.api_input_price_per_1m + r.osl * a.api_output_price_per_1m) / TOKENS_PER_MILLION
 
 
@@ -85,6 +94,8 @@ def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiB
     """
     if not (a.api_input_price_per_1m or a.api_output_price_per_1m):
         return None
+    assert r.rps_per_instance is not None and r.yearly_server_cost is not None  # a feasible result
+    assert r.isl is not None and r.osl is not None
     per_request = _api_cost_per_request(r, a)
     ratio = _average_to_peak(a)
     api_per_rps = ratio * SECONDS_PER_YEAR * a.uptime * per_request  # yearly API cost per req/s of peak
@@ -116,7 +127,7 @@ def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiB
             always = last_bad if last_bad is not None else 0.0
     top = max(a.peak_requests_per_second * 2, (always or first or 0) * 1.5, capacity * 2)
     demands = [top * i / CURVE_POINTS for i in range(1, CURVE_POINTS + 1)]
-    curve = tuple((d, _resized(r, a, hw, d).total_yearly_cost, d * api_per_rps) for d in demands)
+    curve = tuple((d, _resized_cost(r, a, hw, d), d * api_per_rps) for d in demands)
     tokens_per_day = None
     if first is not None:
         tokens_per_day = first * ratio * SECONDS_PER_DAY * a.uptime * (r.isl + r.osl)
@@ -133,7 +144,22 @@ def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiB
 
 def _resized(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> ConfigResult:
     """The same config at the same point, sized for another peak demand."""
+    assert r.point is not None  # a feasible result
     return size_and_cost(r.config, r.point, r.gpus_per_instance, hw, replace(a, peak_requests_per_second=peak))
+
+
+def _resized_cost(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
+    """The total yearly cost of the same config at the same point, sized for another peak demand."""
+    cost = _resized(r, a, hw, peak).total_yearly_cost
+    assert cost is not None  # size_and_cost always sizes and costs
+    return cost
+
+
+def _resized_servers(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
+    """The servers the same config at the same point needs for another peak demand."""
+    servers = _resized(r, a, hw, peak).servers
+    assert servers is not None  # size_and_cost always sizes and costs
+    return servers
 
 
 # ------------------------------------------------------------------------------------------- multi-year plan
@@ -143,13 +169,14 @@ def multi_year_plan(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> lis
     annualised cost of the servers in service and the tokens served at that year's demand."""
     years = a.plan_years or max(1, math.ceil(hw.depreciation_period))
     life = max(1, round(hw.depreciation_period))
+    assert r.yearly_server_cost is not None and r.isl is not None and r.osl is not None  # a feasible result
     running = r.yearly_server_cost - r.cost_components_per_server.get("capex", 0.0)
     bought: list[float] = []
     cumulative = 0.0
     out = []
     for y in range(1, years + 1):
         peak = a.peak_requests_per_second * (1 + a.demand_growth_per_year) ** (y - 1)
-        needed = _resized(r, a, hw, peak).servers
+        needed = _resized_servers(r, a, hw, peak)
         owned = sum(bought[max(0, y - life) : y - 1])  # bought in the last `life` years, still in service
         buy = max(0.0, needed - owned)
         bought.append(buy)
@@ -175,7 +202,12 @@ def multi_year_plan(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> lis
 
 
 # ----------------------------------------------------------------------------------------------- sensitivity
-def _hw_input(field: str) -> tuple[Callable[[Assumptions], float], Callable[[Assumptions, float], Assumptions]]:
+# An input of the sensitivity analysis: how to read it, and how to set it in a copy of the assumptions.
+Getter = Callable[[Assumptions], float]
+Setter = Callable[[Assumptions, float], Assumptions]
+
+
+def _hw_input(field: str) -> tuple[Getter, Setter]:
     def get(a: Assumptions) -> float:
         return float(getattr(a.hardware[0], field))
 
@@ -187,17 +219,18 @@ def _hw_input(field: str) -> tuple[Callable[[Assumptions], float], Callable[[Ass
     return get, put
 
 
-def _input(field: str, upper: float | None = None):  # noqa: ANN202
+def _input(field: str, upper: float | None = None) -> tuple[Getter, Setter]:
     def get(a: Assumptions) -> float:
         return float(getattr(a, field))
 
     def put(a: Assumptions, value: float) -> Assumptions:
-        return replace(a, **{field: min(value, upper) if upper is not None else value})
+        changes: dict[str, Any] = {field: min(value, upper) if upper is not None else value}
+        return replace(a, **changes)
 
     return get, put
 
 
-def _sla_limit():  # noqa: ANN202
+def _sla_limit() -> tuple[Getter, Setter]:
     def get(a: Assumptions) -> float:
         return a.sla[0].max_ms
 
@@ -230,7 +263,9 @@ def sensitivity(points: Sequence[BenchmarkPoint], a: Assumptions) -> list[Sensit
     total yearly cost (the selection is recomputed, so a move can change the recommended config)."""
     rows = []
     by_config = analysis.curves(points)  # grouped once: only the selection and costing depend on the inputs
-    best_cache: dict = {}  # best point per (config, SLA): only the moved latency limit changes it
+    best_cache: dict[
+        tuple[str, tuple[SlaConstraint, ...]], BenchmarkPoint | None
+    ] = {}  # best point per (config, SLA): only the moved latency limit changes it
     for name, (get, put) in SENSITIVITY_INPUTS.items():
         if name == "latency_limit_ms" and not a.sla:
             continue

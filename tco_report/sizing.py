@@ -40,7 +40,7 @@ def capital_recovery_factor(rate: float, years: float) -> float:
     """r / (1 - (1 + r)^-n): the yearly payment that repays 1 over n years at rate r; 1/n when r is 0."""
     if rate == 0:
         return 1 / years
-    return rate / (1 - (1 + rate) ** -years)
+    return rate / (1 - float((1 + rate) ** -years))
 
 
 def cost_components(hw: HardwareProfile, cost_of_capital: float = 0.0) -> dict[str, float]:
@@ -101,7 +101,7 @@ def size_and_cost(
     reserved = hw.cloud_reserved_price_per_gpu_hour > 0
     yearly_cloud = total_gpus * hw.cloud_price_per_gpu_hour * HOURS_PER_YEAR if renting else None
     break_even = None
-    if renting:
+    if yearly_cloud is not None:
         # Owning pays the servers up front and then its running costs; renting pays by the month.
         monthly_rent = yearly_cloud / MONTHS_PER_YEAR
         monthly_running = servers * (ysc - components["capex"]) / MONTHS_PER_YEAR
@@ -243,8 +243,9 @@ def config_results(
 
 def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:
     """The feasible config with the lowest total yearly cost; ties go to the config listed first (by name)."""
-    best = None
+    best: ConfigResult | None = None
+    best_cost = math.inf
     for r in results:
-        if r.feasible and (best is None or r.total_yearly_cost < best.total_yearly_cost):
-            best = r
+        if r.feasible and r.total_yearly_cost is not None and (best is None or r.total_yearly_cost < best_cost):
+            best, best_cost = r, r.total_yearly_cost
     return best
