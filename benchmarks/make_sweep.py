@@ -1,4 +1,4 @@
-"""Generate a synthetic GenAI-Perf sweep for the benchmark, in the real on-disk layout (FORMATS.md section 1).
+"""Generate a synthetic GenAI-Perf sweep for the benchmark, in the real on-disk layout (docs/formats.md, GenAI-Perf).
 
     <root>/<config>/artifacts/<model>-openai-chat-concurrency<N>/profile_export_genai_perf.json (+ .csv twin)
 

@@ -3,7 +3,7 @@
 Config llama3-8b-bf16-tp1 is the measured data, copied byte for byte. The two other configs are derived from it
 with the fixed factors below (an FP8 engine on one GPU; BF16 with tensor parallelism 2), so that the example
 shows a realistic three-way choice; inputs/README.md says so. Run: python scripts/make_example.py SRC
-where SRC is shared/fixtures/real/genai-perf/fernandodorado-sizing-nim-llama3-8b/artifacts.
+where SRC is tests/fixtures/real/genai-perf/fernandodorado-sizing-nim-llama3-8b/artifacts (the same files).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load and validate the cost-assumptions file (YAML, DESIGN.md section 3).
+"""Load and validate the cost-assumptions file (YAML; keys in the README, bounds in docs/method.md section 14).
 
 Every mistake stops with the file, the key and what was expected: an unknown key, a wrong type, a negative
 price, zero GPUs per server. Keys left out take the post's example values (recorded as "default").

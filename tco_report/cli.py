@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md section 3): a thin shell over the API.
+"""The command line (README, Usage): a thin shell over the API.
 
 Exit 0 on success, 2 on bad input (one paragraph naming the file, the field and what was expected, no
 traceback), 1 on an internal error. Heavy libraries are imported only when a run needs them, so --help is quick.

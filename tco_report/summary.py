@@ -1,4 +1,4 @@
-"""summary.json: the machine-readable result (DESIGN.md section 3), numbers as plain, unrounded JSON numbers."""
+"""summary.json: the machine-readable result, numbers as plain, unrounded JSON numbers (docs/method.md section 15)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def test_frontier_by_hand():
 
 
 def test_frontier_equal_throughput_at_higher_latency_stays():
-    """DESIGN: off the frontier only when another point has <= latency AND strictly higher throughput per GPU."""
+    """Off the frontier only when another point has <= latency AND strictly higher throughput per GPU (method.md 8)."""
     pts = [p("a", 1, 4.0, 100), p("a", 2, 4.0, 200)]
     assert analysis.pareto_frontier(pts, [1, 1], "ttft", "avg") == [0, 1]
 

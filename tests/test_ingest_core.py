@@ -149,7 +149,7 @@ def test_vllm_inferencex_multinode_sweep():
 
 
 def test_vllm_sweep_summary_list_is_n_points(tmp_path):
-    """``vllm bench sweep serve`` writes summary.json: a JSON list of the run dicts (FORMATS.md 3.3)."""
+    """``vllm bench sweep serve`` writes summary.json: a JSON list of the run dicts (docs/formats.md, vLLM)."""
     runs = [json.loads(f.read_text()) for f in sorted(MULTINODE.iterdir())[:3]]
     (tmp_path / "summary.json").write_text(json.dumps([r | {"run_number": 0} for r in runs]))
     res = read_paths([tmp_path / "summary.json"])

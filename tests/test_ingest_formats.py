@@ -86,7 +86,8 @@ def test_aiperf_csv_alone_matches_json(tmp_path):
 
 
 # Shaped as src/aiperf/exporters/aggregate/aggregate_sweep_json_exporter.py writes it (ai-dynamo/aiperf, 2025-10,
-# "schema byte-compatible with PR #699"; FORMATS.md 2.4): metric tag -> {mean, avg, std, min, max, cv, ci_*, pNN}.
+# "schema byte-compatible with PR #699"; docs/formats.md, AIPerf): metric tag -> {mean, avg, std, min, max, cv,
+# ci_*, pNN}.
 def _sweep_2025() -> dict:
     def metric(v: float, unit: str, **pct: float) -> dict:
         return (
@@ -188,7 +189,7 @@ def test_sglang_legacy_online_derives_rps_and_keeps_only_present_statistics():
             "ttft": {"p50": raw["median_ttft_ms"]},
             "itl": {"p50": raw["median_itl_ms"]},
         }
-    # random_range_ratio 0.0: about half the requested 1024 tokens (FORMATS.md section 4)
+    # random_range_ratio 0.0: about half the requested 1024 tokens (docs/formats.md, SGLang)
     assert 480 < by_line[1].isl < 540
 
 
@@ -285,7 +286,7 @@ def test_guidellm_real_file_request_latency_in_seconds():
 
 def test_guidellm_several_benchmarks_per_file(tmp_path):
     """A concurrent sweep (``--rate 1,2,4``) and a sweep profile's throughput/constant benchmarks, built from the
-    real file's benchmark with the strategies of src/guidellm/scheduler/strategies.py (FORMATS.md 5.1)."""
+    real file's benchmark with the strategies of src/guidellm/scheduler/strategies.py (docs/formats.md, GuideLLM)."""
     raw = json.loads(GUIDELLM.read_text())
     base = raw["benchmarks"][0]
     strategies = [
@@ -612,8 +613,8 @@ def test_detection_ignores_file_names(tmp_path):
 
 def test_genai_perf_nested_config_and_non_streaming(tmp_path):
     """GenAI-Perf after PR #308 (2025): nested input_config (perf_analyzer.stimulus, model_names, endpoint) with
-    "" for unset values (config/input/base_config.py to_json_dict, FORMATS.md 1.3); non-streaming runs report a
-    TTFT equal to the request latency, which is not a TTFT and is dropped."""
+    "" for unset values (config/input/base_config.py to_json_dict, docs/formats.md, GenAI-Perf); non-streaming runs
+    report a TTFT equal to the request latency, which is not a TTFT and is dropped."""
     src = next((REAL / "genai-perf").rglob("*concurrency5/profile_export_genai_perf.json"))
     raw = json.loads(src.read_text())
     raw["input_config"] = {

@@ -1,4 +1,4 @@
-"""The wheel carries templates/ and inputs/: installed into a fresh venv and run from another folder, it works."""
+"""The wheel carries templates/, inputs/ and docs/: installed in a fresh venv and run from another folder, it works."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def test_installed_wheel_runs_the_example_from_elsewhere(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "tco_report/templates/" in {n[: len("tco_report/templates/")] for n in names}
     assert "tco_report/inputs/assumptions.yaml" in names
+    assert {f"tco_report/docs/{doc}" for doc in ("method.md", "formats.md")} <= set(names)  # what docstrings cite
     assert any(n.startswith("tco_report/inputs/sweep/llama3-8b-fp8-tp1/") for n in names)
 
     # The test's own environment already has the dependencies: the new venv borrows them through a .pth file

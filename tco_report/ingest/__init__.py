@@ -1,7 +1,7 @@
 """Turn benchmark result files into BenchmarkPoints: find files, detect each format from content, name configs.
 
 A config is named after the first-level folder under the PATH given that holds the file; a file directly in
-PATH, or a PATH that is a file, takes the model name recorded in the file (DESIGN.md section 3). The same run
+PATH, or a PATH that is a file, takes the model name recorded in the file (docs/formats.md, Config names). The same run
 seen twice counts once: a CSV beside its JSON twin is not read, and an AIPerf sweep summary gives way to the
 per-run files it repeats. Every problem with a file is an InputError naming the file and the field; files in a
 folder that no reader recognises (inputs, per-request dumps) are skipped and listed in ``skipped``.

@@ -1,5 +1,5 @@
 """NVIDIA AIPerf, GenAI-Perf's successor: ``profile_export_aiperf.json`` / ``.csv`` and the sweep aggregate
-``profile_export_aiperf_sweep.json`` (FORMATS.md section 2).
+``profile_export_aiperf_sweep.json`` (docs/formats.md, AIPerf).
 
 The per-run JSON deliberately mimics GenAI-Perf's (metric tag -> {unit, avg, p50, ...}, ms and per-second), so it
 is told apart by AIPerf-only keys: ``aiperf_version``/``schema_version``, ``input_config.loadgen``,

@@ -1,4 +1,4 @@
-"""sgl-project genai-bench run result JSON (FORMATS.md section 7): one point per (scenario, concurrency) file.
+"""sgl-project genai-bench run result JSON (docs/formats.md, genai-bench): one point per (scenario, concurrency) file.
 
 Written by ``genai_bench/metrics/aggregated_metrics_collector.py`` ``save()``: ``{"aggregated_metrics": {...},
 "individual_request_metrics": [...], "_time_unit": "s"|"ms"}``. ``aggregated_metrics.stats.<field>`` holds

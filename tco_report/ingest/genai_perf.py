@@ -1,4 +1,4 @@
-"""NVIDIA GenAI-Perf: ``*_genai_perf.json`` and its CSV twin (FORMATS.md section 1).
+"""NVIDIA GenAI-Perf: ``*_genai_perf.json`` and its CSV twin (docs/formats.md, GenAI-Perf).
 
 Time metrics are already in ms; throughput in requests/sec and tokens/sec. Concurrency comes from the legacy flat
 ``input_config.concurrency`` or the nested ``input_config.perf_analyzer.stimulus``; a CSV has none, so it comes

@@ -1,4 +1,4 @@
-"""GuideLLM ``benchmarks.json`` (FORMATS.md section 5): several benchmarks per file, one per load level.
+"""GuideLLM ``benchmarks.json`` (docs/formats.md, GuideLLM): several benchmarks per file, one per load level.
 
 Each benchmark's strategy gives the load level: ``synchronous`` (concurrency 1), ``concurrent`` (``streams``),
 ``throughput`` (``max_concurrency`` if set, else an unbounded rate), ``constant``/``poisson`` (``rate`` req/s). It

@@ -1,4 +1,4 @@
-"""SemiAnalysis InferenceMAX / InferenceX aggregated results ``agg_*.json`` (FORMATS.md section 8).
+"""SemiAnalysis InferenceMAX / InferenceX aggregated results ``agg_*.json`` (docs/formats.md).
 
 Written by InferenceX ``utils/process_result.py``: one object per run, or (``collect_results.py``) a JSON list of
 them. Latencies are the vLLM keys without ``_ms``, in SECONDS (``mean_ttft``, ``p99.9_e2el``...); ``*_intvty``

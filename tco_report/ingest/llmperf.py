@@ -1,4 +1,4 @@
-"""Ray LLMPerf ``token_benchmark_ray.py`` ``*_summary.json`` (FORMATS.md section 6): one point per file.
+"""Ray LLMPerf ``token_benchmark_ray.py`` ``*_summary.json`` (docs/formats.md, LLMPerf): one point per file.
 
 Flat keys ``results_<metric>_<stat>`` with latencies in SECONDS (``ttft_s``, ``inter_token_latency_s``,
 ``end_to_end_latency_s``) and statistics ``mean``, ``min``, ``max``, ``quantiles_pNN``. There is no request

@@ -1,4 +1,4 @@
-"""SGLang ``python -m sglang.bench_serving`` JSONL: one JSON object appended per run (FORMATS.md section 4).
+"""SGLang ``python -m sglang.bench_serving`` JSONL: one JSON object appended per run (docs/formats.md, SGLang).
 
 Latencies are ``{mean,median,std,p95,p99}_{ttft,tpot,itl,e2e_latency}_ms``; ISL/OSL are the measured totals over
 completed requests. Late-2024 builds wrote no ``request_throughput`` and no mean TTFT: RPS is then derived as

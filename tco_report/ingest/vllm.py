@@ -1,4 +1,4 @@
-"""vLLM's serving benchmark (``benchmark_serving.py --save-result`` / ``vllm bench serve``), FORMATS.md section 3.
+"""vLLM's serving benchmark (``benchmark_serving.py --save-result`` / ``vllm bench serve``), docs/formats.md.
 
 One JSON object per run; ``--append-result`` puts several, one per line, into one ``.json`` file. Latencies are
 ``{mean,median,std,pNN}_{ttft,tpot,itl,e2el}_ms``; ISL/OSL are the measured totals over completed requests.

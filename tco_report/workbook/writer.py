@@ -1,4 +1,4 @@
-"""write_workbook: the calculator's twin as a live Excel workbook (DESIGN.md section 4)."""
+"""write_workbook: the calculator's twin as a live Excel workbook (README, The workbook)."""
 
 from __future__ import annotations
 
