@@ -44,7 +44,9 @@ def check_regular(path: str | os.PathLike[str], limit: int, what: str) -> os.sta
         st = os.stat(p)
     except FileNotFoundError:
         if p.is_symlink():
-            raise InputError(p, None, f"cannot be read: a symbolic link whose target is missing (expected {what})") from None
+            raise InputError(
+                p, None, f"cannot be read: a symbolic link whose target is missing (expected {what})"
+            ) from None
         raise InputError(p, None, f"file not found (expected {what})") from None
     except OSError as e:  # a symlink loop, a permission problem, a name too long
         raise InputError(p, None, f"cannot be read: {e.strerror or e} (expected {what})") from None
