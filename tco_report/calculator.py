@@ -317,8 +317,8 @@ def _where(a: Assumptions, point: BenchmarkPoint | None) -> str:
 
 
 def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
-    """The first number in a result (dataclasses, mappings and tuples walked; benchmark points, which may hold an
-    infinite request rate, left out) that is NaN or infinite, with where it is."""
+    """The first number in a result (dataclasses, mappings and tuples walked; benchmark points and load levels, which
+    may be an infinite request rate, left out) that is NaN or infinite, with where it is."""
     if isinstance(obj, float):
         return None if math.isfinite(obj) else (path, obj)
     if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
@@ -332,6 +332,8 @@ def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
     else:
         return None
     for name, value in items:
+        if name == "concurrency":  # the load level: a request rate may be inf (as fast as possible)
+            continue
         found = first_non_finite(value, f"{path}.{name}")
         if found is not None:
             return found

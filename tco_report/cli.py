@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import traceback
@@ -140,7 +141,7 @@ def _run_caught(
     from .outputs import Staging, check_out
 
     out = Path(args.out)
-    source = Path(args.from_workbook).resolve() if args.from_workbook else None
+    source = Path(os.path.realpath(args.from_workbook)) if args.from_workbook else None  # never raises (loops)
     names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
     check_out(out, names)  # before the work: a bad --out or a folder where an output belongs stops the run now
     notes: list[str] = []
