@@ -129,10 +129,11 @@ def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
         assert wb[sheet].protection.sheet, sheet
     assert wb["Configs"]["N2"].protection.locked is not False
     rules = wb["Inputs"].data_validations.dataValidation
-    kinds = {(dv.type, dv.operator) for dv in rules}
-    assert ("decimal", "greaterThanOrEqual") in kinds  # no negative prices
-    assert ("whole", "greaterThanOrEqual") in kinds  # whole GPUs
-    assert ("list", None) in kinds
+    kinds = {(dv.type, dv.operator, dv.formula1, dv.formula2) for dv in rules}
+    assert ("decimal", None, "0", "1000000000000") in kinds  # prices: no negative (names.INPUT_BOUNDS, "between")
+    assert ("whole", None, "1", "10000") in kinds  # whole GPUs
+    assert ("decimal", None, "1", "10") in kinds  # PUE, as the YAML loader and the reader bound it
+    assert ("list", None) in {(dv.type, dv.operator) for dv in rules}
     for sheet in ("Inputs", "Benchmarks", "Configs", "TCO", "Checks"):
         assert wb[sheet].freeze_panes, sheet
     assert wb["Benchmarks"].tables, "Benchmarks is an Excel table"
