@@ -123,7 +123,7 @@ def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
         print(table(report))
         seen = set()
         for w in caught:
-            text = f"{w.category.__name__} from {Path(w.filename).parent.name or 'a library'}: {w.message}"
+            text = f"a library warned: {w.category.__name__}: {w.message}"
             if text not in seen:
                 seen.add(text)
                 notes.append(text)

@@ -349,6 +349,7 @@ class Bounds:
         if self.whole:
             lo = lo if self.min_inclusive else math.floor(lo) + 1
             hi = hi if self.max_inclusive else math.ceil(hi) - 1
+
         def plain(x: float) -> float:
             return int(x) if float(x).is_integer() else x  # "1000000000000", not "1000000000000.0", in the XML
 

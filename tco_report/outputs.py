@@ -82,7 +82,7 @@ def prepare_folder(out: Path) -> list[Path]:
     under a file, or cannot be made or written. Returns the folders made, outermost first."""
     missing = []
     p = out
-    while not p.exists() and not p.is_symlink() and p != p.parent:
+    while not os.path.lexists(p) and p != p.parent:
         missing.append(p)
         p = p.parent
     if p.exists() and not p.is_dir():
@@ -101,7 +101,7 @@ def check_out(out: Path, names: Iterable[str]) -> None:
     """The checks of Staging, made before any work and without creating anything: ``--out`` is a folder or can be
     made one, and no output's place holds a folder or another non-regular file."""
     p = out
-    while not p.exists() and not p.is_symlink() and p != p.parent:
+    while not os.path.lexists(p) and p != p.parent:
         p = p.parent
     if p.exists() and not p.is_dir():
         what = "is" if p == out else f"is inside {p}, which is"
@@ -179,10 +179,12 @@ def _keep_aside(final: Path) -> Path | None:
 def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
     for final, backup in reversed(done):
         with contextlib.suppress(OSError):
-            if backup is not None:
-                os.replace(backup, final)
-            else:
+            if backup is None:
                 final.unlink(missing_ok=True)
+            elif os.path.lexists(final) and os.path.samefile(backup, final):
+                backup.unlink()  # the new file never replaced it (rename onto the same file would do nothing)
+            else:
+                os.replace(backup, final)
 
 
 def _what(p: Path) -> str:

@@ -99,8 +99,8 @@ class _Names:
             raise InputError(
                 self.path,
                 name,
-                "the workbook has no such defined name (deleted in Formulas > Name Manager?); expected a workbook "
-                "written by tco_report with its defined names intact",
+                f"the workbook has no defined name {name} (deleted in Formulas > Name Manager?); expected a "
+                "workbook written by tco_report with its defined names intact",
             )
         out: list[Cell] = []
         for sheet, r1, c1, r2, c2 in self.pkg.areas(name):

@@ -15,7 +15,6 @@ SHEET = "Inputs"
 LABEL, UNIT, NAME, VALUE = 0, 1, 2, 3
 
 
-
 def _validation(kind: dict[str, Any], message: str) -> dict[str, Any]:
     return {**kind, "error_title": "Invalid input", "error_message": message[:255]}
 
