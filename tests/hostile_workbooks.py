@@ -42,8 +42,17 @@ def delete_name(name: str) -> Edit:
 
 
 def cell_value(member: str, ref: str, raw: str) -> Edit:
-    """The <v> of cell ``ref`` replaced by ``raw`` (the cell's type attribute kept)."""
-    return sub(member, f'(<c r="{ref}"[^>]*>)<v>[^<]*</v>', rf"\g<1><v>{raw}</v>")
+    """The <v> of cell ``ref`` replaced by ``raw`` (the cell's type attribute kept); an empty cell gets one."""
+
+    def edit(m: dict[str, bytes]) -> None:
+        text = m[member].decode()
+        text, n = re.subn(f'(<c r="{ref}"[^>/]*>)<v>[^<]*</v>', rf"\g<1><v>{raw}</v>", text, count=1)
+        if not n:
+            text, n = re.subn(f'<c r="{ref}"([^>/]*)/>', rf'<c r="{ref}"\g<1>><v>{raw}</v></c>', text, count=1)
+        assert n, (member, ref)
+        m[member] = text.encode()
+
+    return edit
 
 
 def truncate(member: str, keep: float = 0.5) -> Edit:
