@@ -703,3 +703,41 @@ def test_good_workbook_reads_back_through_the_new_reader(good_workbook, tmp_path
     assert back.assumptions.hardware == report.assumptions.hardware
     assert back.cached["totalYearlyCost"].value == pytest.approx(report.recommended.total_yearly_cost)
     assert math.isclose(back.assumptions.uptime, 1.0)
+
+
+def test_the_most_sla_constraints_allowed_keep_every_formula_under_excels_limit(tmp_path):
+    """MAX_SLA_CONSTRAINTS constraints (each ANDed into the feasibility formulas): no formula reaches 8,192
+    characters, Excel's limit; one more constraint is refused before any work."""
+    import re as _re
+
+    from tco_report.names import MAX_SLA_CONSTRAINTS
+    from tco_report.workbook import write_workbook
+
+    n = MAX_SLA_CONSTRAINTS
+    text = RULES + "sla:\n" + "".join(
+        f"  - {{metric: {'ttft' if i % 2 else 'e2e'}, statistic: avg, max_ms: {100000 + i}}}\n" for i in range(n)
+    )
+    report = api.run([GP_SWEEP], write(tmp_path, "a.yaml", text))
+    write_workbook(report, tmp_path / "w.xlsx", tool_version="t")
+    with zipfile.ZipFile(tmp_path / "w.xlsx") as z:
+        longest = max(
+            len(f)
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/sheet")
+            for f in _re.findall(r"<f>([^<]*)</f>", z.read(name).decode())
+        )
+    assert 200 < longest < 8192, longest
+
+
+def test_too_many_configs_or_points_is_exit_2(tmp_path, capsys, fast, monkeypatch):
+    import tco_report.ingest as ingest
+
+    rows = "".join(f"c{i},1,5,100,50,40\n" for i in range(4))
+    f = write(tmp_path, "p.csv", "config,concurrency,rps,isl,osl,ttft_avg_ms\n" + rows)
+    a = write(tmp_path, "a.yaml", RULES)
+    monkeypatch.setattr(ingest, "MAX_CONFIGS", 3)
+    rc, _, err = run([str(f), "-a", str(a), "--out", str(tmp_path / "o")], capsys)
+    assert_refused(rc, err, [f"{f}: holds 4 configs", "at most 3"])
+    monkeypatch.setattr(ingest, "MAX_POINTS", 2)
+    rc, _, err = run([str(f), "-a", str(a), "--out", str(tmp_path / "o")], capsys)
+    assert_refused(rc, err, ["holds 4 benchmark points", "at most 2"])

@@ -101,7 +101,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             result.points.append(point)
         result.warnings += [f"{f}: {clean(r.note)}" for f, raws in raws_by_file for r in raws[:1] if r.note]
     check_unique_loads(result.points)
-    check_points(result.points)
+    check_points(result.points, ", ".join(map(str, paths)))
     result.points.sort(key=lambda p: (p.config, p.load, p.rps))
     return result
 
