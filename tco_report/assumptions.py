@@ -6,6 +6,7 @@ price, zero GPUs per server. Keys left out take the post's example values (recor
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping
@@ -13,8 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import read_regular
 from .model import Assumptions, ConfigRule, HardwareProfile, SlaConstraint
-from .names import HARDWARE_EXTRAS, SECONDS_PER_MINUTE
+from .names import (
+    HARDWARE_EXTRAS,
+    INPUT_BOUNDS,
+    MAX_CONFIG_RULES,
+    MAX_HARDWARE_PROFILES,
+    MAX_SCENARIOS,
+    MAX_SLA_CONSTRAINTS,
+    SECONDS_PER_MINUTE,
+)
+from .text import clean
 
 METRICS = ("ttft", "itl", "tpot", "e2e")
 SECTIONS = (
@@ -63,30 +74,23 @@ class _Reader:
     def _key(self, k: str) -> str:
         return f"{self.path}.{k}" if self.path else k
 
-    def number(
-        self, key: str, default: float, *, minimum: float = 0.0, strict: bool = False, maximum: float | None = None
-    ) -> float:
+    def number(self, key: str, default: Any, snake: str | None = None) -> Any:
+        """The number at ``key`` within the input's bounds (names.INPUT_BOUNDS[snake], snake defaulting to the
+        key); a whole number for a whole input; ``default`` when the key is absent."""
         if key not in self.data:
             return default
+        b = INPUT_BOUNDS[snake or key]
         v = self.data[key]
         if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v):
-            raise InputError(self.file, self._key(key), f"expected a finite number, got {_kind(v)}")
-        if v < minimum or (strict and v == minimum):
-            bound = f"greater than {minimum:g}" if strict else f"at least {minimum:g}"
-            raise InputError(self.file, self._key(key), f"expected a number {bound}, got {v!r}")
-        if maximum is not None and v > maximum:
-            raise InputError(self.file, self._key(key), f"expected a number at most {maximum:g}, got {v!r}")
-        return float(v)
+            raise InputError(self.file, self._key(key), f"expected a finite number ({b.describe()}), got {_kind(v)}")
+        if not b.accepts(v):
+            raise InputError(self.file, self._key(key), f"expected {b.describe()}, got {v!r}")
+        return int(v) if b.whole else float(v)
 
-    def whole(self, key: str, default: int | None, *, minimum: int = 1) -> int | None:
-        if key not in self.data:
-            return default
-        v = self.data[key]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v) or not float(v).is_integer():
-            raise InputError(self.file, self._key(key), f"expected a whole number, got {_kind(v)}")
-        if v < minimum:
-            raise InputError(self.file, self._key(key), f"expected a whole number of at least {minimum}, got {v!r}")
-        return int(v)
+    def count(self, key: str, items: list[Any], maximum: int) -> None:
+        """At most ``maximum`` items in a list that drives work (each one is computed and written)."""
+        if len(items) > maximum:
+            raise InputError(self.file, self._key(key), f"has {len(items):,} entries; expected at most {maximum:,}")
 
     def choice(self, key: str, default: str, options: tuple[str, ...]) -> str:
         if key not in self.data:
@@ -176,18 +180,14 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
         "requests_per_user_per_minute",
         "average_requests_per_second",
     )
-    peak = demand.number("peak_requests_per_second", _DEFAULT.peak_requests_per_second, strict=True)
-    uptime = demand.number("uptime", _DEFAULT.uptime, strict=True, maximum=1.0)
-    users = demand.number("active_users_at_peak", 0.0, strict=True) if "active_users_at_peak" in demand.data else None
+    peak = demand.number("peak_requests_per_second", _DEFAULT.peak_requests_per_second)
+    uptime = demand.number("uptime", _DEFAULT.uptime)
+    users = demand.number("active_users_at_peak", None) if "active_users_at_peak" in demand.data else None
     per_user = (
-        demand.number("requests_per_user_per_minute", 0.0, strict=True)
-        if "requests_per_user_per_minute" in demand.data
-        else None
+        demand.number("requests_per_user_per_minute", None) if "requests_per_user_per_minute" in demand.data else None
     )
     average = (
-        demand.number("average_requests_per_second", 0.0, strict=True)
-        if "average_requests_per_second" in demand.data
-        else None
+        demand.number("average_requests_per_second", None) if "average_requests_per_second" in demand.data else None
     )
     if (users is None) != (per_user is None):
         missing = "requests_per_user_per_minute" if per_user is None else "active_users_at_peak"
@@ -203,6 +203,13 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                 "requests_per_user_per_minute, not both",
             )
         peak = users * per_user / SECONDS_PER_MINUTE
+        if not INPUT_BOUNDS["peak_requests_per_second"].accepts(peak):
+            raise InputError(
+                file,
+                "demand.active_users_at_peak",
+                f"active_users_at_peak x requests_per_user_per_minute / 60 gives a peak of {peak:g} req/s; expected "
+                f"{INPUT_BOUNDS['peak_requests_per_second'].describe()} req/s",
+            )
     mark(
         demand.data,
         ("peak_requests_per_second", "peak_requests_per_second"),
@@ -217,6 +224,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     sla = _DEFAULT.sla
     raw_sla = top.seq("sla")
     if raw_sla is not None:
+        top.count("sla", raw_sla, MAX_SLA_CONSTRAINTS)
         items = []
         for i, item in enumerate(raw_sla):
             r = _Reader(file, f"sla[{i}]", item)
@@ -232,7 +240,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                     f"sla[{i}].statistic",
                     f"expected avg, min, max or a percentile such as p50, p90, p99; got {_short(stat)}",
                 )
-            items.append(SlaConstraint(metric, stat, r.number("max_ms", 0.0, strict=True)))
+            items.append(SlaConstraint(metric, stat, r.number("max_ms", 0.0, "latency_limit_ms")))
         sla = tuple(items)
     provenance["sla"] = "file" if raw_sla is not None else "default"
     provenance["latency_limit_ms"] = provenance["sla"]
@@ -242,6 +250,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     if raw_hw is not None:
         if not raw_hw:
             raise InputError(file, "hardware", "expected at least one hardware profile")
+        top.count("hardware", raw_hw, MAX_HARDWARE_PROFILES)
         profiles = []
         for i, item in enumerate(raw_hw):
             r = _Reader(file, f"hardware[{i}]", item)
@@ -265,17 +274,17 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
                 HardwareProfile(
                     name=r.text("name", "default" if i == 0 else f"profile{i + 1}") or "default",
                     initial_server_cost=r.number("initial_server_cost", _HW_DEFAULT.initial_server_cost),
-                    gpus_per_server=r.whole("gpus_per_server", _HW_DEFAULT.gpus_per_server) or 1,
-                    depreciation_period=r.number(dep_key, _HW_DEFAULT.depreciation_period, strict=True),
+                    gpus_per_server=r.number("gpus_per_server", _HW_DEFAULT.gpus_per_server),
+                    depreciation_period=r.number(dep_key, _HW_DEFAULT.depreciation_period, "depreciation_period"),
                     yearly_hosting_cost=r.number("yearly_hosting_cost", _HW_DEFAULT.yearly_hosting_cost),
                     yearly_software_cost=r.number("yearly_software_cost", _HW_DEFAULT.yearly_software_cost),
                     software_licence_per=r.choice(
                         "software_licence_per", _HW_DEFAULT.software_licence_per, ("server", "gpu")
                     ),
                     server_power_kw=r.number("server_power_kw", _HW_DEFAULT.server_power_kw),
-                    pue=r.number("pue", _HW_DEFAULT.pue, minimum=1.0),
+                    pue=r.number("pue", _HW_DEFAULT.pue),
                     electricity_price_per_kwh=r.number("electricity_price_per_kwh", 0.0),
-                    load_factor=r.number("load_factor", _HW_DEFAULT.load_factor, maximum=1.0),
+                    load_factor=r.number("load_factor", _HW_DEFAULT.load_factor),
                     yearly_network_storage_cost=r.number("yearly_network_storage_cost", 0.0),
                     yearly_operations_cost=r.number("yearly_operations_cost", 0.0),
                     cloud_price_per_gpu_hour=r.number("cloud_price_per_gpu_hour", 0.0),
@@ -303,8 +312,8 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
 
     prices = _Reader(file, "reference_prices", data.get("reference_prices", {}))
     prices.allow("input_per_1m_tokens", "output_per_1m_tokens")
-    ref_in = prices.number("input_per_1m_tokens", _DEFAULT.ref_input_price_per_1m, strict=True)
-    ref_out = prices.number("output_per_1m_tokens", _DEFAULT.ref_output_price_per_1m, strict=True)
+    ref_in = prices.number("input_per_1m_tokens", _DEFAULT.ref_input_price_per_1m, "ref_input_price_per_1m")
+    ref_out = prices.number("output_per_1m_tokens", _DEFAULT.ref_output_price_per_1m, "ref_output_price_per_1m")
     mark(
         prices.data,
         ("input_per_1m_tokens", "ref_input_price_per_1m"),
@@ -312,6 +321,8 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     )
 
     rules = []
+    top.count("configs", top.seq("configs") or [], MAX_CONFIG_RULES)
+    top.count("scenarios", top.seq("scenarios") or [], MAX_SCENARIOS)
     for i, item in enumerate(top.seq("configs") or []):
         r = _Reader(file, f"configs[{i}]", item)
         r.allow("match", "gpus_per_instance", "hardware")
@@ -327,7 +338,7 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
         rules.append(
             ConfigRule(
                 match=r.text("match", "*") or "*",
-                gpus_per_instance=r.whole("gpus_per_instance", None),
+                gpus_per_instance=r.number("gpus_per_instance", None),
                 hardware=hw_name,
             )
         )
@@ -335,8 +346,8 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
     sizing = _Reader(file, "sizing", data.get("sizing", {}))
     sizing.allow("rounding", "target_utilisation", "spare_servers")
     rounding = sizing.choice("rounding", "whole", ("whole", "fractional"))
-    utilisation = sizing.number("target_utilisation", 1.0, strict=True, maximum=1.0)
-    spare = sizing.whole("spare_servers", 0, minimum=0) or 0
+    utilisation = sizing.number("target_utilisation", 1.0)
+    spare = sizing.number("spare_servers", 0)
     mark(
         sizing.data,
         ("rounding", "rounding"),
@@ -346,32 +357,32 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
 
     finance = _Reader(file, "finance", data.get("finance", {}))
     finance.allow("cost_of_capital")
-    cost_of_capital = finance.number("cost_of_capital", 0.0, maximum=1.0)
+    cost_of_capital = finance.number("cost_of_capital", 0.0)
     mark(finance.data, ("cost_of_capital", "cost_of_capital"))
 
     workload = _Reader(file, "workload", data.get("workload", {}))
     workload.allow("isl", "osl")
-    isl = workload.number("isl", 0.0, strict=True) if "isl" in workload.data else None
-    osl = workload.number("osl", 0.0, strict=True) if "osl" in workload.data else None
+    isl = workload.number("isl", None) if "isl" in workload.data else None
+    osl = workload.number("osl", None) if "osl" in workload.data else None
     mark(workload.data, ("isl", "isl"), ("osl", "osl"))
 
     api = _Reader(file, "hosted_api", data.get("hosted_api", {}))
     api.allow("input_per_1m_tokens", "output_per_1m_tokens")
-    api_in = api.number("input_per_1m_tokens", 0.0)
-    api_out = api.number("output_per_1m_tokens", 0.0)
+    api_in = api.number("input_per_1m_tokens", 0.0, "api_input_price_per_1m")
+    api_out = api.number("output_per_1m_tokens", 0.0, "api_output_price_per_1m")
     mark(
         api.data, ("input_per_1m_tokens", "api_input_price_per_1m"), ("output_per_1m_tokens", "api_output_price_per_1m")
     )
 
     plan = _Reader(file, "plan", data.get("plan", {}))
     plan.allow("years", "demand_growth_per_year")
-    plan_years = plan.whole("years", None, minimum=1)
-    growth = plan.number("demand_growth_per_year", 0.0, minimum=-0.99)
+    plan_years = plan.number("years", None, "plan_years")
+    growth = plan.number("demand_growth_per_year", 0.0)
     mark(plan.data, ("years", "plan_years"), ("demand_growth_per_year", "demand_growth_per_year"))
 
     sens = _Reader(file, "sensitivity", data.get("sensitivity", {}))
     sens.allow("step")
-    step = sens.number("step", 0.2, strict=True, maximum=0.99)
+    step = sens.number("step", 0.2, "sensitivity_step")
     mark(sens.data, ("step", "sensitivity_step"))
 
     scenarios: list[tuple[str, Assumptions]] = []
@@ -441,21 +452,11 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 
 
 def load(path: str | os.PathLike[str]) -> Assumptions:
-    """Read and validate an assumptions YAML file."""
+    """Read and validate an assumptions YAML file (a regular file of at most MAX_FILE_BYTES)."""
     import yaml
 
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(p, None, f"the assumptions file is {size:,} bytes; expected at most {MAX_FILE_BYTES:,}")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(p, None, "file not found (expected a YAML assumptions file)") from None
-    except IsADirectoryError:
-        raise InputError(p, None, "is a folder; expected a YAML assumptions file") from None
-    except OSError as e:
-        raise InputError(p, None, f"cannot be read: {e.strerror}") from None
+    raw = read_regular(p, MAX_FILE_BYTES, "a YAML assumptions file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -465,12 +466,55 @@ def load(path: str | os.PathLike[str]) -> Assumptions:
             p, None, "is empty; expected YAML with one or more of demand, sla, hardware, reference_prices, configs"
         )
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass: no tag runs code
     except RecursionError:
         raise InputError(p, None, "is nested too deeply to be an assumptions file") from None
+    except _DuplicateKey as e:
+        raise InputError(
+            p,
+            str(e.key)[:60],
+            f"the key appears twice in one mapping (lines {e.first} and {e.second}); "
+            "expected each key once (which value is meant?)",
+        ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise InputError(p, None, f"is not valid YAML{where}: {problem}") from None
     return from_mapping(data, str(p))
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, first: int, second: int):
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+@functools.cache
+def _loader() -> type:
+    """PyYAML's SafeLoader (no tag constructs an object), refusing a key given twice in one mapping (PyYAML keeps
+    the last silently) and cleaning every text (tco_report.text.clean) as it enters the tool."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[Any, int] = {}
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue  # '<<' merges: its keys are meant to be overridden
+                    key = self.construct_object(key_node, deep=True)
+                    line = key_node.start_mark.line + 1
+                    try:
+                        if key in seen:
+                            raise _DuplicateKey(key, seen[key], line)
+                        seen[key] = line
+                    except TypeError:  # an unhashable key: SafeLoader reports it
+                        continue
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_clean_str(self, node: Any) -> str:
+            return clean(self.construct_scalar(node))
+
+    Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_clean_str)
+    return Loader

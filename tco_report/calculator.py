@@ -21,6 +21,7 @@ from .sizing import (
     check_sla_statistics,
     config_results,
     cost_components,
+    first_non_finite,
     recommend,
     resolve_config,
     size_and_cost,
@@ -48,7 +49,16 @@ def calculate(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     """Size and cost every config, pick the cheapest, find the Pareto frontier, and answer the follow-up
     questions (scenarios, hosted-API break-even, multi-year plan, sensitivity; see decisions.py)."""
     report = calculate_core(points, a)
-    return replace(report, decisions=decide(report))
+    decisions = decide(report)
+    bad = first_non_finite(decisions, "decisions")
+    if bad is not None:
+        raise InputError(
+            a.source if a.source != "defaults" else None,
+            None,
+            f"{bad[0]} is {bad[1]!r}: the inputs give a figure too large to compute in the follow-up questions "
+            "(scenarios, plan, sensitivity, hosted API); check the demand growth, the plan years and the prices",
+        )
+    return replace(report, decisions=decisions)
 
 
 def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:

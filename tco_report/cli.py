@@ -7,8 +7,12 @@ traceback), 1 on an internal error. Heavy libraries are imported only when a run
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is, so that it unwinds as on Ctrl-C: temporary files removed, children
+    stopped, one line on stderr."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from . import progress
@@ -59,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     progress.configure(quiet=args.quiet)  # progress lines only on an interactive stderr, never with --quiet
 
+    previous = None
+    with contextlib.suppress(ValueError):  # not the main thread (an embedding application): it handles its own
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return _run(args)
     except InputError as e:
@@ -66,8 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"tco-report: error: {safe(e.message)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("tco-report: interrupted; nothing was written", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        why = "terminated" if isinstance(e, Terminated) else "interrupted"
+        print(f"tco-report: {why}; nothing was written", file=sys.stderr)
         return 130
     except Exception:  # an internal error: say so, show where, nothing was written
         print(
@@ -75,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         traceback.print_exc()
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -94,11 +114,39 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
+    """The run, with every warning a library raises (XlsxWriter, matplotlib, openpyxl) caught and shown as the
+    tool's own note instead of reaching the terminal raw."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result, notes, written = _run_caught(args, second)
+    if not args.quiet:
+        from .terminal import safe, table
+
+        report, out = result
+        print(table(report))
+        seen = set()
+        for w in caught:
+            text = f"a library warned: {w.category.__name__}: {w.message}"
+            if text not in seen:
+                seen.add(text)
+                notes.append(text)
+        for n in notes + list(report.warnings):
+            print(f"note: {safe(n)}")
+        print(f"wrote {', '.join(str(out / name) for name in written)}")
+    return 0
+
+
+def _run_caught(
+    args: argparse.Namespace, second: SecondProcess | None
+) -> tuple[tuple[Report, Path], list[str], list[str]]:
     from . import api
     from .errors import InputError
-    from .outputs import Staging
-    from .terminal import safe, table
+    from .outputs import Staging, check_out
 
+    out = Path(args.out)
+    source = Path(os.path.realpath(args.from_workbook)) if args.from_workbook else None  # never raises (loops)
+    names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
+    check_out(out, names)  # before the work: a bad --out or a folder where an output belongs stops the run now
     notes: list[str] = []
     if args.from_workbook:
         if args.paths or args.assumptions:
@@ -116,18 +164,10 @@ def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
         notes += [f"skipped {s}" for s in ingest.skipped]
         notes += list(ingest.warnings)
 
-    out = Path(args.out)
-    source = Path(args.from_workbook).resolve() if args.from_workbook else None
-    names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
     if source is not None and any((out / n).resolve() == source for n in names):
         raise InputError(source, None, "is where an output would be written; give another --out folder")
     written = _write_outputs(report, out, names, args.page_size, Staging, second=second)
-    if not args.quiet:
-        print(table(report))
-        for n in notes + list(report.warnings):
-            print(f"note: {safe(n)}")
-        print(f"wrote {', '.join(str(out / name) for name in written)}")
-    return 0
+    return (report, out), notes, written
 
 
 WORKBOOK = "tco_report.xlsx"
@@ -152,7 +192,7 @@ def _write_outputs(
     from .render import write_html, write_pdf
     from .summary import write_summary
 
-    with staging_cls(out) as stage:
+    with staging_cls(out, names) as stage:
         with step("Drawing charts and the HTML report"):
             html_path = stage.path("tco_report.html")
             html = write_html(report, html_path, page_size=page_size, tool_version=__version__, second=second)

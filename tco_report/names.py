@@ -6,6 +6,7 @@ and its unit. Every writer looks names up here so that a quantity never has two 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -305,3 +306,122 @@ def label(snake: str) -> str:
 
 def unit(snake: str) -> str:
     return BY_SNAKE[snake].unit
+
+
+# --- Input bounds: one definition per input, used by the YAML loader, the workbook's data validations and the
+# workbook reader alike, so a value is accepted or refused the same way everywhere. Each limit is far beyond any
+# real deployment and keeps every figure the calculator derives from the inputs finite (no overflow to inf, no
+# division by a value that underflows to 0).
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values an input may take: a range (each end inclusive or not), whole numbers only or not."""
+
+    minimum: float
+    maximum: float
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    whole: bool = False
+
+    def describe(self) -> str:
+        """'a number greater than 0 and at most 1,000,000,000', 'a whole number of at least 1 and at most 10,000'."""
+        kind = "a whole number" if self.whole else "a number"
+        lo, hi = _fmt(self.minimum), _fmt(self.maximum)
+        low = f"of at least {lo}" if self.min_inclusive else f"greater than {lo}"
+        high = f"at most {hi}" if self.max_inclusive else f"less than {hi}"
+        return f"{kind} {low} and {high}"
+
+    def accepts(self, v: float) -> bool:
+        """Whether the finite number ``v`` is within the bounds."""
+        if self.whole and not float(v).is_integer():
+            return False
+        above = v >= self.minimum if self.min_inclusive else v > self.minimum
+        below = v <= self.maximum if self.max_inclusive else v < self.maximum
+        return above and below
+
+    def validation(self) -> dict[str, object]:
+        """The same bounds as an Excel data validation (XlsxWriter's options). Excel's 'between' is inclusive: an
+        exclusive end becomes the nearest value inside it for whole numbers, and is noted in the message otherwise
+        (the reader refuses the end itself)."""
+        kind = "integer" if self.whole else "decimal"
+        lo, hi = self.minimum, self.maximum
+        if self.whole:
+            lo = lo if self.min_inclusive else math.floor(lo) + 1
+            hi = hi if self.max_inclusive else math.ceil(hi) - 1
+
+        def plain(x: float) -> float:
+            return int(x) if float(x).is_integer() else x  # "1000000000000", not "1000000000000.0", in the XML
+
+        return {"validate": kind, "criteria": "between", "minimum": plain(lo), "maximum": plain(hi)}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+_MONEY = Bounds(0, 1e12)  # USD: a trillion dollars per server or per year
+_HOURLY = Bounds(0, 1e6)  # USD per GPU-hour
+_TOKEN_PRICE = Bounds(1e-6, 1e6)  # USD per 1M tokens (a reference price > 0: it splits a request's cost)
+_SHARE = Bounds(0, 1)
+
+INPUT_BOUNDS: dict[str, Bounds] = {
+    "peak_requests_per_second": Bounds(0, 1e9, min_inclusive=False),
+    "uptime": Bounds(1e-4, 1),  # at least 53 minutes a year
+    "latency_limit_ms": Bounds(0, 1e9, min_inclusive=False),
+    "initial_server_cost": _MONEY,
+    "gpus_per_server": Bounds(1, 10_000, whole=True),
+    "depreciation_period": Bounds(0.1, 100),
+    "yearly_hosting_cost": _MONEY,
+    "yearly_software_cost": _MONEY,
+    "ref_input_price_per_1m": _TOKEN_PRICE,
+    "ref_output_price_per_1m": _TOKEN_PRICE,
+    "server_power_kw": Bounds(0, 10_000),
+    "pue": Bounds(1, 10),
+    "electricity_price_per_kwh": Bounds(0, 1_000),
+    "load_factor": _SHARE,
+    "yearly_network_storage_cost": _MONEY,
+    "yearly_operations_cost": _MONEY,
+    "cloud_price_per_gpu_hour": _HOURLY,
+    "cloud_reserved_price_per_gpu_hour": _HOURLY,
+    "cost_of_capital": _SHARE,
+    "target_utilisation": Bounds(0.01, 1),
+    "spare_servers": Bounds(0, 1_000_000, whole=True),
+    "active_users_at_peak": Bounds(0, 1e12, min_inclusive=False),
+    "requests_per_user_per_minute": Bounds(0, 1e6, min_inclusive=False),
+    "average_requests_per_second": Bounds(0, 1e9, min_inclusive=False),
+    "api_input_price_per_1m": Bounds(0, 1e6),
+    "api_output_price_per_1m": Bounds(0, 1e6),
+    "plan_years": Bounds(1, 100, whole=True),
+    "demand_growth_per_year": Bounds(-0.99, 10),
+    "sensitivity_step": Bounds(0, 0.99, min_inclusive=False),
+    "isl": Bounds(0.001, 1e9),  # an override of the measured mean input tokens
+    "osl": Bounds(0.001, 1e9),
+    "gpus_per_instance": Bounds(1, 10_000, whole=True),
+}
+
+# What a benchmark point may hold (result files and the workbook's Benchmarks rows): rps below one request in
+# eleven days, or a mean of less than a thousandth of a token, is no measurement; latencies up to 11 days.
+POINT_BOUNDS: dict[str, Bounds] = {
+    "rps": Bounds(1e-6, 1e9),
+    "isl": Bounds(0.001, 1e9),
+    "osl": Bounds(0.001, 1e9),
+    "latency_ms": Bounds(0, 1e9),
+    "concurrency": Bounds(0, 1e9, min_inclusive=False),
+    "request_rate": Bounds(0, 1e9, min_inclusive=False),  # or inf (as fast as possible)
+    "output_tps": Bounds(0, 1e12),
+    "gpus_per_instance": Bounds(1, 10_000, whole=True),
+}
+
+# How many of each thing one run may hold. Each drives work (and the workbook's formulas: Excel allows 8,192
+# characters in a formula, so the SLA constraints a formula ANDs together are limited).
+MAX_SLA_CONSTRAINTS = 20
+MAX_HARDWARE_PROFILES = 50
+MAX_CONFIG_RULES = 50_000
+MAX_SCENARIOS = 50
+MAX_CONFIGS = 50_000
+MAX_POINTS = 1_000_000
+
+
+def bounds(snake: str) -> Bounds:
+    return INPUT_BOUNDS[snake]

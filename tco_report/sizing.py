@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import fields, is_dataclass
 
 from . import analysis
 from .errors import InputError
@@ -29,9 +30,10 @@ _CEIL_TOLERANCE = 1e-12
 
 
 def ceil_whole(x: float) -> float:
-    """CEILING as spreadsheets do it: a value within rounding noise of an integer is that integer."""
+    """CEILING as spreadsheets do it: a value within rounding noise of a whole number of at least 1 is that number.
+    A ratio above 0 never rounds to 0 (a tiny positive demand still needs one instance)."""
     nearest = round(x)
-    if abs(x - nearest) <= _CEIL_TOLERANCE * max(1.0, abs(x)):
+    if nearest >= 1 and abs(x - nearest) <= _CEIL_TOLERANCE * abs(x):
         return float(nearest)
     return float(math.ceil(x))
 
@@ -40,7 +42,9 @@ def capital_recovery_factor(rate: float, years: float) -> float:
     """r / (1 - (1 + r)^-n): the yearly payment that repays 1 over n years at rate r; 1/n when r is 0."""
     if rate == 0:
         return 1 / years
-    return rate / (1 - float((1 + rate) ** -years))
+    # 1 - (1 + r)^-n without cancellation: for a tiny r, (1 + r)^-n is exactly 1 and the plain form divides by 0.
+    denominator = -math.expm1(-years * math.log1p(rate))
+    return rate / denominator if denominator > 0 else 1 / years
 
 
 def cost_components(hw: HardwareProfile, cost_of_capital: float = 0.0) -> dict[str, float]:
@@ -107,6 +111,8 @@ def size_and_cost(
         monthly_running = servers * (ysc - components["capex"]) / MONTHS_PER_YEAR
         if monthly_rent > monthly_running:
             break_even = servers * hw.initial_server_cost / (monthly_rent - monthly_running)
+            if not math.isfinite(break_even):  # renting costs next to nothing more than running: never, in practice
+                break_even = None
     at_average = None
     if a.average_requests_per_second:
         at_average = (
@@ -237,8 +243,62 @@ def config_results(
                 )
             )
         else:
-            results.append(size_and_cost(config, best, gpus, hw, a))
+            results.append(check_result(size_and_cost(config, best, gpus, hw, a), a))
     return results
+
+
+def check_result(r: ConfigResult, a: Assumptions) -> ConfigResult:
+    """A sized config's figures are finite, and a positive demand has a fleet of at least one server (a fraction of
+    one with fractional rounding); anything else is an InputError naming the inputs that gave it."""
+    where = _where(a, r.point)
+    bad = first_non_finite(r, f"config '{r.config}'")
+    if bad is not None:
+        raise InputError(
+            a.source if a.source != "defaults" else None,
+            None,
+            f"{bad[0]} is {bad[1]!r}: the inputs ({where}) give a figure too large or too small to compute; "
+            "check the peak demand, the prices and the benchmark figures for values far beyond a real deployment",
+        )
+    servers = r.servers_for_demand or 0.0
+    if a.peak_requests_per_second > 0 and (servers <= 0 or (a.rounding == "whole" and servers < 1)):
+        raise InputError(
+            a.source if a.source != "defaults" else None,
+            "peak_requests_per_second",
+            f"config '{r.config}' would serve a peak of {a.peak_requests_per_second:g} req/s with {servers:g} "
+            f"servers ({where}); expected at least one: check the peak demand and the benchmark figures",
+        )
+    return r
+
+
+def _where(a: Assumptions, point: BenchmarkPoint | None) -> str:
+    parts = [a.source] if a.source != "defaults" else ["the default assumptions"]
+    if point is not None and point.where:
+        parts.append(point.where)
+    return " and ".join(parts)
+
+
+def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
+    """The first number in a result (dataclasses, mappings and tuples walked; benchmark points and load levels, which
+    may be an infinite request rate, left out) that is NaN or infinite, with where it is."""
+    if isinstance(obj, float):
+        return None if math.isfinite(obj) else (path, obj)
+    if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
+        return None
+    if is_dataclass(obj):
+        items = ((f.name, getattr(obj, f.name)) for f in fields(obj))
+    elif isinstance(obj, Mapping):
+        items = ((str(k), v) for k, v in obj.items())
+    elif isinstance(obj, tuple | list):
+        items = ((str(i), v) for i, v in enumerate(obj))
+    else:
+        return None
+    for name, value in items:
+        if name == "concurrency":  # the load level: a request rate may be inf (as fast as possible)
+            continue
+        found = first_non_finite(value, f"{path}.{name}")
+        if found is not None:
+            return found
+    return None
 
 
 def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:

@@ -83,10 +83,10 @@ CASES = [
     (
         "zero depreciation",
         yaml_text("hardware: [{depreciation_years: 0}]"),
-        ["hardware[0].depreciation_years", "greater than 0"],
+        ["hardware[0].depreciation_years", "at least 0.1"],
     ),
     ("non-utf8", yaml_text(b"demand: {peak_requests_per_second: 1\xff0}\n"), [None, "not UTF-8"]),
-    ("2 MB file", yaml_text("# " + "x" * 2_000_000 + "\n"), [None, "2,000,003 bytes", "at most 1,000,000"]),
+    ("2 MB file", yaml_text("# " + "x" * 2_000_000 + "\n"), [None, "2,000,003 bytes", "under 1,000,000"]),
     ("symlink loop", loop, [None, "cannot be read"]),
     ("folder", folder, [None, "is a folder"]),
     ("missing", missing, [None, "file not found"]),

@@ -569,7 +569,8 @@ def test_big_file_beside_results_is_skipped_with_a_note(tmp_path, capsys, summar
 
 
 def test_control_characters_in_config_names_are_stripped(tmp_path, capsys, summary_only):
-    """Text from files (folder and model names) reaches the terminal without escape sequences or bidi overrides."""
+    """Text from files (folder and model names) reaches the terminal without escape sequences or bidi overrides:
+    control characters become U+FFFD where the name is read (as in every output), bidi overrides '?' on screen."""
     evil = "cfg\x1b[31mRED\x1b]0;pwned\x07\u202e"
     root = tmp_path / "sweep"
     (root / evil).mkdir(parents=True)
@@ -578,7 +579,7 @@ def test_control_characters_in_config_names_are_stripped(tmp_path, capsys, summa
     a.write_text('configs: [{match: "*", gpus_per_instance: 1}]\nsla: [{metric: ttft, statistic: avg, max_ms: 1000}]\n')
     assert main([str(root), "-a", str(a), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert "cfg?[31mRED?]0;pwned??" in out
+    assert "cfg\ufffd[31mRED\ufffd]0;pwned\ufffd?" in out  # controls cleaned on input, bidi by the terminal
     assert not any(c in out for c in "\x1b\x07\u202e")
 
 

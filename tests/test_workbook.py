@@ -129,10 +129,11 @@ def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
         assert wb[sheet].protection.sheet, sheet
     assert wb["Configs"]["N2"].protection.locked is not False
     rules = wb["Inputs"].data_validations.dataValidation
-    kinds = {(dv.type, dv.operator) for dv in rules}
-    assert ("decimal", "greaterThanOrEqual") in kinds  # no negative prices
-    assert ("whole", "greaterThanOrEqual") in kinds  # whole GPUs
-    assert ("list", None) in kinds
+    kinds = {(dv.type, dv.operator, dv.formula1, dv.formula2) for dv in rules}
+    assert ("decimal", None, "0", "1000000000000") in kinds  # prices: no negative (names.INPUT_BOUNDS, "between")
+    assert ("whole", None, "1", "10000") in kinds  # whole GPUs
+    assert ("decimal", None, "1", "10") in kinds  # PUE, as the YAML loader and the reader bound it
+    assert ("list", None) in {(dv.type, dv.operator) for dv in rules}
     for sheet in ("Inputs", "Benchmarks", "Configs", "TCO", "Checks"):
         assert wb[sheet].freeze_panes, sheet
     assert wb["Benchmarks"].tables, "Benchmarks is an Excel table"
@@ -252,7 +253,7 @@ def test_oversized_or_bomb_or_not_a_workbook_is_refused(tmp_path: Path, monkeypa
     example = tmp_path / "ok.xlsx"
     write_workbook(example_report(), example, tool_version="t")
     monkeypatch.setattr(safety, "MAX_FILE_BYTES", example.stat().st_size - 1)
-    with pytest.raises(InputError, match="expected at most"):
+    with pytest.raises(InputError, match="expected to be under"):
         read_workbook(example)
     monkeypatch.setattr(safety, "MAX_FILE_BYTES", 10**9)
     monkeypatch.setattr(safety, "MAX_UNPACKED_BYTES", 1000)

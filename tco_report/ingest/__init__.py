@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import is_regular, kind, read_regular
 from ..model import BenchmarkPoint
+from ..names import MAX_CONFIGS, MAX_POINTS, POINT_BOUNDS
 from ..progress import progress
+from ..text import clean
 from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, plain_csv, sglang, vllm
 from .common import Parsed, RawPoint, clean_model, describe
 
@@ -45,7 +50,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     result = IngestResult(points=[])
     for root in map(Path, paths):
         _check_root(root)
-        files = [root] if root.is_file() else list(_walk(root))
+        files = [root] if not root.is_dir() else list(_walk(root, result))
         if not files:
             raise InputError(
                 root, None, "no benchmark result file (.json, .jsonl or .csv) found in this folder or below"
@@ -94,8 +99,9 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                     result.skipped.append(note)
                 continue
             result.points.append(point)
-        result.warnings += [f"{f}: {r.note}" for f, raws in raws_by_file for r in raws[:1] if r.note]
+        result.warnings += [f"{f}: {clean(r.note)}" for f, raws in raws_by_file for r in raws[:1] if r.note]
     check_unique_loads(result.points)
+    check_points(result.points, ", ".join(map(str, paths)))
     result.points.sort(key=lambda p: (p.config, p.load, p.rps))
     return result
 
@@ -117,10 +123,52 @@ def check_unique_loads(points: Iterable[BenchmarkPoint]) -> None:
         seen[key] = point.where or "an earlier row"
 
 
+def check_points(points: Sequence[BenchmarkPoint], where: str | os.PathLike[str] | None = None) -> None:
+    """Every figure of every point within names.POINT_BOUNDS (a derived rps of 1e308 from a duration of 5e-324 is no
+    measurement, and would overflow the sizing), and no more points or configs than a run can hold."""
+    if len(points) > MAX_POINTS:
+        raise InputError(where, None, f"holds {len(points):,} benchmark points; expected at most {MAX_POINTS:,}")
+    configs = {p.config for p in points}
+    if len(configs) > MAX_CONFIGS:
+        raise InputError(where, None, f"holds {len(configs):,} configs; expected at most {MAX_CONFIGS:,}")
+    for p in points:
+        figures: list[tuple[str, str, float | None]] = [
+            ("rps", "rps (requests/s)", p.rps),
+            ("isl", "isl (mean input tokens)", p.isl),
+            ("osl", "osl (mean output tokens)", p.osl),
+            ("concurrency", "concurrency", p.concurrency),
+            ("output_tps", "output tps (tokens/s)", p.output_tps),
+            ("gpus_per_instance", "gpus_per_instance", p.gpus_per_instance),
+        ]
+        if p.request_rate is not None and not math.isinf(p.request_rate):
+            figures.append(("request_rate", "request rate (req/s)", p.request_rate))
+        figures += [
+            ("latency_ms", f"{metric}_{stat} latency (ms)", v)
+            for metric, stats in p.latency_ms.items()
+            for stat, v in stats.items()
+        ]
+        for key, label, v in figures:
+            if v is None:
+                continue
+            b = POINT_BOUNDS[key]
+            if not (math.isfinite(v) and b.accepts(v)):
+                raise InputError(
+                    p.where or where,
+                    label,
+                    f"config '{p.config}' at {p.load_label}: expected {b.describe()}, got {v!r} (as read or derived "
+                    "from the file's figures); no real benchmark measures that",
+                )
+
+
 def _check_root(root: Path) -> None:
-    """A PATH that exists; a symlink that leads nowhere (a loop, a missing target) is named as such."""
+    """A PATH that exists and is a folder or a regular file; a symlink that leads nowhere (a loop, a missing
+    target) is named as such; a FIFO, device or socket is refused before anything opens it."""
     try:
-        root.stat()
+        st = root.stat()
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            raise InputError(
+                root, None, f"is {kind(st.st_mode)}, not a regular file; expected a benchmark result file or a folder"
+            )
     except OSError as e:
         if root.is_symlink():
             raise InputError(
@@ -163,14 +211,24 @@ def _unrecognised(p: Parsed) -> str:
     return f"not a result file of a supported benchmark tool ({what}; see README, Formats).{hint}"
 
 
-def _walk(root: Path) -> Iterable[Path]:
-    """Candidate files below root, in a stable order. Symlinked folders are not followed (no loops)."""
+def _walk(root: Path, result: IngestResult) -> Iterable[Path]:
+    """Candidate files below root, in a stable order. Symlinked folders are not followed (no loops). FIFOs,
+    devices and sockets are skipped with a note, never opened (a FIFO would block the run)."""
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
-            yield Path(dirpath) / name
+            f = Path(dirpath) / name
+            try:
+                mode = f.stat().st_mode
+            except OSError:
+                yield f  # _parse says why it cannot be read
+                continue
+            if not stat.S_ISREG(mode):
+                result.skipped.append(f"{f}: {kind(mode)}, not a regular file (not opened)")
+                continue
+            yield f
 
 
 def _drop_csv_twins(files: list[Path]) -> list[Path]:
@@ -202,6 +260,8 @@ _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
 
 
 def _metric_csv(f: Path) -> bool:
+    if not is_regular(f):
+        return False
     try:
         with open(f, "rb") as fh:
             head = fh.read(16)
@@ -237,23 +297,12 @@ def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
 
 def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
     try:
-        size = f.stat().st_size
-    except OSError as e:  # dangling link, symlink loop, permission
+        raw = read_regular(f, MAX_RESULT_BYTES, "a benchmark result file")
+    except InputError as e:  # dangling link, symlink loop, permission
         if explicit:
-            raise InputError(f, None, f"cannot be read: {e.strerror or e}") from None
-        result.skipped.append(f"{f}: cannot be read ({e.strerror or e})")
+            raise
+        result.skipped.append(f"{f}: {e.problem.removeprefix('is ')}")
         return None
-    if size > MAX_RESULT_BYTES:
-        if explicit:
-            raise InputError(
-                f, None, f"is {size:,} bytes; a benchmark result file is expected to be under {MAX_RESULT_BYTES:,}"
-            )
-        result.skipped.append(f"{f}: {size:,} bytes, larger than a result file ({MAX_RESULT_BYTES:,})")
-        return None
-    try:
-        raw = f.read_bytes()
-    except OSError as e:
-        raise InputError(f, None, f"cannot be read: {e.strerror or e}") from None
     if not raw.strip():
         raise InputError(f, None, "is empty; expected a benchmark result file")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -280,7 +329,7 @@ def _json_records(f: Path, text: str) -> tuple[list[object], bool, bool]:
     readers reject NaN where a number is needed.
     """
     try:
-        whole = _loads(text)
+        whole = _loads(text, f)
     except json.JSONDecodeError as e:
         if e.msg != "Extra data":
             raise InputError(f, None, f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
@@ -293,16 +342,19 @@ def _json_records(f: Path, text: str) -> tuple[list[object], bool, bool]:
         if not line.strip():
             continue
         try:
-            records.append(_loads(line))
+            records.append(_loads(line, f, n))
         except json.JSONDecodeError as e:
             raise InputError(f, f"line {n}", f"is not valid JSON ({e.msg}, column {e.colno})") from None
     return records, True, False
 
 
-def _loads(text: str) -> object:
-    """json.loads; a nesting deep enough to exhaust the stack is reported as a decode error."""
+def _loads(text: str, f: Path | None = None, line: int = 1) -> object:
+    """json.loads, refusing a key given twice in one object (json keeps the last silently); a nesting deep enough
+    to exhaust the stack is reported as a decode error."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as e:
+        raise InputError(f, e.key[:60], duplicate_key_message(text, e.key, line)) from None
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply to be a benchmark result file", text, 0) from None
     except json.JSONDecodeError:
@@ -323,9 +375,12 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[t
     named: list[tuple[Path, RawPoint, str]] = []
     for f, raws in raws_by_file:
         rel = f.relative_to(root) if f != root else Path(f.name)
-        folder = _RUN_FOLDER.sub("", rel.parts[0]) if len(rel.parts) > 1 else ""
+        folder = clean(_RUN_FOLDER.sub("", rel.parts[0])) if len(rel.parts) > 1 else ""
         for r in raws:
-            named.append((f, r, r.config or folder or clean_model(r.model) or f.stem))
+            # Text from files and folder names enters here, cleaned once for every output (tco_report.text).
+            r.config, r.model, r.label = clean(r.config), clean(r.model), clean(r.label)
+            r.tool, r.tool_version = clean(r.tool), clean(r.tool_version)
+            named.append((f, r, r.config or folder or clean_model(r.model) or clean(f.stem)))
     labels: dict[str, set[str]] = {}
     models: dict[str, set[str]] = {}
     for _, r, base in named:
@@ -353,7 +408,7 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[t
             model=clean_model(r.model),
             tool=r.tool,
             tool_version=r.tool_version,
-            source=str(f),
+            source=clean(str(f)),
             record=r.record,
         )
         points.append((point, r.aggregate))
@@ -362,3 +417,71 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[t
 
 def _short_model(model: str) -> str:
     return clean_model(model).split("/")[-1]
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
+    return out
+
+
+def duplicate_key_message(text: str, key: str, first_line: int = 1) -> str:
+    """Where a key given twice in one JSON object stands: both lines (and columns), found by walking the text."""
+    places = _duplicate_places(text)
+    where = ""
+    if places is not None:
+        (l1, c1), (l2, c2) = places
+        where = f" (line {l1 + first_line - 1}, column {c1} and line {l2 + first_line - 1}, column {c2})"
+    return f"the key appears twice in one object{where}; expected each key once (which value is meant?)"
+
+
+def _duplicate_places(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The (line, column) of the first key repeated in one object, and of its earlier occurrence."""
+    stack: list[dict[str, tuple[int, int]] | None] = []  # per open object: key -> place; None for a list
+    expect_key = False
+    line, col0 = 1, 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, col0 = line + 1, i + 1
+        elif c == "{":
+            stack.append({})
+            expect_key = True
+        elif c == "[":
+            stack.append(None)
+        elif c in "}]":
+            if stack:
+                stack.pop()
+            expect_key = False
+        elif c == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if expect_key and stack and stack[-1] is not None:
+                try:
+                    key = json.loads(text[i : j + 1])
+                except ValueError:
+                    key = text[i + 1 : j]
+                place = (line, i - col0 + 1)
+                keys = stack[-1]
+                if key in keys:
+                    return keys[key], place
+                keys[key] = place
+                expect_key = False
+            i = j
+        i += 1
+    return None

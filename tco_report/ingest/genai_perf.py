@@ -165,16 +165,38 @@ def csv_sections(text: str, file: Path) -> tuple[dict[str, dict[str, float]], di
     header: list[str] = []
     request: dict[str, dict[str, float]] = {}
     system: dict[str, float] = {}
-    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+    lines: dict[str, int] = {}  # row name -> line, to refuse a row given twice
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    for row in reader:
         if not row or not row[0].strip():
             header = []
             continue
         if row[0] in ("Metric", "Endpoint"):
             header = row
+            seen: dict[str, int] = {}
+            for i, h in enumerate(row[1:], start=2):
+                s = normalise_statistic(h)
+                if s is not None and s in seen:
+                    raise InputError(
+                        file,
+                        h,
+                        f"the column appears twice in the header on line {reader.line_num} (columns {seen[s]} and "
+                        f"{i}); expected each statistic once (which one is meant?)",
+                    )
+                if s is not None:
+                    seen[s] = i
             continue
         if not header or header[0] != "Metric":
             continue  # AIPerf's GPU telemetry section
         name = re.sub(r"\s*\([^()]*\)$", "", row[0]).strip().lower()
+        if name in lines:
+            raise InputError(
+                file,
+                row[0],
+                f"the row appears twice (lines {lines[name]} and {reader.line_num}); expected each metric once "
+                "(which one is meant?)",
+            )
+        lines[name] = reader.line_num
         if header[1:2] == ["Value"]:
             value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
             if value is not None:

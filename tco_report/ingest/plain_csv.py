@@ -57,6 +57,16 @@ def read(p: Parsed) -> list[RawPoint]:
     reader = csv.DictReader(io.StringIO(p.text.lstrip("\ufeff")))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     reader.fieldnames = fields
+    first: dict[str, int] = {}
+    for i, f in enumerate(fields, start=1):
+        if f in first:
+            raise InputError(
+                file,
+                f,
+                f"the column appears twice in the header (columns {first[f]} and {i}); expected each column once "
+                "(which one is meant?)",
+            )
+        first[f] = i
     for col in REQUIRED:
         if col not in fields:
             raise InputError(file, col, "required column is missing (see README, 'Plain CSV')")

@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-from openpyxl.workbook.workbook import Workbook
-
 from ..assumptions import METRICS, is_statistic
 from ..errors import InputError
-from ..ingest import check_unique_loads
+from ..ingest import check_points, check_unique_loads
 from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
-from ..names import BY_SNAKE, SECONDS_PER_MINUTE
+from ..names import BY_SNAKE, INPUT_BOUNDS, MAX_HARDWARE_PROFILES, MAX_SLA_CONSTRAINTS, SECONDS_PER_MINUTE, Bounds
+from ..text import clean
 from . import layout
 from .safety import check_archive
+from .xlsx import Package, Sheet, column_letters
 
 
 @dataclass(frozen=True)
@@ -57,56 +55,60 @@ class Cell:
 
     @property
     def coordinate(self) -> str:
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letters(self.column)}{self.row}"
 
 
 class _Grid:
-    """A sheet read once, row by row (openpyxl's read-only mode streams; random access would re-parse)."""
+    """One sheet's cells as the reader sees them: the formula (as '=...') or the typed value, or the cached value."""
 
-    def __init__(self, ws: Any):
-        self.title = ws.title
-        self.rows = [
-            [(c.value, getattr(c, "data_type", "n")) for c in row] for row in ws.iter_rows(max_col=ws.max_column)
-        ]
+    def __init__(self, sheet: Sheet, cached: bool):
+        self.sheet, self.cached = sheet, cached
+        self.title = sheet.title
 
     def cell(self, row: int, column: int) -> Cell:
-        try:
-            value, kind = self.rows[row - 1][column - 1]
-        except IndexError:
-            value, kind = None, "n"
-        return Cell(self.title, row, column, value, kind)
+        raw = self.sheet.get(row, column)
+        if raw is None:
+            return Cell(self.title, row, column, None, "n")
+        if self.cached:
+            return Cell(self.title, row, column, raw.value, "n" if raw.kind == "f" else raw.kind)
+        value = f"={raw.formula}" if raw.formula is not None else raw.value
+        return Cell(self.title, row, column, value, raw.kind)
 
 
 class _Names:
     """Defined names resolved to cells, with messages that name the file, sheet!cell and the name."""
 
-    def __init__(self, path: Path, wb: Workbook, values: Workbook):
-        self.path, self.wb, self.values = path, wb, values
-        self._grids: dict[tuple[int, str], _Grid] = {}
+    def __init__(self, path: Path, pkg: Package):
+        self.path, self.pkg = path, pkg
+        self._grids: dict[tuple[bool, str], _Grid] = {}
 
     def has(self, name: str) -> bool:
-        return name in self.wb.defined_names
+        return name in self.pkg.defined_names
 
-    def grid(self, book: Workbook, sheet: str) -> _Grid:
-        key = (id(book), sheet)
+    def grid(self, sheet: str, cached: bool = False) -> _Grid:
+        key = (cached, sheet)
         if key not in self._grids:
-            self._grids[key] = _Grid(book[sheet])
+            self._grids[key] = _Grid(self.pkg.sheet(sheet), cached)
         return self._grids[key]
 
-    def cells(self, name: str, wb: Workbook | None = None) -> list[Cell]:
-        book = wb or self.wb
-        if name not in self.wb.defined_names:
+    def sheet_of(self, name: str) -> str:
+        return self.pkg.areas(name)[0][0] if self.pkg.areas(name) else ""
+
+    def cells(self, name: str, cached: bool = False) -> list[Cell]:
+        if name not in self.pkg.defined_names:
             raise InputError(
-                self.path, name, "the workbook has no such defined name; expected a workbook written by tco_report"
+                self.path,
+                name,
+                f"the workbook has no defined name {name} (deleted in Formulas > Name Manager?); expected a "
+                "workbook written by tco_report with its defined names intact",
             )
         out: list[Cell] = []
-        for sheet, coord in self.wb.defined_names[name].destinations:
-            if sheet not in book.sheetnames:
+        for sheet, r1, c1, r2, c2 in self.pkg.areas(name):
+            if sheet not in self.pkg.sheet_paths:
                 raise InputError(self.path, name, f"refers to a missing sheet '{sheet}'")
-            grid = self.grid(book, sheet)
-            min_col, min_row, max_col, max_row = range_boundaries(coord.replace("$", ""))
-            for r in range(min_row, max_row + 1):
-                out.extend(grid.cell(r, c) for c in range(min_col, max_col + 1))
+            grid = self.grid(sheet, cached)
+            for r in range(r1, r2 + 1):
+                out.extend(grid.cell(r, c) for c in range(c1, c2 + 1))
         return out
 
     def where(self, cell: Cell, name: str) -> str:
@@ -114,18 +116,37 @@ class _Names:
 
     def value(self, cell: Cell, name: str, expected: str) -> Any:
         """The typed-in value of an input cell; a formula there is refused."""
-        if cell.data_type == "f" or (hasattr(cell.value, "text") and str(cell.value).startswith("=")):
+        if cell.data_type == "f":
             raise InputError(
                 self.path,
                 self.where(cell, name),
-                f"expected {expected} typed in, found the formula {str(getattr(cell.value, 'text', cell.value))!r};"
+                f"expected {expected} typed in, found the formula {str(cell.value)[:80]!r};"
                 " input cells hold values, not formulas",
             )
-        return cell.value
+        if cell.data_type == "e":
+            raise InputError(self.path, self.where(cell, name), f"expected {expected}, found the error {cell.value!r}")
+        return clean(cell.value) if isinstance(cell.value, str) else cell.value
 
     def number(
-        self, cell: Cell, name: str, *, positive: bool = False, whole: bool = False, optional: bool = False
+        self,
+        cell: Cell,
+        name: str,
+        *,
+        positive: bool = False,
+        whole: bool = False,
+        optional: bool = False,
+        bounds: Bounds | None = None,
     ) -> float | None:
+        """A typed number; with ``bounds`` (names.INPUT_BOUNDS) exactly the values the YAML loader accepts."""
+        if bounds is not None:
+            v = self.value(cell, name, bounds.describe())
+            if v is None or (isinstance(v, str) and not v.strip()):
+                if optional:
+                    return None
+                raise InputError(self.path, self.where(cell, name), f"expected {bounds.describe()}, the cell is empty")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not bounds.accepts(v):
+                raise InputError(self.path, self.where(cell, name), f"expected {bounds.describe()}, got {v!r}")
+            return float(v)
         kind = "a whole number" if whole else "a number"
         bound = " greater than 0" if positive else " of at least 0"
         v = self.value(cell, name, kind + bound)
@@ -155,28 +176,46 @@ class _Names:
         return found[0]
 
     def cached(self, name: str) -> list[CachedCell]:
-        return [CachedCell(f"{c.sheet}!{c.coordinate}", c.value) for c in self.cells(name, self.values)]
+        return [CachedCell(f"{c.sheet}!{c.coordinate}", c.value) for c in self.cells(name, cached=True)]
 
 
 def read_workbook(path: str | Path) -> WorkbookInput:
     """The benchmark points, the assumptions (source = the path, provenance 'workbook') and the cached outputs."""
     path = Path(path)
-    check_archive(path)
-    # Read-only mode streams the sheets: a 6,400-row workbook reads in seconds instead of a quarter of a minute.
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged file
-        raise InputError(path, None, f"cannot be read as an .xlsx workbook: {e}") from None
-    try:
-        return _read(_Names(path, wb, values))
-    finally:
-        wb.close()
-        values.close()
+    data = check_archive(path)
+    return _read(_Names(path, Package(path, data)))
+
+
+def required_names() -> list[str]:
+    """Defined names every workbook of tco_report holds. One that is missing was deleted (Formulas > Name Manager):
+    the reader says so rather than falling back to a default, and the workbook's own formulas would show #NAME?."""
+    return [
+        *(r for _, r, _ in layout.BM_LEAD),
+        layout.BM_SOURCE[1],
+        layout.BM_HEADER,
+        *(r for _, r in layout.BM_CALC),
+        *(c[2] for c in layout.CF_COLUMNS),
+        *(r for r, _, _ in layout.HW_ROWS),
+        *(BY_SNAKE[s].camel for s in (*layout.MODEL_EXTRAS, *layout.RECORDED_ONLY)),
+        layout.PEAK_INPUT,
+        layout.RECOMMENDED_CONFIG,
+        layout.ALL_CHECKS,
+        *layout.LIVE_NAMES,
+    ]
 
 
 def _read(n: _Names) -> WorkbookInput:
     path = n.path
+    missing = [name for name in required_names() if not n.has(name)]
+    if missing:
+        raise InputError(
+            path,
+            missing[0],
+            f"the workbook has no defined name {missing[0]}"
+            + (f" (nor {', '.join(missing[1:4])}{' ...' if len(missing) > 4 else ''})" if len(missing) > 1 else "")
+            + ": deleted in Formulas > Name Manager? The workbook's formulas need it; undo the deletion or write "
+            "the workbook again",
+        )
     assumptions = _assumptions(n)
     points = _points(n)
     out = WorkbookInput(path=path, points=points, assumptions=assumptions)
@@ -201,10 +240,8 @@ def _cached_names(n: _Names) -> list[str]:
     wanted = [layout.RECOMMENDED_CONFIG, layout.ALL_CHECKS, *layout.LIVE_NAMES, *(BY_SNAKE[k].camel for k in BY_SNAKE)]
     out = []
     for name in wanted:
-        if n.has(name):
-            dest = list(n.wb.defined_names[name].destinations)
-            if dest and dest[0][0] in ("TCO", "Checks", "Plan", "Sensitivity"):
-                out.append(name)
+        if n.has(name) and n.sheet_of(name) in ("TCO", "Checks", "Plan", "Sensitivity"):
+            out.append(name)
     return out
 
 
@@ -217,9 +254,15 @@ def _assumptions(n: _Names) -> Assumptions:
     sla: list[SlaConstraint] = []
     if n.has(layout.SLA_LIMIT):
         limits, metrics, stats = (n.cells(x) for x in (layout.SLA_LIMIT, layout.SLA_METRIC, layout.SLA_STATISTIC))
+        if len(limits) > MAX_SLA_CONSTRAINTS:
+            raise InputError(
+                n.path,
+                layout.SLA_LIMIT,
+                f"holds {len(limits):,} SLA constraints; expected at most {MAX_SLA_CONSTRAINTS}",
+            )
         for j, (lc, mc, sc) in enumerate(zip(limits, metrics, stats, strict=True)):
             name = layout.latency_limit_name(j)
-            limit = n.number(lc, name, positive=True)
+            limit = n.number(lc, name, bounds=INPUT_BOUNDS["latency_limit_ms"])
             metric = n.text(mc, f"SLA constraint {j + 1} metric", options=METRICS)
             stat = n.text(sc, f"SLA constraint {j + 1} statistic")
             if not is_statistic(stat):
@@ -232,46 +275,28 @@ def _assumptions(n: _Names) -> Assumptions:
     rules = []
     for nc, gc, hc in zip(*(n.cells(x) for x in (layout.CFG_NAME, layout.CFG_GPUS, layout.CFG_HARDWARE)), strict=True):
         config = n.text(nc, "config name")
-        gpus = n.number(gc, f"GPUs per instance of '{config}'", positive=True, whole=True)
+        gpus = n.number(gc, f"GPUs per instance of '{config}'", bounds=INPUT_BOUNDS["gpus_per_instance"])
         hw = n.text(hc, f"hardware profile of '{config}'", options=tuple(sorted(profiles)))
         rules.append(ConfigRule(match=glob.escape(config), gpus_per_instance=int(gpus), hardware=hw))
-    uptime = num("uptime", positive=True)
-    if uptime > 1:
-        raise InputError(n.path, n.where(n.scalar("uptime"), "uptime"), f"expected at most 1, got {uptime!r}")
+    uptime = num("uptime", bounds=INPUT_BOUNDS["uptime"])
     fields = {
         "peak_requests_per_second": None,  # below: typed in, or derived from the users
         "uptime": uptime,
         "sla": tuple(sla),
         "hardware": hardware,
-        "ref_input_price_per_1m": num("refInputPricePer1M", positive=True),
-        "ref_output_price_per_1m": num("refOutputPricePer1M", positive=True),
+        "ref_input_price_per_1m": num("refInputPricePer1M", bounds=INPUT_BOUNDS["ref_input_price_per_1m"]),
+        "ref_output_price_per_1m": num("refOutputPricePer1M", bounds=INPUT_BOUNDS["ref_output_price_per_1m"]),
         "configs": tuple(rules),
         "rounding": n.text(n.scalar("rounding"), "rounding", options=("whole", "fractional")),
-        "isl": num("islOverride", positive=True, optional=True),
-        "osl": num("oslOverride", positive=True, optional=True),
+        "isl": num("islOverride", bounds=INPUT_BOUNDS["isl"], optional=True),
+        "osl": num("oslOverride", bounds=INPUT_BOUNDS["osl"], optional=True),
     }
     for snake in (*layout.MODEL_EXTRAS, *layout.RECORDED_ONLY):
         name = BY_SNAKE[snake].camel
-        if not n.has(name):  # a workbook from before the cost model's extensions: the neutral default
-            continue
         cell = n.scalar(name)
-        if snake == "demand_growth_per_year":
-            v = n.value(cell, name, "a number greater than -1")
-            if isinstance(v, bool) or not isinstance(v, int | float) or not v > -1:
-                raise InputError(n.path, n.where(cell, name), f"expected a number greater than -1, got {v!r}")
-            fields[snake] = float(v)
-            continue
-        v = n.number(
-            cell,
-            name,
-            whole=snake in layout.WHOLE,
-            positive=snake in ("target_utilisation", "sensitivity_step"),
-            optional=snake in layout.OPTIONAL,
-        )
+        v = n.number(cell, name, bounds=INPUT_BOUNDS[snake], optional=snake in layout.OPTIONAL)
         fields[snake] = int(v) if v is not None and snake in layout.WHOLE else v
     fields["peak_requests_per_second"] = _peak(n, fields)
-    if fields.get("target_utilisation", 1.0) > 1:
-        raise InputError(n.path, "targetUtilisation", "expected a share of at most 1")
     keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
     keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
     return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
@@ -297,12 +322,20 @@ def _peak(n: _Names, fields: dict[str, Any]) -> float:
             raise InputError(
                 n.path, "activeUsersAtPeak", "active users and requests per user must be greater than 0 when given"
             )
-        return users * per_user / SECONDS_PER_MINUTE
+        peak = users * per_user / SECONDS_PER_MINUTE
+        if not INPUT_BOUNDS["peak_requests_per_second"].accepts(peak):
+            raise InputError(
+                n.path,
+                "activeUsersAtPeak",
+                f"active users x requests per user per minute / 60 gives a peak of {peak:g} req/s; expected "
+                f"{INPUT_BOUNDS['peak_requests_per_second'].describe()}",
+            )
+        return peak
     return num_required(n, layout.PEAK_INPUT)
 
 
 def num_required(n: _Names, name: str) -> float:
-    v = n.number(n.scalar(name), name, positive=True)
+    v = n.number(n.scalar(name), name, bounds=INPUT_BOUNDS["peak_requests_per_second"])
     assert v is not None
     return v
 
@@ -315,6 +348,10 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
         if n.has(range_name) or range_name in layout.HW_ROWS_REQUIRED
     }
     profiles = []
+    if len(columns["hwName"]) > MAX_HARDWARE_PROFILES:
+        raise InputError(
+            n.path, "hwName", f"holds {len(columns['hwName']):,} profiles; expected at most {MAX_HARDWARE_PROFILES}"
+        )
     for k, name_cell in enumerate(columns["hwName"]):
         name = n.text(name_cell, "hardware profile name")
 
@@ -330,9 +367,9 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
             if snake == "software_licence_per":
                 values[snake] = n.text(cell, label, options=("server", "gpu"))
             elif snake == "gpus_per_server":
-                values[snake] = int(n.number(cell, label, positive=True, whole=True))
+                values[snake] = int(n.number(cell, label, bounds=INPUT_BOUNDS[snake]))
             else:
-                values[snake] = n.number(cell, label, positive=snake == "depreciation_period")
+                values[snake] = n.number(cell, label, bounds=INPUT_BOUNDS[snake])
         profiles.append(HardwareProfile(**values))
     names = [p.name for p in profiles]
     if len(set(names)) != len(names):
@@ -352,7 +389,7 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
             metric, stat = h[: -len(layout.LATENCY_SUFFIX)].split("_", 1)
             latency.append((metric, stat, i))
     first = n.cells("bmPoint")
-    grid = n.grid(n.wb, first[0].sheet)
+    grid = n.grid(first[0].sheet)
     points = []
     for r in range(first[0].row, first[-1].row + 1):
         row = tuple(grid.cell(r, c) for c in range(1, len(header) + 1))
@@ -392,4 +429,5 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
     if not points:
         raise InputError(n.path, "Benchmarks", "the Benchmarks table has no rows")
     check_unique_loads(points)
+    check_points(points, n.path)
     return tuple(points)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import read_regular
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a 6,400-row workbook is a few MB
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
@@ -13,22 +15,14 @@ MAX_RATIO = 200  # XML compresses about 10-30x; far beyond that is a bomb
 RATIO_FLOOR = 1024 * 1024  # small members may compress arbitrarily well
 
 
-def check_archive(path: Path) -> None:
-    """Raise InputError unless ``path`` is an xlsx (zip) archive of sane packed and unpacked size."""
+def check_archive(path: Path) -> bytes:
+    """The workbook's bytes, unless ``path`` is not a regular file, or not an xlsx (zip) archive of sane packed and
+    unpacked size (then an InputError). Read once, without blocking on a FIFO and with the size limit enforced."""
+    data = read_regular(path, MAX_FILE_BYTES, "an .xlsx workbook written by tco_report")
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(path, None, "file not found (expected an .xlsx workbook written by tco_report)") from None
-    except OSError as e:  # a symlink loop, a permission problem
-        raise InputError(path, None, f"cannot be read: {e.strerror or e}") from None
-    if not path.is_file():
-        raise InputError(path, None, "is not a file (expected an .xlsx workbook)")
-    if size > MAX_FILE_BYTES:
-        raise InputError(path, None, f"the workbook is {size:,} bytes; expected at most {MAX_FILE_BYTES:,}")
-    try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise InputError(path, None, f"is not an .xlsx workbook (not a zip archive: {e})") from None
     total = 0
     for info in infos:
@@ -44,3 +38,4 @@ def check_archive(path: Path) -> None:
         raise InputError(
             path, None, f"the workbook unpacks to {total:,} bytes; expected at most {MAX_UNPACKED_BYTES:,}"
         )
+    return data

@@ -14,13 +14,16 @@ from .context import Book
 SHEET = "Inputs"
 LABEL, UNIT, NAME, VALUE = 0, 1, 2, 3
 
-_NON_NEGATIVE = {"validate": "decimal", "criteria": ">=", "value": 0}
-_POSITIVE = {"validate": "decimal", "criteria": ">", "value": 0}
-_WHOLE = {"validate": "integer", "criteria": ">=", "value": 1}
-
 
 def _validation(kind: dict[str, Any], message: str) -> dict[str, Any]:
     return {**kind, "error_title": "Invalid input", "error_message": message[:255]}
+
+
+def _bounded(snake: str, blank: str = "") -> dict[str, Any]:
+    """The data validation of an input, from its one definition in names.INPUT_BOUNDS (as the YAML loader and the
+    workbook reader check it)."""
+    b = names.bounds(snake)
+    return _validation(b.validation(), f"{names.label(snake)}: expected {b.describe()} ({names.unit(snake)}){blank}.")
 
 
 def write(book: Book) -> None:
@@ -65,7 +68,7 @@ def write(book: Book) -> None:
         names.label("peak_requests_per_second") + " (blank when given as users below)",
         "req/s",
         None if from_users else a.peak_requests_per_second,
-        _validation(_POSITIVE, "Peak demand must be a number greater than 0 (req/s), or blank when given as users."),
+        _bounded("peak_requests_per_second", ", or blank when given as users"),
     )
     for snake in layout.DEMAND_EXTRAS:
         users = snake in ("active_users_at_peak", "requests_per_user_per_minute")
@@ -75,10 +78,7 @@ def write(book: Book) -> None:
         names.label("uptime"),
         "fraction",
         a.uptime,
-        _validation(
-            {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1},
-            "Uptime is a fraction of the year: greater than 0, at most 1.",
-        ),
+        _bounded("uptime"),
     )
     section("Reference token prices (split the cost of a request over input and output tokens)")
     for snake in ("ref_input_price_per_1m", "ref_output_price_per_1m"):
@@ -87,7 +87,7 @@ def write(book: Book) -> None:
             names.label(snake),
             "USD",
             getattr(a, snake),
-            _validation(_POSITIVE, "A reference price must be a number greater than 0 (USD per 1M tokens)."),
+            _bounded(snake),
         )
     section("Sizing")
     scalar(
@@ -105,7 +105,7 @@ def write(book: Book) -> None:
             label,
             unit,
             getattr(a, snake),
-            _validation(_POSITIVE, "A sequence length must be greater than 0 tokens, or left blank."),
+            _bounded(snake, ", or left blank"),
         )
 
     section("Decision questions (hosted API, multi-year plan, sensitivity)")
@@ -144,14 +144,8 @@ def peak_from_users(a: Assumptions) -> bool:
 def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
     """An assumption from the vocabulary: whole numbers and optional (blank) values validated as such."""
     q = names.BY_SNAKE[snake]
-    if snake in layout.WHOLE:
-        kind, what = {"validate": "integer", "criteria": ">=", "value": 0}, "a whole number of at least 0"
-    elif snake == "demand_growth_per_year":
-        kind, what = {"validate": "decimal", "criteria": ">=", "value": -1}, "a share greater than -1"
-    else:
-        kind, what = _NON_NEGATIVE, "a number of at least 0"
     blank = " (blank: not given)" if snake in layout.OPTIONAL else ""
-    scalar(q.camel, q.label + blank, q.unit, getattr(a, snake), _validation(kind, f"Expected {what}{blank}."))
+    scalar(q.camel, q.label + blank, q.unit, getattr(a, snake), _bounded(snake, blank))
 
 
 def _hardware(book: Book, ws: Any, row: int) -> int:
@@ -179,17 +173,12 @@ def _hardware(book: Book, ws: Any, row: int) -> int:
         book.define(range_name, cells.row_range(SHEET, row, VALUE, last_col))
         if plain is not None and len(profiles) == 1:
             book.define(plain, cells.cell_name(SHEET, row, VALUE))
-        validation = {
-            "hwName": None,
-            "initial_server_cost": _validation(_NON_NEGATIVE, "A price cannot be negative (USD)."),
-            "gpus_per_server": _validation(_WHOLE, "GPUs per server must be a whole number, at least 1."),
-            "depreciation_period": _validation(_POSITIVE, "The depreciation period must be greater than 0 years."),
-            "yearly_hosting_cost": _validation(_NON_NEGATIVE, "A cost cannot be negative (USD/year)."),
-            "yearly_software_cost": _validation(_NON_NEGATIVE, "A cost cannot be negative (USD/year)."),
-            "software_licence_per": _validation(
-                {"validate": "list", "source": ["server", "gpu"]}, "Choose server or gpu."
-            ),
-        }.get(snake or "hwName", _validation(_NON_NEGATIVE, "Expected a number of at least 0."))
+        if snake is None:
+            validation = None
+        elif snake == "software_licence_per":
+            validation = _validation({"validate": "list", "source": ["server", "gpu"]}, "Choose server or gpu.")
+        else:
+            validation = _bounded(snake)
         if validation:
             ws.data_validation(row, VALUE, row, last_col, validation)
         row += 1
@@ -217,7 +206,7 @@ def _sla(book: Book, ws: Any, row: int) -> int:
         ws.write_number(row, VALUE, c.max_ms, st.input("ms"))
         ws.write_string(row, VALUE + 1, c.metric, st.input("text"))
         ws.write_string(row, VALUE + 2, c.statistic, st.input("text"))
-        ws.data_validation(row, VALUE, row, VALUE, _validation(_POSITIVE, "A latency limit must be greater than 0 ms."))
+        ws.data_validation(row, VALUE, row, VALUE, _bounded("latency_limit_ms"))
         ws.data_validation(
             row,
             VALUE + 1,
@@ -264,9 +253,7 @@ def _configs(book: Book, ws: Any, row: int) -> int:
         ws.write_string(row, VALUE + 1, r.hardware, st.input("text"))
         row += 1
     last = row - 1
-    ws.data_validation(
-        first, VALUE, last, VALUE, _validation(_WHOLE, "GPUs per instance must be a whole number, at least 1.")
-    )
+    ws.data_validation(first, VALUE, last, VALUE, _bounded("gpus_per_instance"))
     ws.data_validation(
         first, VALUE + 1, last, VALUE + 1, _validation({"validate": "list", "source": hw_range}, "A profile name.")
     )
