@@ -171,10 +171,11 @@ def test_sglang_legacy_online_derives_rps_and_keeps_only_present_statistics():
     assert all("request_throughput" not in r and "mean_ttft_ms" not in r for r in raws)
     points = read_paths([f]).points
     assert len(points) == len(raws) == 7
-    assert {p.config for p in points} == {
-        "llama_3_3_70b_online_output-random-1024-1024",
-        "llama_3_3_70b_online_output-sharegpt",
-    }
+    # two workloads in one file: one config, each point with the workload it asked for (never ranked together)
+    assert {p.config for p in points} == {"llama_3_3_70b_online_output"}
+    assert {p.workload for p in points} == {"isl1024-osl1024-ratio0", "sharegpt"}
+    for p, raw in zip(sorted(points, key=lambda p: p.record), raws, strict=True):
+        assert p.workload == ("sharegpt" if raw["dataset_name"] == "sharegpt" else "isl1024-osl1024-ratio0")
     by_line = {p.record: p for p in points}
     for n, raw in enumerate(raws, start=1):
         p = by_line[n]
@@ -199,7 +200,7 @@ def test_sglang_infinity_rate_and_real_duplicate_run():
     with pytest.raises(InputError) as e:
         read_paths([f])
     assert "line 5" in str(e.value.file) and e.value.field == "concurrency"
-    assert "random-4096-1024" in e.value.problem and "rate=inf twice" in e.value.problem
+    assert "rate=inf twice" in e.value.problem
     one = read_paths([SGL / "deepseek_dp_mla_output.jsonl"]).points
     assert len(one) == 1 and one[0].request_rate == math.inf and one[0].rps == 10000 / 412.49091206211597
 
@@ -643,12 +644,13 @@ def test_cli_sglang_legacy_lacks_avg_ttft(tmp_path, capsys):
 
     a = tmp_path / "a.yaml"
     a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\n')
-    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 2
+    f, pick = str(SGL / "llama_3_3_70b_online_output.jsonl"), ["--workload", "isl1024-osl1024-ratio0"]
+    assert main([f, *pick, "-a", str(a), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "'llama_3_3_70b_online_output-random-1024-1024' has no avg TTFT" in err
+    assert "'llama_3_3_70b_online_output' has no avg TTFT" in err
     assert "(it has: avg E2E, p50 E2E, p50 ITL, p50 TTFT)" in err
     a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\nsla: [{metric: ttft, statistic: p50, max_ms: 200}]\n')
-    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 0
+    assert main([f, *pick, "-a", str(a), "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["recommended"]["config"].startswith("llama_3_3")
     capsys.readouterr()
 

@@ -53,6 +53,10 @@ class RawPoint:
     record: int | None = None  # line number of the record in a JSONL file
     note: str = ""  # something the user should know about this point (e.g. an approximate, derived figure)
     aggregate: bool = False  # from a summary of other result files (AIPerf's sweep file): those files win
+    repeat: str = ""  # the file marks this run as one repeat of several (vLLM sweep's run_number): "run=1"
+    workload: str = ""  # what was asked of the server (naming.workload_name), "" when the file does not say
+    failure: str = ""  # why the run measured nothing (every request failed); such a point is kept, never feasible
+    name: str = ""  # a run name recorded in the file (SGLang --tag), read like a folder name
 
 
 def number(
