@@ -420,11 +420,10 @@ def test_genai_bench_experiment_folder(tmp_path):
             run = _genai_bench_run(c, scenario=scenario)
             (exp / f"{tag}_text-to-text_num_concurrency_{c}_time_60s.json").write_text(json.dumps(run, indent=4))
     points = read_paths([tmp_path / "exp"]).points
-    assert sorted({p.config for p in points}) == [
-        "openai_text-to-text_llama_20251130-D(100,100)",
-        "openai_text-to-text_llama_20251130-D(2000,200)",
-    ]
-    p = next(p for p in points if p.concurrency == 4 and p.config.endswith("(100,100)"))
+    # one deployment, two workloads (the scenarios): never ranked against each other
+    assert {p.config for p in points} == {"openai_text-to-text_llama_20251130"}
+    assert sorted({p.workload for p in points}) == ["D(100,100)", "D(2000,200)"]
+    p = next(p for p in points if p.concurrency == 4 and p.workload == "D(100,100)")
     agg = _genai_bench_run(4)["aggregated_metrics"]
     assert p.rps == agg["requests_per_second"] and p.model == "meta-llama/Llama-3.1-8B-Instruct"
     assert p.isl == agg["stats"]["num_input_tokens"]["mean"] and p.osl == agg["stats"]["num_output_tokens"]["mean"]
@@ -452,7 +451,8 @@ def test_genai_bench_time_unit_ms(tmp_path):
 def test_inferencemax_agg_seconds_gpus_and_approximate_rps():
     res = read_paths([INFMAX])
     assert len(res.points) == 3
-    assert {p.config for p in res.points} == {"moonshotai/Kimi-K2.5-1024-1024", "moonshotai/Kimi-K2.5-8192-1024"}
+    assert {p.config for p in res.points} == {"moonshotai/Kimi-K2.5"}
+    assert sorted(p.workload for p in res.points) == ["isl1024-osl1024", "isl8192-osl1024", "isl8192-osl1024"]
     for p in res.points:
         raw = json.loads(Path(p.source).read_text())
         gpus = raw["tp"] * raw.get("pp", 1)
@@ -511,8 +511,7 @@ def test_mixed_folder_several_formats_and_configs(tmp_path):
         "mi355x-glm-tp2": 2,
         "mi-gptoss-disagg16": 8,
         "llama2-70b-4096": 1,
-        "mi355x-kimi-tp8-1024-1024": 1,
-        "mi355x-kimi-tp8-8192-1024": 2,
+        "mi355x-kimi-tp8": 3,  # two workloads (1k/1k, 8k/1k), told apart by p.workload
         "h200-sglang": 1,
     }
     tools = {p.config: p.tool for p in res.points}

@@ -91,7 +91,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
         result.warnings += [f"{f}: {r.note}" for f, raws in raws_by_file for r in raws[:1] if r.note]
     result.points = _combine_repeats(_drop_repeated_summaries(runs, result), result)
     check_unique_loads(result.points)
-    result.points.sort(key=lambda p: (p.config, p.workload, p.load, p.rps))
+    result.points.sort(key=lambda p: (p.config, p.load, p.workload, p.rps))
     return result
 
 
@@ -112,10 +112,15 @@ def _key(p: BenchmarkPoint) -> tuple[str, str, float | None, float | None]:
 def _drop_repeated_summaries(runs: list[_Run], result: IngestResult) -> list[_Run]:
     """A sweep summary (AIPerf's sweep file, vllm bench sweep's summary.json) repeats runs whose own files were
     read: those are used and the summary is not counted again."""
-    per_run = {_key(r.point) for r in runs if not r.aggregate}
+    per_run: dict[tuple[str, float | None, float | None], set[str]] = {}
+    for r in runs:
+        if not r.aggregate:
+            per_run.setdefault((r.point.config, r.point.concurrency, r.point.request_rate), set()).add(r.point.workload)
     kept = []
     for r in runs:
-        if r.aggregate and _key(r.point) in per_run:
+        seen = per_run.get((r.point.config, r.point.concurrency, r.point.request_rate), set())
+        # an unknown workload ('', as a summary that does not record it) matches any
+        if r.aggregate and seen and (not r.point.workload or r.point.workload in seen or "" in seen):
             note = f"{r.point.source}: the sweep summary repeats results read from their own files; those were used"
             if note not in result.skipped:
                 result.skipped.append(note)

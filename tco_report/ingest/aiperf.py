@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
 from .common import optional_number as opt
-from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics
+from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics, requested_workload
 
 TOOL = "aiperf"
 _MARKERS = ("aiperf_version", "schema_version", "telemetry_data", "was_cancelled")
@@ -66,7 +66,7 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
             "neither concurrency nor request_rate is recorded (and no folder name has 'concurrencyN')",
         )
     endpoint = cfg.get("endpoint")
-    return point_from_metrics(
+    point = point_from_metrics(
         o,
         file,
         conc=conc,
@@ -76,6 +76,8 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
         tool=TOOL,
         tool_version=o.get("aiperf_version") if isinstance(o.get("aiperf_version"), str) else "",
     )
+    point.workload = requested_workload(cfg)
+    return point
 
 
 def load_from_folders(path: Path) -> tuple[float | None, float | None]:

@@ -107,7 +107,7 @@ def read(p: Parsed) -> list[RawPoint]:
                 "aggregated_metrics.mean_output_throughput_tokens_per_s",
             ),
             model=_model(p.path),
-            label=scenario if isinstance(scenario, str) else "",
+            workload=scenario if isinstance(scenario, str) else "",  # e.g. D(100,100): the traffic asked for
             tool=TOOL,
         )
     ]
