@@ -17,7 +17,9 @@ from ..model import BenchmarkPoint
 
 
 def _mean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
+    """The mean, exactly the value when all are equal (n copies of a run give that run), never outside the range."""
+    lo, hi = min(values), max(values)
+    return lo if lo == hi else min(hi, max(lo, math.fsum(values) / len(values)))
 
 
 def combine(runs: Sequence[BenchmarkPoint]) -> BenchmarkPoint:
