@@ -385,3 +385,6 @@ def test_failed_row_never_becomes_best_after_libreoffice_recalculates(tmp_path):
     crow = dict(zip(chead, (c.value for c in cfg[2]), strict=True))
     assert crow["best feasible RPS per instance (req/s)"] == pytest.approx(1.8)
     assert crow["feasible"] is True and crow["recommended"] is True
+    # LibreOffice saves the typed-in TRUE as =TRUE(): read back as the flag it is
+    back = read_workbook(out).points
+    assert [p.concurrency for p in back if p.failed] == [4]

@@ -345,7 +345,11 @@ def _flag(n: _Names, row: tuple[Cell, ...], col: dict[str, int]) -> bool:
     """The row's 'failed' cell (absent in workbooks from before it: not failed)."""
     if "failed" not in col:
         return False
-    v = n.value(row[col["failed"]], "failed", "TRUE or FALSE")
+    cell = row[col["failed"]]
+    constant = str(getattr(cell.value, "text", cell.value)).upper()
+    if cell.data_type == "f" and constant in ("=TRUE()", "=FALSE()"):  # LibreOffice saves a boolean so
+        return constant == "=TRUE()"
+    v = n.value(cell, "failed", "TRUE or FALSE")
     if v is None or v == "":
         return False
     if not isinstance(v, bool):
