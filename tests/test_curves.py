@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tco_report import api
+from tco_report.analysis import choose_workload
 from tco_report.calculator import calculate
 from tco_report.errors import InputError
 from tco_report.ingest import read_paths
@@ -388,3 +389,52 @@ def test_failed_row_never_becomes_best_after_libreoffice_recalculates(tmp_path):
     # LibreOffice saves the typed-in TRUE as =TRUE(): read back as the flag it is
     back = read_workbook(out).points
     assert [p.concurrency for p in back if p.failed] == [4]
+
+
+# ---------------------------------------------------------------- provenance
+
+
+REAL = FIXTURES / "real"
+
+
+@pytest.mark.parametrize(
+    ("path", "tool", "version"),
+    [
+        ("genai-perf/fernandodorado-sizing-nim-llama3-8b", "genai-perf", ""),  # the file records no version
+        ("aiperf/inferencemax-rocm-team-glm5.1-mi355x", "aiperf", "0.8.0"),  # aiperf_version
+        ("vllm/inferencex-multinode-gpt-oss-120b", "vllm", ""),
+        ("sglang/datacrunch-h200-benchmarks/sglang/outputs/deepseek_dp_mla_output.jsonl", "sglang-bench-serving", ""),
+        ("guidellm/danielkorat-guidellm-bench", "guidellm", "0.5.0.dev0"),  # metadata.guidellm_version
+        ("llmperf/llmperf-leaderboard/raw_data/summary/groq_70b.json", "llmperf", "2023-08-31"),  # version
+        ("inferencemax/inferencex-kimik2.5-mi355x", "inferencemax-agg", ""),
+    ],
+)
+def test_every_reader_records_its_tool_and_the_version_the_file_records(path, tool, version):
+    points = read_paths([REAL / path]).points
+    assert points and {(p.tool, p.tool_version) for p in points} == {(tool, version)}
+
+
+def test_genai_bench_version_from_experiment_metadata(tmp_path):
+    from .test_ingest_formats import _genai_bench_run
+
+    exp = tmp_path / "exp"
+    exp.mkdir()
+    (exp / "experiment_metadata.json").write_text(json.dumps({"api_model_name": "m", "benchmark_version": "0.0.2"}))
+    (exp / "D_100_100_text-to-text_num_concurrency_4_time_60s.json").write_text(json.dumps(_genai_bench_run(4)))
+    (p,) = read_paths([exp]).points
+    assert (p.tool, p.tool_version, p.model, p.workload) == ("genai-bench", "0.0.2", "m", "D(100,100)")
+
+
+def test_plain_csv_workload_column(tmp_path):
+    f = tmp_path / "points.csv"
+    f.write_text(
+        "config,concurrency,rps,isl,osl,ttft_avg_ms,workload\n"
+        "a,8,4.0,1000,200,100,isl1000-osl200\n"
+        "a,8,6.0,200,50,80,isl200-osl50\n"
+    )
+    points = read_paths([f]).points
+    assert sorted(p.workload for p in points) == ["isl1000-osl200", "isl200-osl50"]
+    with pytest.raises(InputError, match="2 workloads"):
+        calculate(points, ONE_GPU)
+    report = calculate(choose_workload(points, "isl200-osl50")[0], ONE_GPU)
+    assert report.workload == "isl200-osl50" and report.recommended.rps_per_instance == 6.0
