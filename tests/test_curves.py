@@ -438,3 +438,42 @@ def test_plain_csv_workload_column(tmp_path):
         calculate(points, ONE_GPU)
     report = calculate(choose_workload(points, "isl200-osl50")[0], ONE_GPU)
     assert report.workload == "isl200-osl50" and report.recommended.rps_per_instance == 6.0
+
+
+def test_vllm_sweep_failure_files_are_failed_runs(tmp_path):
+    """``--continue-on-error`` writes ``run=N.failure.json`` (vllm/benchmarks/sweep/serve.py run_comb) for a run
+    that raised: a failed repeat beside a good one is left out of the mean; alone it is a failed point."""
+    src = SWEEP / "20250601_120000" / "SERVE--max_num_seqs=4-BENCH--max_concurrency=2-num_prompts=8"
+    both = tmp_path / "a" / src.name
+    both.mkdir(parents=True)
+    shutil.copy(src / "run=1.json", both)
+    failure = {
+        "run_number": 0,
+        "error_type": "TimeoutError",
+        "error": "server did not answer",
+        "serve_overrides": {"max_num_seqs": 4},
+        "bench_overrides": {"max_concurrency": 2, "num_prompts": 8},
+    }
+    (both / "run=0.failure.json").write_text(json.dumps(failure, indent=2))
+    res = read_paths([tmp_path / "a"])
+    (p,) = res.points
+    assert p.repeats == 2 and not p.failed and p.rps == 2.2 and p.spread["rps"] == (2.2, 2.2)
+    assert any("1 of 2 repeated runs failed" in w for w in res.warnings)
+    alone = tmp_path / "b" / "SERVE--max_num_seqs=4-BENCH--max_concurrency=8"
+    alone.mkdir(parents=True)
+    (alone / "run=0.failure.json").write_text(json.dumps(failure | {"bench_overrides": {}}))
+    (q,) = read_paths([tmp_path / "b"]).points
+    assert q.failed and q.concurrency == 8 and q.failure == "the run raised TimeoutError server did not answer"
+    assert q.config == "max_num_seqs=4"
+
+
+def test_full_report_with_a_failed_point(tmp_path, capsys):
+    """Every output written (workbook, HTML, PDF, summary.json) with the failed point in them."""
+    from tco_report.cli import main
+
+    out = tmp_path / "o"
+    assert main([str(FAILED), "-a", str(_assumptions(tmp_path)), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert {f.name for f in out.iterdir()} == {"tco_report.xlsx", "tco_report.html", "tco_report.pdf", "summary.json"}
+    back = read_workbook(out / "tco_report.xlsx").points
+    assert [(p.concurrency, p.failed) for p in back] == [(1, False), (2, False), (4, True)]

@@ -78,7 +78,9 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             if not raws:  # e.g. vllm bench sweep's warmup.json: not a measured run
-                result.skipped.append(f"{f}: holds no measured run (a warm-up run)")
+                result.skipped.append(
+                    f"{f}: holds no measured run (a warm-up run, or a failed run that records no load level)"
+                )
                 continue
             raws_by_file.append((f, raws))
         if not raws_by_file:

@@ -12,6 +12,7 @@ workload (``in512_out128``) and the prompt count (``n100``, dropped with it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class _Found:
         setattr(self, axis, value)
 
 
+@functools.lru_cache(maxsize=4096)  # the files of one folder share its name: parsed once
 def parse_name(name: str) -> NameInfo:
     """Take the load level, repeat mark, workload and server settings out of one folder or file name."""
     found = _Found(name)

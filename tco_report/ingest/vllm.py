@@ -24,7 +24,7 @@ from .common import (
     number,
     optional_number,
 )
-from .naming import workload_name
+from .naming import parse_name, workload_name
 
 TOOL = "vllm"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$")
@@ -41,13 +41,54 @@ def is_record(o: Any) -> bool:
     )
 
 
+def is_sweep_failure(o: Any) -> bool:
+    """``vllm bench sweep --continue-on-error``'s ``run=N.failure.json``: a run that raised instead of writing."""
+    return isinstance(o, Mapping) and "error_type" in o and "run_number" in o and "bench_overrides" in o
+
+
 def detect(p: Parsed) -> bool:
     """Every record a vLLM result; in a JSONL/list file a damaged line is the reader's to report, by line."""
     if not p.is_json or not p.records:
         return False
     if p.jsonl or p.top_list:
         return any(is_record(r) for r in p.records)
-    return is_record(p.records[0])
+    return is_record(p.records[0]) or is_sweep_failure(p.records[0])
+
+
+def _sweep_failure(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
+    """A failed sweep run as a failed point, its load level from the bench parameters or the folder name; [] when
+    neither says it (the failure cannot be placed on a curve)."""
+    bench = o.get("bench_overrides") if isinstance(o.get("bench_overrides"), Mapping) else {}
+    named = parse_name(file.parent.name)
+    conc = optional_number(bench.get("max_concurrency"), file, "bench_overrides.max_concurrency", positive=True)
+    rate_raw = bench.get("request_rate")
+    rate = math.inf if isinstance(rate_raw, str) and rate_raw.lower() == "inf" else None
+    if rate is None:
+        rate = optional_number(rate_raw, file, "bench_overrides.request_rate", positive=True, allow_inf=True)
+    conc = conc if conc is not None else named.concurrency
+    rate = rate if rate is not None else named.request_rate
+    if rate is None and conc is not None:
+        rate = math.inf  # vllm bench serve's default --request-rate, as its result files then record it
+    run = o.get("run_number")
+    if (conc is None and rate is None) or not isinstance(run, int) or isinstance(run, bool) or run < 0:
+        return []
+    error = " ".join(str(o.get(k) or "") for k in ("error_type", "error")).strip()[:200]
+    serve = o.get("serve_overrides") if isinstance(o.get("serve_overrides"), Mapping) else {}
+    return [
+        RawPoint(
+            rps=0.0,
+            isl=0.0,
+            osl=0.0,
+            latency_ms={},
+            concurrency=conc,
+            request_rate=rate,
+            label=server_label(serve),
+            tool=TOOL,
+            repeat=f"run={run}",
+            workload=workload(bench),
+            failure=f"the run raised {error}" if error else "the run failed",
+        )
+    ]
 
 
 def read(p: Parsed) -> list[RawPoint]:
@@ -56,6 +97,8 @@ def read(p: Parsed) -> list[RawPoint]:
     ``vllm bench sweep``'s ``summary.json`` is a list of the runs of one combination, each with its
     ``run_number``: its items are marked as an aggregate (the ``run=N.json`` files, when read too, are used
     instead) and as repeats, so that on its own it gives the same combined point as the run files."""
+    if p.obj is not None and is_sweep_failure(p.obj):
+        return _sweep_failure(p.obj, p.path)
     points = []
     for i, r in enumerate(p.records):
         line = i + 1 if p.jsonl else None
