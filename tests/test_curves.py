@@ -477,3 +477,26 @@ def test_full_report_with_a_failed_point(tmp_path, capsys):
     assert {f.name for f in out.iterdir()} == {"tco_report.xlsx", "tco_report.html", "tco_report.pdf", "summary.json"}
     back = read_workbook(out / "tco_report.xlsx").points
     assert [(p.concurrency, p.failed) for p in back] == [(1, False), (2, False), (4, True)]
+
+
+def test_aiperf_error_only_export_is_a_failed_point(tmp_path):
+    """When every request fails, AIPerf's JSON keeps its run info, ``error_request_count`` and ``error_summary``
+    (aiperf/common/models/export_models.py JsonExportData) and no throughput; built from the real export."""
+    real = json.loads(next((REAL / "aiperf").rglob("profile_export_aiperf.json")).read_text())
+    keep = ("aiperf_version", "schema_version", "benchmark_id", "input_config", "was_cancelled", "start_time")
+    dead = {k: real[k] for k in keep if k in real}
+    dead["error_request_count"] = {"unit": "requests", "avg": 40.0}
+    dead["error_summary"] = [
+        {"error_details": {"code": 503, "type": "Service Unavailable", "message": "no healthy upstream"}, "count": 40}
+    ]
+    conc = real["input_config"]["loadgen"]["concurrency"]
+    f = tmp_path / "cfg" / "artifacts" / f"glm-openai-chat-concurrency{conc}" / "profile_export_aiperf.json"
+    f.parent.mkdir(parents=True)
+    f.write_text(json.dumps(dead))
+    (p,) = read_paths([tmp_path]).points
+    assert p.failed and p.failure == "all 40 requests failed: 503 Service Unavailable no healthy upstream"
+    assert (p.tool, p.tool_version, p.concurrency) == (
+        "aiperf",
+        "0.8.0",
+        real["input_config"]["loadgen"]["concurrency"],
+    )
