@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from .errors import InputError
 from .model import BenchmarkPoint, SlaConstraint
 
 
@@ -15,6 +16,48 @@ def curves(points: Iterable[BenchmarkPoint]) -> dict[str, list[BenchmarkPoint]]:
     for p in points:
         by_config[p.config].append(p)
     return {c: sorted(by_config[c], key=lambda p: (p.load, p.rps)) for c in sorted(by_config)}
+
+
+def usable(points: Iterable[BenchmarkPoint]) -> list[BenchmarkPoint]:
+    """The points that measured something: a failed run (every request failed) is shown, never chosen."""
+    return [p for p in points if not p.failed]
+
+
+def choose_workload(points: Sequence[BenchmarkPoint], workload: str | None = None) -> tuple[list[BenchmarkPoint], str]:
+    """The points of the one workload to size, and its name ('' when no point records one).
+
+    A fleet is sized for one traffic mix: the assumptions carry one peak demand, so sizing runs of different
+    workloads (ISL/OSL, dataset) against each other would compare deployments on different traffic and size every
+    workload for the same peak. With several workloads and none chosen, the run stops and lists them. A point of
+    unknown workload ('') goes with any choice: it conflicts with nothing."""
+    known: dict[str, list[BenchmarkPoint]] = defaultdict(list)
+    for p in points:
+        if p.workload:
+            known[p.workload].append(p)
+    if workload is None or workload == "":
+        if len(known) <= 1:
+            return list(points), next(iter(known), "")
+        raise InputError(
+            None,
+            "workload",
+            f"the benchmark points hold {len(known)} workloads, and a fleet is sized for one traffic mix (the "
+            "assumptions carry one peak demand), so they are never ranked against each other: choose the workload "
+            "to size with --workload NAME (in Python, api.run(..., workload=NAME) or api.load(..., workload=NAME)). "
+            f"Workloads: {_list_workloads(known)}",
+        )
+    if workload not in known:
+        listed = _list_workloads(known) if known else "none (no file records its workload)"
+        raise InputError(None, "--workload", f"no benchmark point has the workload '{workload}'; workloads: {listed}")
+    return [p for p in points if p.workload in ("", workload)], workload
+
+
+def _list_workloads(known: dict[str, list[BenchmarkPoint]]) -> str:
+    parts = []
+    for name in sorted(known):
+        configs = sorted({p.config for p in known[name]})
+        shown = ", ".join(configs[:6]) + (f" and {len(configs) - 6} more" if len(configs) > 6 else "")
+        parts.append(f"'{name}' ({len(configs)} config(s): {shown}; {len(known[name])} point(s))")
+    return "; ".join(parts)
 
 
 def violations(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> list[tuple[SlaConstraint, float]]:
@@ -28,7 +71,8 @@ def violations(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> list[tupl
 
 
 def meets_sla(point: BenchmarkPoint, sla: Sequence[SlaConstraint]) -> bool:
-    return not violations(point, sla)
+    """A failed run meets nothing, whatever numbers its file holds."""
+    return not point.failed and not violations(point, sla)
 
 
 def best_point(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstraint]) -> BenchmarkPoint | None:
@@ -43,6 +87,10 @@ def best_point(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstraint]) ->
 def infeasible_reason(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstraint]) -> str:
     """Which constraint no point meets, and the best value the config reached for it."""
     parts = []
+    failed = sum(p.failed for p in curve)
+    if failed == len(curve):
+        return f"every run failed ({failed} point(s)): {curve[0].failure}" if curve else "no point"
+    curve = usable(curve)
     for c in sla:
         values = [v for p in curve if (v := p.latency(c.metric, c.statistic)) is not None]
         if not values:
@@ -51,19 +99,21 @@ def infeasible_reason(curve: Sequence[BenchmarkPoint], sla: Sequence[SlaConstrai
             parts.append(f"{c.describe()} not met: best {min(values):,.1f} ms")
     if not parts:
         parts.append("no single point meets all constraints at once: " + "; ".join(c.describe() for c in sla))
+    if failed:
+        parts.append(f"{failed} failed run(s) not counted")
     return "; ".join(parts)
 
 
 def pareto_frontier(points: Sequence[BenchmarkPoint], gpus: Sequence[int], metric: str, statistic: str) -> list[int]:
     """Indices of Pareto-optimal points: no other point has lower-or-equal latency and higher throughput per GPU.
 
-    ``gpus[i]`` is the GPUs per instance of ``points[i]``. Points without the latency statistic are left out.
-    Returned in order of increasing latency.
+    ``gpus[i]`` is the GPUs per instance of ``points[i]``. Points without the latency statistic, and failed runs,
+    are left out. Returned in order of increasing latency.
     """
     cand = [
         (lat, p.rps / g, i)
         for i, (p, g) in enumerate(zip(points, gpus, strict=True))
-        if (lat := p.latency(metric, statistic)) is not None
+        if not p.failed and (lat := p.latency(metric, statistic)) is not None
     ]
     return [cand[j][2] for j in frontier_indices([(lat, tpg) for lat, tpg, _ in cand])]
 

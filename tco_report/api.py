@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .analysis import choose_workload
 from .assumptions import load as load_assumptions
 from .calculator import calculate
 from .ingest import IngestResult, read_paths
@@ -35,11 +36,18 @@ def example_paths() -> tuple[Path, Path]:
 
 
 def load(
-    paths: Sequence[PathLike], assumptions: PathLike | Sequence[PathLike] | None = None
+    paths: Sequence[PathLike],
+    assumptions: PathLike | Sequence[PathLike] | None = None,
+    workload: str | None = None,
 ) -> tuple[IngestResult, Assumptions]:
     """Read benchmark results and cost assumptions (the post's example values when no file is given). Several
-    assumption files: the first is the base, each further one a scenario named after its file."""
-    return read_paths(paths), load_all(assumptions)
+    assumption files: the first is the base, each further one a scenario named after its file. When the results
+    hold several workloads, ``workload`` names the one to size (only its points are kept); without it such results
+    stop with an InputError listing them."""
+    ingest = read_paths(paths)
+    a = load_all(assumptions)
+    ingest.points, _ = choose_workload(ingest.points, workload)
+    return ingest, a
 
 
 def load_all(assumptions: PathLike | Sequence[PathLike] | None) -> Assumptions:
@@ -53,13 +61,16 @@ def load_all(assumptions: PathLike | Sequence[PathLike] | None) -> Assumptions:
     return replace(base, scenarios=base.scenarios + extra) if extra else base
 
 
-def run(paths: Sequence[PathLike] | None = None, assumptions: PathLike | None = None) -> Report:
-    """Load and calculate. With no paths, the embedded example (and its assumptions unless others are given)."""
+def run(
+    paths: Sequence[PathLike] | None = None, assumptions: PathLike | None = None, workload: str | None = None
+) -> Report:
+    """Load and calculate. With no paths, the embedded example (and its assumptions unless others are given).
+    ``workload``: the one to size when the results hold several (see :func:`load`)."""
     if not paths:
         sweep, example_assumptions = example_paths()
         paths = [sweep]
         assumptions = assumptions if assumptions is not None else example_assumptions
-    ingest, a = load(paths, assumptions)
+    ingest, a = load(paths, assumptions, workload)
     return calculate(ingest.points, a)
 
 
@@ -93,6 +104,10 @@ def points_frame(points: Sequence[BenchmarkPoint] | Report) -> pd.DataFrame:
             "isl": p.isl,
             "osl": p.osl,
             "tool": p.tool,
+            "tool_version": p.tool_version,
+            "workload": p.workload,
+            "repeats": p.repeats,
+            "failed": p.failed,
             "source": p.source,
         }
         for metric, stats in p.latency_ms.items():

@@ -65,6 +65,15 @@ def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
     """Size and cost every config, pick the cheapest, and find the Pareto frontier."""
     if not points:
         raise InputError(None, None, "no benchmark points to analyse")
+    if not analysis.usable(points):
+        shown = "; ".join(f"{p.config} at {p.load_label}: {p.failure} ({p.where})" for p in points[:5])
+        raise InputError(
+            None,
+            None,
+            f"no usable benchmark point: every run failed ({len(points)} point(s): {shown}"
+            f"{' ...' if len(points) > 5 else ''}); expected at least one run with completed requests",
+        )
+    _, workload = analysis.choose_workload(points)
     by_config = analysis.curves(points)
     check_sla_statistics(by_config, a)
     results = config_results(by_config, a)
@@ -81,6 +90,7 @@ def calculate_core(points: Sequence[BenchmarkPoint], a: Assumptions) -> Report:
         frontier_metric=(metric, statistic),
         feasible={i: analysis.meets_sla(p, a.sla) for i, p in enumerate(points)},
         warnings=tuple(littles_law_warnings(points)),
+        workload=workload,
     )
 
 
@@ -93,7 +103,7 @@ def littles_law_warnings(points: Sequence[BenchmarkPoint]) -> list[str]:
     out = []
     for p in points:
         e2e = p.latency("e2e", "avg")
-        if p.concurrency is None or e2e is None:
+        if p.concurrency is None or e2e is None or p.failed:
             continue
         seconds = e2e / MILLISECONDS_PER_SECOND
         implied = p.rps * seconds

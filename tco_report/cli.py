@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.xlsx",
         help="recompute from a workbook this tool wrote (and someone edited); the workbook is never written",
     )
+    p.add_argument(
+        "--workload",
+        metavar="NAME",
+        help="when the results hold several workloads (ISL/OSL, dataset), the one to size; the run lists them",
+    )
     p.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="PDF page size (default: A4)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.add_argument("--version", action="version", version=f"tco-report {__version__}")
@@ -149,15 +154,17 @@ def _run_caught(
     check_out(out, names)  # before the work: a bad --out or a folder where an output belongs stops the run now
     notes: list[str] = []
     if args.from_workbook:
-        if args.paths or args.assumptions:
-            raise InputError(None, "--from-workbook", "takes no PATH or --assumptions: the workbook holds both")
+        if args.paths or args.assumptions or args.workload:
+            raise InputError(
+                None, "--from-workbook", "takes no PATH, --assumptions or --workload: the workbook holds them"
+            )
         report = _from_workbook(Path(args.from_workbook))
     else:
         if args.paths:
-            ingest, assumptions = api.load(args.paths, args.assumptions)
+            ingest, assumptions = api.load(args.paths, args.assumptions, args.workload)
         else:
             sweep, example = api.example_paths()
-            ingest, assumptions = api.load([sweep], args.assumptions or example)
+            ingest, assumptions = api.load([sweep], args.assumptions or example, args.workload)
         from .calculator import calculate
 
         report = calculate(ingest.points, assumptions)

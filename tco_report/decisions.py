@@ -317,7 +317,7 @@ def interactivity_frontier(report: Report) -> list[int]:
     cand = []
     for i, p in enumerate(report.points):
         tpu = tokens_per_second_per_user(p)
-        if tpu is not None:
+        if tpu is not None and not p.failed:
             cand.append((tpu, output_tps_per_gpu(p, gpus[p.config]), i))
     # Higher interactivity is better: it is the frontier of (-interactivity, throughput per GPU).
     idx = analysis.frontier_indices([(-u, t) for u, t, _ in cand])

@@ -215,6 +215,7 @@ class Report:
     feasible: Mapping[int, bool]  # index into points -> meets every SLA constraint
     warnings: tuple[str, ...] = ()
     decisions: Decisions | None = None  # scenarios, API break-even, plan, sensitivity (None when not computed)
+    workload: str = ""  # the workload sized (its points' workload), '' when no file records one
 
     @property
     def configs(self) -> tuple[str, ...]:

@@ -101,9 +101,43 @@ def decisions_dict(report: Report) -> dict[str, Any] | None:
     }
 
 
+def point_dicts(report: Report) -> list[dict[str, Any]]:
+    """Every benchmark point with its provenance: the tool and version that wrote it, the workload, how many
+    repeated runs it combines (each combined metric's [min, max] in ``spread``), and whether the run failed."""
+    frontier = {id(p) for p in report.frontier}
+    out = []
+    for i, p in enumerate(report.points):
+        out.append(
+            {
+                "config": p.config,
+                "workload": p.workload or None,
+                "load": p.load_label,
+                "concurrency": p.concurrency,
+                "request_rate": _finite(p.request_rate),
+                "rps": p.rps,
+                "output_tps": p.output_tps,
+                "isl": None if p.failed else p.isl,
+                "osl": None if p.failed else p.osl,
+                "latency_ms": {m: dict(stats) for m, stats in p.latency_ms.items()},
+                "meets_sla": bool(report.feasible.get(i, False)),
+                "on_frontier": id(p) in frontier,
+                "failed": p.failed,
+                "failure": p.failure or None,
+                "repeats": p.repeats,
+                "spread": {k: [lo, hi] for k, (lo, hi) in p.spread.items()},
+                "tool": p.tool,
+                "tool_version": p.tool_version or None,
+                "source": p.source,
+                "record": p.record,
+            }
+        )
+    return out
+
+
 def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
     rec = report.recommended
     return {
+        "workload": report.workload or None,
         "recommended": None if rec is None else {k: v for k, v in config_dict(rec).items() if k not in ("reason",)},
         "configs": [config_dict(r) for r in report.results],
         "assumptions": assumptions_dict(report),
@@ -113,6 +147,7 @@ def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
             "points": [{"config": p.config, "load": p.load_label, "rps": p.rps} for p in report.frontier],
         },
         "sources": sorted({p.source for p in report.points}),
+        "points": point_dicts(report),
         "decisions": decisions_dict(report),
         "warnings": list(report.warnings),
         "tool": {"name": "tco_report", "version": tool_version},

@@ -714,8 +714,12 @@ def test_the_most_sla_constraints_allowed_keep_every_formula_under_excels_limit(
     from tco_report.workbook import write_workbook
 
     n = MAX_SLA_CONSTRAINTS
-    text = RULES + "sla:\n" + "".join(
-        f"  - {{metric: {'ttft' if i % 2 else 'e2e'}, statistic: avg, max_ms: {100000 + i}}}\n" for i in range(n)
+    text = (
+        RULES
+        + "sla:\n"
+        + "".join(
+            f"  - {{metric: {'ttft' if i % 2 else 'e2e'}, statistic: avg, max_ms: {100000 + i}}}\n" for i in range(n)
+        )
     )
     report = api.run([GP_SWEEP], write(tmp_path, "a.yaml", text))
     write_workbook(report, tmp_path / "w.xlsx", tool_version="t")

@@ -172,10 +172,11 @@ def test_sglang_legacy_online_derives_rps_and_keeps_only_present_statistics():
     assert all("request_throughput" not in r and "mean_ttft_ms" not in r for r in raws)
     points = read_paths([f]).points
     assert len(points) == len(raws) == 7
-    assert {p.config for p in points} == {
-        "llama_3_3_70b_online_output-random-1024-1024",
-        "llama_3_3_70b_online_output-sharegpt",
-    }
+    # two workloads in one file: one config, each point with the workload it asked for (never ranked together)
+    assert {p.config for p in points} == {"llama_3_3_70b_online_output"}
+    assert {p.workload for p in points} == {"isl1024-osl1024-ratio0", "sharegpt"}
+    for p, raw in zip(sorted(points, key=lambda p: p.record), raws, strict=True):
+        assert p.workload == ("sharegpt" if raw["dataset_name"] == "sharegpt" else "isl1024-osl1024-ratio0")
     by_line = {p.record: p for p in points}
     for n, raw in enumerate(raws, start=1):
         p = by_line[n]
@@ -200,7 +201,7 @@ def test_sglang_infinity_rate_and_real_duplicate_run():
     with pytest.raises(InputError) as e:
         read_paths([f])
     assert "line 5" in str(e.value.file) and e.value.field == "concurrency"
-    assert "random-4096-1024" in e.value.problem and "rate=inf twice" in e.value.problem
+    assert "rate=inf twice" in e.value.problem
     one = read_paths([SGL / "deepseek_dp_mla_output.jsonl"]).points
     assert len(one) == 1 and one[0].request_rate == math.inf and one[0].rps == 10000 / 412.49091206211597
 
@@ -420,11 +421,10 @@ def test_genai_bench_experiment_folder(tmp_path):
             run = _genai_bench_run(c, scenario=scenario)
             (exp / f"{tag}_text-to-text_num_concurrency_{c}_time_60s.json").write_text(json.dumps(run, indent=4))
     points = read_paths([tmp_path / "exp"]).points
-    assert sorted({p.config for p in points}) == [
-        "openai_text-to-text_llama_20251130-D(100,100)",
-        "openai_text-to-text_llama_20251130-D(2000,200)",
-    ]
-    p = next(p for p in points if p.concurrency == 4 and p.config.endswith("(100,100)"))
+    # one deployment, two workloads (the scenarios): never ranked against each other
+    assert {p.config for p in points} == {"openai_text-to-text_llama_20251130"}
+    assert sorted({p.workload for p in points}) == ["D(100,100)", "D(2000,200)"]
+    p = next(p for p in points if p.concurrency == 4 and p.workload == "D(100,100)")
     agg = _genai_bench_run(4)["aggregated_metrics"]
     assert p.rps == agg["requests_per_second"] and p.model == "meta-llama/Llama-3.1-8B-Instruct"
     assert p.isl == agg["stats"]["num_input_tokens"]["mean"] and p.osl == agg["stats"]["num_output_tokens"]["mean"]
@@ -452,7 +452,8 @@ def test_genai_bench_time_unit_ms(tmp_path):
 def test_inferencemax_agg_seconds_gpus_and_approximate_rps():
     res = read_paths([INFMAX])
     assert len(res.points) == 3
-    assert {p.config for p in res.points} == {"moonshotai/Kimi-K2.5-1024-1024", "moonshotai/Kimi-K2.5-8192-1024"}
+    assert {p.config for p in res.points} == {"moonshotai/Kimi-K2.5"}
+    assert sorted(p.workload for p in res.points) == ["isl1024-osl1024", "isl8192-osl1024", "isl8192-osl1024"]
     for p in res.points:
         raw = json.loads(Path(p.source).read_text())
         gpus = raw["tp"] * raw.get("pp", 1)
@@ -511,8 +512,7 @@ def test_mixed_folder_several_formats_and_configs(tmp_path):
         "mi355x-glm-tp2": 2,
         "mi-gptoss-disagg16": 8,
         "llama2-70b-4096": 1,
-        "mi355x-kimi-tp8-1024-1024": 1,
-        "mi355x-kimi-tp8-8192-1024": 2,
+        "mi355x-kimi-tp8": 3,  # two workloads (1k/1k, 8k/1k), told apart by p.workload
         "h200-sglang": 1,
     }
     tools = {p.config: p.tool for p in res.points}
@@ -644,12 +644,13 @@ def test_cli_sglang_legacy_lacks_avg_ttft(tmp_path, capsys):
 
     a = tmp_path / "a.yaml"
     a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\n')
-    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 2
+    f, pick = str(SGL / "llama_3_3_70b_online_output.jsonl"), ["--workload", "isl1024-osl1024-ratio0"]
+    assert main([f, *pick, "-a", str(a), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "'llama_3_3_70b_online_output-random-1024-1024' has no avg TTFT" in err
+    assert "'llama_3_3_70b_online_output' has no avg TTFT" in err
     assert "(it has: avg E2E, p50 E2E, p50 ITL, p50 TTFT)" in err
     a.write_text('configs: [{match: "*", gpus_per_instance: 4}]\nsla: [{metric: ttft, statistic: p50, max_ms: 200}]\n')
-    assert main([str(SGL / "llama_3_3_70b_online_output.jsonl"), "-a", str(a), "--out", str(tmp_path / "o")]) == 0
+    assert main([f, *pick, "-a", str(a), "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "summary.json").read_text())["recommended"]["config"].startswith("llama_3_3")
     capsys.readouterr()
 

@@ -13,7 +13,6 @@ import csv
 import json
 import math
 import os
-import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +24,9 @@ from ..model import BenchmarkPoint
 from ..names import MAX_CONFIGS, MAX_POINTS, POINT_BOUNDS
 from ..progress import progress
 from ..text import clean
-from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, plain_csv, sglang, vllm
+from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, naming, plain_csv, sglang, vllm
 from .common import Parsed, RawPoint, clean_model, describe
+from .repeats import combine
 
 # Detection order matters: the first reader whose detect() accepts the parsed file reads it. The most specific
 # signatures come first: InferenceMAX agg (conc + tput_per_gpu), AIPerf (which mimics GenAI-Perf's layout and so
@@ -34,7 +34,6 @@ from .common import Parsed, RawPoint, clean_model, describe
 # vLLM lines plus retokenized totals), and the plain CSV last.
 READERS = (inferencemax, aiperf, genai_perf, guidellm, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv")
-_RUN_FOLDER = re.compile(r"(?<=.)[-_](?:concurrency|request_rate|conc)[-_]?\d+(?:\.\d+)?$")
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
 
 
@@ -48,6 +47,7 @@ class IngestResult:
 def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     """Every benchmark point under the given files and folders."""
     result = IngestResult(points=[])
+    runs: list[_Run] = []
     for root in map(Path, paths):
         _check_root(root)
         files = [root] if not root.is_dir() else list(_walk(root, result))
@@ -82,6 +82,11 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                 raws = reader.read(parsed)
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
+            if not raws:  # e.g. vllm bench sweep's warmup.json: not a measured run
+                result.skipped.append(
+                    f"{f}: holds no measured run (a warm-up run, or a failed run that records no load level)"
+                )
+                continue
             raws_by_file.append((f, raws))
         if not raws_by_file:
             why = result.skipped[skipped_before:]
@@ -89,36 +94,92 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             raise InputError(
                 root, None, f"no result file of a supported benchmark tool found (see README, Formats).{detail}"
             )
-        named = _name(raws_by_file, root)
-        per_run = {(p.config, p.concurrency, p.request_rate) for p, aggregate in named if not aggregate}
-        for point, aggregate in named:
-            key = (point.config, point.concurrency, point.request_rate)
-            if aggregate and key in per_run:  # a sweep summary repeating runs whose own files were read
-                note = f"{point.source}: the sweep summary repeats results read from their own files; those were used"
-                if note not in result.skipped:
-                    result.skipped.append(note)
-                continue
-            result.points.append(point)
+        runs += _name(raws_by_file, root)
         result.warnings += [f"{f}: {clean(r.note)}" for f, raws in raws_by_file for r in raws[:1] if r.note]
+    result.points = _combine_repeats(_drop_repeated_summaries(runs, result), result)
     check_unique_loads(result.points)
     check_points(result.points, ", ".join(map(str, paths)))
-    result.points.sort(key=lambda p: (p.config, p.load, p.rps))
+    result.points.sort(key=lambda p: (p.config, p.load, p.workload, p.rps))
     return result
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One run as read, before repeats are combined: the point, whether it comes from a summary of other files,
+    and its repeat mark ('' when nothing marks it as one repeat of several)."""
+
+    point: BenchmarkPoint
+    aggregate: bool
+    repeat: str
+
+
+def _key(p: BenchmarkPoint) -> tuple[str, str, float | None, float | None]:
+    return (p.config, p.workload, p.concurrency, p.request_rate)
+
+
+def _drop_repeated_summaries(runs: list[_Run], result: IngestResult) -> list[_Run]:
+    """A sweep summary (AIPerf's sweep file, vllm bench sweep's summary.json) repeats runs whose own files were
+    read: those are used and the summary is not counted again."""
+    per_run: dict[tuple[str, float | None, float | None], set[str]] = {}
+    for r in runs:
+        if not r.aggregate:
+            per_run.setdefault((r.point.config, r.point.concurrency, r.point.request_rate), set()).add(r.point.workload)
+    kept = []
+    for r in runs:
+        seen = per_run.get((r.point.config, r.point.concurrency, r.point.request_rate), set())
+        # an unknown workload ('', as a summary that does not record it) matches any
+        if r.aggregate and seen and (not r.point.workload or r.point.workload in seen or "" in seen):
+            note = f"{r.point.source}: the sweep summary repeats results read from their own files; those were used"
+            if note not in result.skipped:
+                result.skipped.append(note)
+            continue
+        kept.append(r)
+    return kept
+
+
+def _combine_repeats(runs: list[_Run], result: IngestResult) -> list[BenchmarkPoint]:
+    """Runs of one config, workload and load level that are all marked as distinct repeats become one point (their
+    mean, with the spread); anything else is left for check_unique_loads to report. Failed runs are warned about."""
+    groups: dict[tuple[str, str, float | None, float | None], list[_Run]] = {}
+    for r in runs:
+        groups.setdefault(_key(r.point), []).append(r)
+    points: list[BenchmarkPoint] = []
+    for group in groups.values():
+        marks = [r.repeat for r in group]
+        if len(group) > 1 and all(marks) and len(set(marks)) == len(marks):
+            point = combine([r.point for r in group])
+            failed = sum(r.point.failed for r in group)
+            if failed and not point.failed:
+                result.warnings.append(
+                    f"{point.config} at {point.load_label}: {failed} of {len(group)} repeated runs failed and were "
+                    f"left out of the mean ({point.source})"
+                )
+            points.append(point)
+        else:
+            points.extend(r.point for r in group)
+    for p in points:
+        if p.failed:
+            result.warnings.append(
+                f"{p.config} at {p.load_label}: the run failed ({p.failure}); it is shown as a failed point, never "
+                f"feasible ({p.where})"
+            )
+    return points
+
+
 def check_unique_loads(points: Iterable[BenchmarkPoint]) -> None:
-    """One point per config and load level; a second one (a run copied twice, two sweeps in one config folder, a
-    duplicated workbook row) is an InputError naming both places, never a silent pick."""
-    seen: dict[tuple[str, float | None, float | None], str] = {}
+    """One point per config, workload and load level; a second one (a run copied twice, two sweeps in one config
+    folder, a duplicated workbook row) is an InputError naming both places, never a silent pick. Runs marked as
+    repeats of one run (run=0.json, run=1.json) were combined before this check."""
+    seen: dict[tuple[str, str, float | None, float | None], str] = {}
     for point in points:
-        key = (point.config, point.concurrency, point.request_rate)
+        key = _key(point)
         if key in seen:
             raise InputError(
                 point.where or None,
                 "concurrency",
                 f"config '{point.config}' has the load level {point.load_label} twice (also in {seen[key]}); "
-                "expected one result per config and load level — remove one, or put the runs in separate "
-                "config folders",
+                "expected one result per config and load level — remove one, put the runs in separate config "
+                "folders, or mark them as repeats of one run (run=0, run=1 ... in the file or folder names)",
             )
         seen[key] = point.where or "an earlier row"
 
@@ -147,6 +208,8 @@ def check_points(points: Sequence[BenchmarkPoint], where: str | os.PathLike[str]
             for metric, stats in p.latency_ms.items()
             for stat, v in stats.items()
         ]
+        if p.failed:  # a failed run measured nothing: only its load level and GPUs are figures to check
+            figures = [f for f in figures if f[0] in ("concurrency", "request_rate", "gpus_per_instance")]
         for key, label, v in figures:
             if v is None:
                 continue
@@ -363,40 +426,51 @@ def _loads(text: str, f: Path | None = None, line: int = 1) -> object:
         raise json.JSONDecodeError(f"unreadable value ({str(e).split(';')[0]})", text, 0) from None
 
 
-def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[tuple[BenchmarkPoint, bool]]:
+def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_Run]:
     """Config names: a file's own config column, else the first-level folder under root, else the model.
 
-    A first-level folder that is itself one run of a sweep (GenAI-Perf/AIPerf's
-    ``<model>-openai-chat-concurrency16``, when PATH is the ``artifacts`` folder) names the config without its
-    load-level suffix, so the runs of one sweep stay one curve. When one config would hold points with different
-    run labels (a vLLM file with two frameworks, an SGLang file with two datasets, InferenceMAX runs at two
-    ISL/OSL) or different models, the label and/or the model is appended so that each gets its own curve.
+    Names say more than the config (naming.py): a load level (``...-concurrency16``, ``c32``, ``BENCH--
+    max_concurrency=2``) is taken out, so the runs of one sweep stay one curve, and checked against the load level
+    the file records; ``vllm bench sweep``'s ``SERVE--`` settings are added, so two server settings are two
+    configs; a dated folder (the same sweep run again) is passed over; ``run=1``-style parts mark repeats; a
+    workload in a name (``in512_out128``) is used where the file records none. When one config would hold points
+    with different run labels (a vLLM file with two frameworks, SGLang tags) or different models, the label and/or
+    the model is appended so that each gets its own curve.
     """
-    named: list[tuple[Path, RawPoint, str]] = []
+    named: list[tuple[Path, RawPoint, str, str, str, str]] = []
     for f, raws in raws_by_file:
         rel = f.relative_to(root) if f != root else Path(f.name)
-        folder = clean(_RUN_FOLDER.sub("", rel.parts[0])) if len(rel.parts) > 1 else ""
+        path = _PathNames(root, rel, f, single=len(raws) == 1)
         for r in raws:
             # Text from files and folder names enters here, cleaned once for every output (tco_report.text).
             r.config, r.model, r.label = clean(r.config), clean(r.model), clean(r.label)
-            r.tool, r.tool_version = clean(r.tool), clean(r.tool_version)
-            named.append((f, r, r.config or folder or clean_model(r.model) or clean(f.stem)))
+            r.tool, r.tool_version, r.name = clean(r.tool), clean(r.tool_version), clean(r.name)
+            tag = naming.parse_name(r.name) if r.name else None
+            if tag is not None:
+                _check_load(tag, r, f"{f} ({'line ' + str(r.record) if r.record else 'run'} tag '{r.name}')")
+            path.check(r)
+            base = r.config or path.config or clean_model(r.model) or (tag.rest if tag else "") or path.stem or f.stem
+            label = "-".join(x for x in (r.label, tag.rest if tag and tag.rest != base else "") if x)
+            workload = r.workload or (tag.workload if tag else "") or path.workload
+            mark = r.repeat or path.repeat  # a dated folder counts only beside a repeat mark ("if the files say so")
+            repeat = "/".join(x for x in (path.dates, mark) if x) if mark else ""
+            named.append((f, r, base, label, workload, repeat))
     labels: dict[str, set[str]] = {}
     models: dict[str, set[str]] = {}
-    for _, r, base in named:
+    for _, r, base, label, _, _ in named:
         if not r.config:
-            labels.setdefault(base, set()).add(r.label)
+            labels.setdefault(base, set()).add(label)
             models.setdefault(base, set()).update({_short_model(r.model)} - {""})  # an unknown model splits nothing
     points = []
-    for f, r, base in named:
+    for f, r, base, label, workload, repeat in named:
         parts = [base]
         if not r.config:
-            if len(labels[base]) > 1 and r.label:
-                parts.append(r.label)
+            if len(labels[base]) > 1 and label:
+                parts.append(label)
             if len(models[base]) > 1 and _short_model(r.model) != base:
                 parts.append(_short_model(r.model))
         point = BenchmarkPoint(
-            config="-".join(parts),
+            config=clean("-".join(parts)),  # folder names are text from outside too
             rps=r.rps,
             isl=r.isl,
             osl=r.osl,
@@ -410,9 +484,54 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[t
             tool_version=r.tool_version,
             source=clean(str(f)),
             record=r.record,
+            failed=bool(r.failure),
+            failure=r.failure,
+            workload=workload,
         )
-        points.append((point, r.aggregate))
+        points.append(_Run(point, r.aggregate, repeat))
     return points
+
+
+class _PathNames:
+    """What the folder names between root and a file, and the file's own name, say about its runs."""
+
+    def __init__(self, root: Path, rel: Path, f: Path, *, single: bool) -> None:
+        folders = rel.parts[:-1]
+        self.file, self.single = f, single
+        self.infos = [(part, naming.parse_name(part)) for part in folders if not naming.is_date(part)]
+        stem = naming.parse_name(Path(rel.parts[-1]).stem)
+        self.stem_info = stem
+        self.stem = stem.rest
+        dated = [root.name] if root.is_dir() and naming.is_date(root.name) else []
+        self.dates = "/".join(dated + [part for part in folders if naming.is_date(part)])
+        base = self.infos[0][1].rest if self.infos else ""
+        servers = [info.server for _, info in self.infos if info.server]
+        self.config = "-".join(x for x in (base, *servers) if x)
+        every = [info for _, info in self.infos] + [stem]
+        self.workload = next((i.workload for i in every if i.workload), "")
+        self.repeat = "/".join(i.repeat for i in every if i.repeat)
+
+    def check(self, r: RawPoint) -> None:
+        """A load level in a name must agree with the one the file records (for a file of one run)."""
+        if not self.single:
+            return
+        for part, info in self.infos:
+            _check_load(info, r, f"{self.file} (folder '{part}')")
+        _check_load(self.stem_info, r, f"{self.file} (its name)")
+
+
+def _check_load(info: naming.NameInfo, r: RawPoint, where: str) -> None:
+    for axis, named, recorded in (
+        ("concurrency", info.concurrency, r.concurrency),
+        ("request rate", info.request_rate, r.request_rate),
+    ):
+        if named is not None and recorded is not None and named != recorded:
+            raise InputError(
+                where,
+                axis,
+                f"the name says {axis} {named:g} but the file records {recorded:g}; expected the two to agree "
+                "(rename the folder or file, or check that the right result file is in it)",
+            )
 
 
 def _short_model(model: str) -> str:

@@ -17,9 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
+from .common import (
+    Parsed,
+    RawPoint,
+    check_latency,
+    describe,
+    error_only_failure,
+    get,
+    model_text,
+    normalise_statistic,
+    number,
+)
 from .common import optional_number as opt
-from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics
+from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics, requested_workload
 
 TOOL = "aiperf"
 _MARKERS = ("aiperf_version", "schema_version", "telemetry_data", "was_cancelled")
@@ -33,7 +43,7 @@ def detect(p: Parsed) -> bool:
         if o.get("aggregation_type") == "sweep" and "per_combination_metrics" in o:
             return True
         cfg = o.get("input_config")
-        return "request_throughput" in o and (
+        return ("request_throughput" in o or bool(error_only_failure(o))) and (
             any(k in o for k in _MARKERS) or (isinstance(cfg, Mapping) and "loadgen" in cfg)
         )
     return not p.is_json and bool(_CSV_HEADER.match(p.text.lstrip("\ufeff")))
@@ -66,7 +76,21 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
             "neither concurrency nor request_rate is recorded (and no folder name has 'concurrencyN')",
         )
     endpoint = cfg.get("endpoint")
-    return point_from_metrics(
+    version = o.get("aiperf_version") if isinstance(o.get("aiperf_version"), str) else ""
+    if failure := error_only_failure(o):  # every request failed: a failed point
+        return RawPoint(
+            0.0,
+            0.0,
+            0.0,
+            {},
+            conc,
+            rate,
+            tool=TOOL,
+            tool_version=version,
+            workload=requested_workload(cfg),
+            failure=failure,
+        )
+    point = point_from_metrics(
         o,
         file,
         conc=conc,
@@ -74,8 +98,10 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
         streaming=endpoint.get("streaming") if isinstance(endpoint, Mapping) else None,
         model=model_text(endpoint.get("model_names")) if isinstance(endpoint, Mapping) else "",
         tool=TOOL,
-        tool_version=o.get("aiperf_version") if isinstance(o.get("aiperf_version"), str) else "",
+        tool_version=version,
     )
+    point.workload = requested_workload(cfg)
+    return point
 
 
 def load_from_folders(path: Path) -> tuple[float | None, float | None]:

@@ -53,6 +53,10 @@ class RawPoint:
     record: int | None = None  # line number of the record in a JSONL file
     note: str = ""  # something the user should know about this point (e.g. an approximate, derived figure)
     aggregate: bool = False  # from a summary of other result files (AIPerf's sweep file): those files win
+    repeat: str = ""  # the file marks this run as one repeat of several (vLLM sweep's run_number): "run=1"
+    workload: str = ""  # what was asked of the server (naming.workload_name), "" when the file does not say
+    failure: str = ""  # why the run measured nothing (every request failed); such a point is kept, never feasible
+    name: str = ""  # a run name recorded in the file (SGLang --tag), read like a folder name
 
 
 def number(
@@ -180,3 +184,22 @@ def clean_model(name: str) -> str:
         parts = [p for p in name.split("/") if p and p not in (".", "~")]
         return parts[-1] if parts else name
     return name
+
+
+def error_only_failure(o: Mapping[str, Any]) -> str:
+    """Why an AIPerf export that holds errors and no throughput measured nothing ('' when it is not one): every
+    request failed, and the tool kept only ``error_request_count`` and ``error_summary``."""
+    errors = o.get("error_summary")
+    if "request_throughput" in o or not isinstance(errors, list) or not errors:
+        return ""
+    first = errors[0] if isinstance(errors[0], Mapping) else {}
+    details = first.get("error_details") if isinstance(first.get("error_details"), Mapping) else first
+    words = [str(details.get(k)) for k in ("code", "type", "message") if details.get(k) not in (None, "")]
+    count = o.get("error_request_count")
+    n = count.get("avg") if isinstance(count, Mapping) else count
+    head = (
+        f"all {n:g} requests failed"
+        if isinstance(n, int | float) and not isinstance(n, bool)
+        else "every request failed"
+    )
+    return head + (f": {' '.join(words)[:200]}" if words else "")

@@ -42,20 +42,21 @@ def _stats(block: Any, file: str, fld: str, factor: float) -> dict[str, float]:
     return out
 
 
-def _model(file: Path) -> str:
-    """api_model_name / model from experiment_metadata.json beside the run file; '' when absent or unreadable."""
+def _metadata(file: Path) -> tuple[str, str]:
+    """(model, genai-bench version) from experiment_metadata.json beside the run file (api_model_name / model,
+    benchmark_version); '' for what is absent or unreadable."""
     meta = file.parent / "experiment_metadata.json"
     try:
         if meta.stat().st_size > 1_000_000:
-            return ""
+            return "", ""
         data = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
-        return ""
-    if isinstance(data, Mapping):
-        for key in ("api_model_name", "model"):
-            if isinstance(data.get(key), str) and data[key]:
-                return data[key]
-    return ""
+        return "", ""
+    if not isinstance(data, Mapping):
+        return "", ""
+    model = next((data[k] for k in ("api_model_name", "model") if isinstance(data.get(k), str) and data[k]), "")
+    version = data.get("benchmark_version")
+    return model, version if isinstance(version, str) else ""
 
 
 def read(p: Parsed) -> list[RawPoint]:
@@ -93,6 +94,7 @@ def read(p: Parsed) -> list[RawPoint]:
         )
     conc = number(get(agg, iteration, file), file, f"aggregated_metrics.{iteration}", positive=True)
     scenario = agg.get("scenario")
+    model, version = _metadata(p.path)
     check_latency(latency, file, osl)
     return [
         RawPoint(
@@ -106,8 +108,9 @@ def read(p: Parsed) -> list[RawPoint]:
                 file,
                 "aggregated_metrics.mean_output_throughput_tokens_per_s",
             ),
-            model=_model(p.path),
-            label=scenario if isinstance(scenario, str) else "",
+            model=model,
+            workload=scenario if isinstance(scenario, str) else "",  # e.g. D(100,100): the traffic asked for
             tool=TOOL,
+            tool_version=version,
         )
     ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, normalise_statistic, number, optional_number
+from .naming import workload_name
 
 TOOL = "genai-perf"
 METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
@@ -67,6 +68,34 @@ def load_from_folder(path: Path) -> tuple[float | None, float | None]:
     return (value, None) if m.group(1) == "concurrency" else (None, value)
 
 
+def _positive(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) and v > 0 else None
+
+
+def requested_workload(cfg: Mapping[str, Any]) -> str:
+    """The workload ``input_config`` records as asked for: a dataset, else the synthetic input and the output
+    lengths (GenAI-Perf's flat ``synthetic_input_tokens_mean``/``output_tokens_mean``, 2025's nested
+    ``input.synthetic_tokens``/``input.output_tokens``, AIPerf's ``input.prompt.{input,output}_tokens``)."""
+    inp = cfg.get("input") if isinstance(cfg.get("input"), Mapping) else {}
+    dataset = next(
+        (d for d in (cfg.get("input_dataset"), inp.get("public_dataset"), inp.get("dataset")) if isinstance(d, str)),
+        "",
+    )
+    if dataset:
+        return workload_name(dataset=dataset)
+    prompt = inp.get("prompt") if isinstance(inp.get("prompt"), Mapping) else {}
+
+    def mean(block: Any) -> float | None:
+        return _positive(block.get("mean")) if isinstance(block, Mapping) else None
+
+    isl = _positive(cfg.get("synthetic_input_tokens_mean")) or mean(inp.get("synthetic_tokens"))
+    isl = isl or mean(prompt.get("input_tokens"))
+    osl = (
+        _positive(cfg.get("output_tokens_mean")) or mean(inp.get("output_tokens")) or mean(prompt.get("output_tokens"))
+    )
+    return workload_name(isl, osl) if isl or osl else ""
+
+
 def read(p: Parsed) -> list[RawPoint]:
     if p.is_json:
         return [_read_json(p.obj, p.path)]
@@ -88,7 +117,9 @@ def _read_json(o: Mapping[str, Any], file: Path) -> RawPoint:
         )
     endpoint = cfg.get("endpoint")
     streaming = cfg.get("streaming", endpoint.get("streaming") if isinstance(endpoint, Mapping) else None)
-    return point_from_metrics(o, file, conc=conc, rate=rate, streaming=streaming, model=_model(cfg), tool=TOOL)
+    point = point_from_metrics(o, file, conc=conc, rate=rate, streaming=streaming, model=_model(cfg), tool=TOOL)
+    point.workload = requested_workload(cfg)
+    return point
 
 
 def point_from_metrics(

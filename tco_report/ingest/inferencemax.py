@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, normalise_statistic, number
+from .naming import workload_name
 
 TOOL = "inferencemax-agg"
 _KEY = re.compile(r"^(mean|median|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)$")
@@ -96,9 +97,7 @@ def _run(o: Mapping[str, Any], file: Path, index: int | None) -> RawPoint:
         output_tps=output_tps,
         gpus_per_instance=gpus,
         model=model_text(o.get("model")),
-        label=f"{int(o['isl'])}-{int(o['osl'])}"
-        if isinstance(o.get("isl"), int) and isinstance(o.get("osl"), int)
-        else "",
+        workload=workload_name(float(o["isl"]), float(o["osl"])),  # configured lengths: what was asked for
         tool=TOOL,
         note=NOTE,
     )

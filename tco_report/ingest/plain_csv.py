@@ -2,7 +2,8 @@
 
 One row per point. Required: ``config``, ``rps``, ``isl``, ``osl``, a load column (``concurrency`` and/or
 ``request_rate``) and at least one latency column ``<metric>_<statistic>_ms`` (metric ttft|itl|tpot|e2e,
-statistic avg|p50|p90|p95|p99|...). Optional: ``output_tps``, ``gpus_per_instance``, ``model``.
+statistic avg|p50|p90|p95|p99|...). Optional: ``output_tps``, ``gpus_per_instance``, ``model``, ``workload`` (what
+was asked of the server, e.g. ``isl1000-osl200``: rows of different workloads are never ranked together).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .common import Parsed, RawPoint, check_latency, normalise_statistic, number
 
 TOOL = "csv"
 REQUIRED = ("config", "rps", "isl", "osl")
-OPTIONAL = ("concurrency", "request_rate", "output_tps", "gpus_per_instance", "model")
+OPTIONAL = ("concurrency", "request_rate", "output_tps", "gpus_per_instance", "model", "workload")
 _LATENCY = re.compile(r"^(ttft|itl|tpot|e2e)_([a-z0-9.]+)_ms$")
 
 
@@ -85,7 +86,7 @@ def read(p: Parsed) -> list[RawPoint]:
                 file,
                 f,
                 "unknown column; expected config, rps, isl, osl, concurrency, request_rate, output_tps, "
-                "gpus_per_instance, model, or a latency column such as ttft_avg_ms",
+                "gpus_per_instance, model, workload, or a latency column such as ttft_avg_ms",
             )
     if not latency_cols:
         raise InputError(file, "ttft_avg_ms", "expected at least one latency column such as ttft_avg_ms")
@@ -123,6 +124,7 @@ def read(p: Parsed) -> list[RawPoint]:
                 output_tps=_cell(row.get("output_tps") or "", where, "output_tps"),
                 gpus_per_instance=int(gpus) if gpus is not None else None,
                 model=(row.get("model") or "").strip(),
+                workload=(row.get("workload") or "").strip(),
                 config=config,
                 tool=TOOL,
                 record=n,

@@ -4,7 +4,8 @@ Latencies are ``{mean,median,std,p95,p99}_{ttft,tpot,itl,e2e_latency}_ms``; ISL/
 completed requests. Late-2024 builds wrote no ``request_throughput`` and no mean TTFT: RPS is then derived as
 completed / duration (exactly how the tool computes it) and only the statistics present are kept.
 ``request_rate`` may be the bare token ``Infinity``. A file often mixes datasets (random ISL/OSL, ShareGPT): each
-run is labelled by its workload so that the different workloads become different curves.
+run records its workload (dataset, requested lengths), and runs of different workloads are never ranked against
+each other. A run's ``--tag`` (``agg_n100_in512_out128_c32``) is read like a folder name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number
 from .common import optional_number as opt
-from .vllm import latency_ms, load_level
+from .naming import workload_name
+from .vllm import failure, latency_ms, load_level
 
 TOOL = "sglang-bench-serving"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2e_latency)_ms$")
@@ -51,22 +53,46 @@ def read(p: Parsed) -> list[RawPoint]:
     return points
 
 
-def _label(o: Mapping[str, Any]) -> str:
+def _workload(o: Mapping[str, Any]) -> str:
+    """The dataset and the lengths asked for: random lengths (and a range ratio other than 1, which changes the
+    mean); ShareGPT's forced output length when set."""
     dataset = o.get("dataset_name")
     if not isinstance(dataset, str) or not dataset:
         return ""
     if dataset.startswith("random"):
         isl, osl = o.get("random_input_len"), o.get("random_output_len")
         if isinstance(isl, int) and isinstance(osl, int):
-            return f"{dataset}-{isl}-{osl}"
+            ratio = o.get("random_range_ratio")
+            extra = f"ratio{ratio:g}" if isinstance(ratio, int | float) and ratio != 1 else ""
+            return workload_name(float(isl), float(osl), dataset, extra)
+    out = o.get("sharegpt_output_len")
+    if dataset == "sharegpt" and isinstance(out, int) and not isinstance(out, bool):
+        return workload_name(None, float(out), dataset)
     return dataset
 
 
 def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:
     where = f"{file} (line {line})" if line else str(file)
-    completed = number(get(o, "completed", where), where, "completed", positive=True)
-    latency = latency_ms(o, where, _KEY, _METRIC)
+    completed = number(get(o, "completed", where), where, "completed")
     conc, rate = load_level(o, where)
+    tag = o.get("tag") if isinstance(o.get("tag"), str) else ""
+    model = model_text(o.get("model_id") or o.get("model"))
+    if completed == 0:
+        return RawPoint(
+            rps=0.0,
+            isl=0.0,
+            osl=0.0,
+            latency_ms={},
+            concurrency=conc,
+            request_rate=rate,
+            model=model,
+            tool=TOOL,
+            record=line,
+            workload=_workload(o),
+            failure=failure(o),
+            name=tag,
+        )
+    latency = latency_ms(o, where, _KEY, _METRIC)
     if o.get("request_throughput") is not None:
         rps = number(o["request_throughput"], where, "request_throughput", positive=True)
     else:  # late-2024 builds: the tool's own definition, completed / duration
@@ -80,10 +106,11 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
         concurrency=conc,
         request_rate=rate,
         output_tps=opt(o.get("output_throughput"), where, "output_throughput"),
-        model=model_text(o.get("model_id") or o.get("model")),
-        label=_label(o),
+        model=model,
         tool=TOOL,
         record=line,
+        workload=_workload(o),
+        name=tag,
     )
     if not latency:
         raise InputError(where, "mean_ttft_ms", "no latency statistic (*_ttft_ms, *_itl_ms, *_e2e_latency_ms) found")

@@ -105,6 +105,17 @@ BM_LEAD = (
     ("osl (tokens)", "bmOsl", "tokens"),
 )
 BM_SOURCE = ("source", "bmSource", "text")
+# Provenance value columns after the source (issue 12): (header, range name, unit, BenchmarkPoint attribute). A
+# failed run's row has failed TRUE; the formula columns then never count it (meets SLA, frontier, best of config).
+BM_PROVENANCE = (
+    ("tool", "bmTool", "text", "tool"),
+    ("tool version", "bmToolVersion", "text", "tool_version"),
+    ("workload", "bmWorkload", "text", "workload"),
+    ("repeats", "bmRepeats", "#", "repeats"),
+    ("spread (min..max of the repeats)", "bmSpread", "text", "spread"),
+    ("failed", "bmFailed", "TRUE/FALSE", "failed"),
+    ("failure", "bmFailure", "text", "failure"),
+)
 # Formula columns after the data: (header, range name).
 BM_CALC = (
     ("GPUs per instance", "bmGPUsPerInstance"),

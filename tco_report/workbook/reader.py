@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -377,6 +378,57 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
     return tuple(profiles)
 
 
+def _flag(n: _Names, row: tuple[Cell, ...], col: dict[str, int]) -> bool:
+    """The row's 'failed' cell (absent in workbooks from before it: not failed)."""
+    if "failed" not in col:
+        return False
+    cell = row[col["failed"]]
+    constant = str(getattr(cell.value, "text", cell.value)).upper()
+    if cell.data_type == "f" and constant in ("=TRUE()", "=FALSE()"):  # LibreOffice saves a boolean so
+        return constant == "=TRUE()"
+    v = n.value(cell, "failed", "TRUE or FALSE")
+    if v is None or v == "":
+        return False
+    if not isinstance(v, bool):
+        raise InputError(n.path, n.where(row[col["failed"]], "failed"), f"expected TRUE or FALSE, got {v!r}")
+    return v
+
+
+_SPREAD = re.compile(r"^\s*([\w.]+):\s*(\S+?)\.\.(\S+)\s*$")
+
+
+def _provenance(n: _Names, row: tuple[Cell, ...], col: dict[str, int]) -> dict[str, Any]:
+    """Tool, version, workload, repeats, spread and failure, from the columns a workbook has (older ones lack them).
+    A spread cell that is not in the written form is refused, as any other edited value would be."""
+    out: dict[str, Any] = {}
+    for header, _, _, attr in layout.BM_PROVENANCE:
+        if header not in col or attr == "failed":
+            continue
+        cell = row[col[header]]
+        if attr == "repeats":
+            v = n.number(cell, header, positive=True, whole=True, optional=True)
+            out[attr] = int(v) if v is not None else 1
+            continue
+        text = n.text(cell, header, optional=True)
+        if attr != "spread":
+            out[attr] = text
+            continue
+        spread: dict[str, tuple[float, float]] = {}
+        for part in filter(str.strip, text.split(";")):
+            m = _SPREAD.match(part)
+            try:
+                lo, hi = (float(m.group(2)), float(m.group(3))) if m else (math.nan, math.nan)
+            except ValueError:
+                lo = hi = math.nan
+            if not m or not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+                raise InputError(
+                    n.path, n.where(cell, header), f"expected 'metric: min..max' parts separated by ';', got {part!r}"
+                )
+            spread[m.group(1)] = (lo, hi)
+        out[attr] = spread
+    return out
+
+
 def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
     header = [c.value for c in n.cells(layout.BM_HEADER)]
     col = {h: i for i, h in enumerate(header) if isinstance(h, str)}
@@ -407,6 +459,7 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 return math.inf
             return n.number(cell, "request rate", optional=True)
 
+        failed = _flag(n, row, col)
         lat: dict[str, dict[str, float]] = {}
         for metric, stat, i in latency:
             v = n.number(row[i], f"{metric}_{stat}", optional=True)
@@ -415,15 +468,17 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
         points.append(
             BenchmarkPoint(
                 config=get("config", "text"),
-                rps=get("rps (req/s)", "number", positive=True),
-                isl=get("isl (tokens)", "number", positive=True),
-                osl=get("osl (tokens)", "number", positive=True),
+                rps=get("rps (req/s)", "number", positive=not failed),
+                isl=get("isl (tokens)", "number", positive=True, optional=failed) or 0.0,
+                osl=get("osl (tokens)", "number", positive=True, optional=failed) or 0.0,
                 latency_ms=lat,
                 concurrency=get("concurrency", "number", optional=True),
                 request_rate=rate(),
                 output_tps=get("output tps (tokens/s)", "number", optional=True),
                 model=get("model", "text", optional=True),
                 source=get("source", "text", optional=True),
+                failed=failed,
+                **_provenance(n, row, col),
             )
         )
     if not points:

@@ -8,6 +8,8 @@ refers to whole table columns through defined names (bmRps, bmMeetsSla, ...).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -16,6 +18,7 @@ from ..model import BenchmarkPoint
 from ..names import BY_SNAKE
 from . import cells, layout
 from .context import Book
+from .styles import Styles
 
 SHEET = "Benchmarks"
 
@@ -49,6 +52,9 @@ def prepare(book: Book) -> None:
         book.bm_columns[layout.latency_header(*key)] = col
         col += 1
     book.bm_columns[layout.BM_SOURCE[1]] = col
+    for _, range_name, _, _ in layout.BM_PROVENANCE:
+        col += 1
+        book.bm_columns[range_name] = col
     book.bm_last_data_col = col
     for _, range_name in layout.BM_CALC:
         col += 1
@@ -62,6 +68,7 @@ def headers(book: Book) -> list[str]:
     out = [h for h, _, _ in layout.BM_LEAD]
     out += [layout.latency_header(*key) for key in book.latency_columns]
     out.append(layout.BM_SOURCE[0])
+    out += [h for h, _, _, _ in layout.BM_PROVENANCE]
     out += [h for h, _ in layout.BM_CALC]
     return out
 
@@ -107,7 +114,8 @@ def write(book: Book) -> None:
         f"ISNUMBER(INDEX({{row}},{col_name})),INDEX({{row}},{col_name})<={limit}"
         for col_name, limit in zip(slacols, limits, strict=True)
     ]
-    meets_template = f"=IFERROR(AND({','.join(sla_terms)}),FALSE)" if a.sla else "=TRUE()"
+    # A failed run meets nothing, whatever its row holds ({failed} is the row's bmFailed cell).
+    meets_template = f"=IFERROR(AND({{failed}}=FALSE,{','.join(sla_terms)}),FALSE)" if a.sla else "={failed}=FALSE"
     interactivity = _InteractivityColumns(book, col)
     for r, p in enumerate(book.rows, start=1):
         i = book.row_index[r - 1]
@@ -116,11 +124,13 @@ def write(book: Book) -> None:
         cells.text(ws, r, c["bmConfig"], p.config, f_text)
         cells.number(ws, r, c["bmConfigIndex"], book.config_rows[p.config], f_index)
         cells.text(ws, r, c["bmModel"], p.model, f_text)
-        for k, attr, fmt in measured:
-            cells.number(ws, r, k, getattr(p, attr), fmt)
+        for k, attr, fmt in measured:  # a failed run measured no lengths: blank, not 0
+            cells.number(ws, r, k, None if p.failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
         for k, key in latency:
             cells.number(ws, r, k, p.latency(*key), f_ms)
         cells.text(ws, r, c[layout.BM_SOURCE[1]], p.source, f_text)
+        _provenance(ws, r, c, p, st)
+        failed_ref = f"{col['bmFailed']}{n1}"
 
         row_cells = f"$A{n1}:${last_letter}{n1}"
         cfg_idx = f"{col['bmConfigIndex']}{n1}"
@@ -129,10 +139,11 @@ def write(book: Book) -> None:
         tpg = p.rps / g
         rps_ref = f"{col['bmRps']}{n1}"
         cells.formula(ws, r, c["bmRpsPerGPU"], f"={rps_ref}/{col['bmGPUsPerInstance']}{n1}", tpg, f_rate)
-        lat = p.latency(*f_metric)
+        lat = None if p.failed else p.latency(*f_metric)
         pick = f"INDEX({row_cells},{layout.FRONTIER_COLUMN})"
-        cells.formula(ws, r, c["bmFrontierLatency"], f'=IFERROR(IF(ISNUMBER({pick}),{pick},""),"")', lat, f_calc_ms)
-        meets = meets_template.replace("{row}", row_cells)
+        frontier_latency = f'=IF({failed_ref},"",IFERROR(IF(ISNUMBER({pick}),{pick},""),""))'
+        cells.formula(ws, r, c["bmFrontierLatency"], frontier_latency, lat, f_calc_ms)
+        meets = meets_template.replace("{row}", row_cells).replace("{failed}", failed_ref)
         cells.formula(ws, r, c["bmMeetsSla"], meets, bool(report.feasible[i]), f_bool)
         cells.formula(
             ws,
@@ -174,6 +185,25 @@ def write(book: Book) -> None:
         ws.write_comment(0, c[layout.latency_header(*key)], f"{key[1]} {key[0].upper()} in ms")
     ws.freeze_panes(1, 2)
     ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
+
+
+def format_spread(spread: Mapping[str, tuple[float, float]]) -> str:
+    """``rps: 9.8..10.2; ttft_avg: 40.1..44.0``, exact (repr), so that the workbook reader gets the numbers back."""
+    return "; ".join(f"{k}: {lo!r}..{hi!r}" for k, (lo, hi) in spread.items())
+
+
+def _provenance(ws: Worksheet, r: int, c: dict[str, int], p: BenchmarkPoint, st: Styles) -> None:
+    """The tool, its version, the workload, the repeats and their spread, and whether the run failed."""
+    for _, range_name, unit, attr in layout.BM_PROVENANCE:
+        value, fmt = getattr(p, attr), st.input(unit)
+        if attr == "spread":
+            cells.text(ws, r, c[range_name], format_spread(value), fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c[range_name], value, fmt)
+        elif isinstance(value, int):
+            cells.number(ws, r, c[range_name], value, fmt)
+        else:
+            cells.text(ws, r, c[range_name], value, fmt)
 
 
 class _InteractivityColumns:
