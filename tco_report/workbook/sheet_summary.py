@@ -131,7 +131,6 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
             "name": "Total yearly cost (USD/year)",
             "categories": ["Configs", 1, 0, n, 0],
             "values": ["Configs", 1, total_col, n, total_col],
-            "data_labels": {"value": False},
         }
     )
     bars.set_title({"name": "Total yearly cost per config (empty: no point meets the SLA)"})
