@@ -60,6 +60,7 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
 def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path, tmp_path: Path) -> None:
     # The scanner itself must be able to fail.
     assert numeric_literals("=A1*1000+B$2/0.5") == ["1000", "0.5"]
+    assert numeric_literals("=_xlfn.AGGREGATE(14,6,A1:A9/(B1:B9=2),1)+MAX(3,4)") == ["2", "3", "4"]
     assert sheet_references("=Nowhere!A1+Inputs!$B$2") == {"Nowhere", "Inputs"}
     assert "FILTER" in functions("=SUM(FILTER(A:A,B:B))")
     multi = tmp_path / "multi.xlsx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .cells import OLDEST_EXCEL
 from .context import Book
 
 SHEET = "About"
@@ -15,13 +16,15 @@ HOW_TO = (
     "Calculation cells are protected against accidental typing (Review > Unprotect Sheet; no password).",
     "The Checks sheet must show TRUE everywhere. To regenerate the HTML/PDF report from an edited copy, run: "
     "tco-report --from-workbook edited.xlsx --out DIR",
+    f"Opens and recalculates in {OLDEST_EXCEL} or later and in LibreOffice 7 or later (Excel 2007 lacks AGGREGATE, "
+    "which finds each config's best point and the cheapest config).",
 )
 METHOD = (
     "Method (NVIDIA, 'How much does your LLM inference cost?')",
     "1. Each deployment config is benchmarked over a sweep of load levels; each run is one row of Benchmarks.",
     "2. A point meets the SLA when each constrained latency is <= its limit. Throughput per GPU = RPS / GPUs per "
     "instance; a point is on the Pareto frontier when no point has lower-or-equal latency and higher RPS per GPU.",
-    "3. Per config, the highest-RPS point that meets the SLA is chosen (MAXIFS; ties: lowest load level). "
+    "3. Per config, the highest-RPS point that meets the SLA is chosen (ties: lowest load level). "
     "modelInstances = CEILING(peakRequestsPerSecond / rpsPerInstance); totalGPUs = modelInstances * "
     "GPUsPerInstance; servers = CEILING(totalGPUs / GPUsPerServer). Rounding 'fractional' skips both CEILINGs.",
     "4. yearlyServerCost = initialServerCost / depreciationPeriod + yearlySoftwareCost (x GPUsPerServer when the "

@@ -23,7 +23,7 @@ SHEET = "Benchmarks"
 class PlainFormulaSheet(Worksheet):
     """A sheet whose formulas use only Excel 2007 functions, so XlsxWriter's _xlfn. rewriting (about 160 regular
     expressions per formula) is skipped: it made a 6,400-row sheet take 35 s instead of a few. Configs and TCO,
-    which use MAXIFS and MINIFS, keep the rewriting."""
+    which use AGGREGATE, prefix it themselves (cells.FastFormulaSheet)."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula

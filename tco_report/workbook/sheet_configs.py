@@ -1,4 +1,5 @@
-"""The Configs sheet: one row per config (by name), its best feasible point found by MAXIFS, sized and costed.
+"""The Configs sheet: one row per config (by name), its best feasible point (the largest RPS meeting the SLA), sized
+and costed.
 
 Each column is one formula pattern over the row; infeasible configs show empty cells, not errors. To the right,
 the SLA lookup block finds each constraint's column in Benchmarks by header name (slaColumn, slaColumn2, ...).
@@ -37,8 +38,8 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         "gpus_per_instance": f"=INDEX({layout.CFG_GPUS},{c['index']})",
         "gpus_per_server": f"=INDEX(hwGPUsPerServer,{hw})",
         "feasible": f"=COUNTIFS(bmConfigIndex,{c['index']},bmMeetsSla,TRUE)>0",
-        "rps_per_instance": gated(f"MAXIFS(bmRps,bmConfigIndex,{c['index']},bmMeetsSla,TRUE)"),
-        "best_point": gated(f"MINIFS(bmPoint,bmConfigIndex,{c['index']},bmBestOfConfig,TRUE)"),
+        "rps_per_instance": gated(cells.largest_where("bmRps", f"bmConfigIndex={c['index']}", "bmMeetsSla")),
+        "best_point": gated(cells.smallest_where("bmPoint", f"bmConfigIndex={c['index']}", "bmBestOfConfig")),
         "best_row": gated(f"MATCH({c['best_point']},bmPoint,0)"),
         "concurrency": gated(
             f"IF(ISNUMBER(INDEX(bmConcurrency,{c['best_row']})),INDEX(bmConcurrency,{c['best_row']}),"

@@ -1,8 +1,8 @@
 """The TCO sheet: the recommended config's calculation, one step per row (label, formula, value, unit, name).
 
-The recommended config is found live: the lowest total yearly cost among feasible configs (MINIFS), then the first
-config with that cost (MATCH), so ties go to the config listed first. Its figures carry the plain names
-(modelInstances, totalGPUs, servers, ...). With several hardware profiles, the recommended config's profile values
+The recommended config is found live: the lowest total yearly cost among feasible configs (cells.smallest_where),
+then the first config with that cost (MATCH), so ties go to the config listed first. Its figures carry the plain
+names (modelInstances, totalGPUs, servers, ...). With several hardware profiles, the recommended config's profile values
 are looked up here and carry the names initialServerCost, GPUsPerServer, ...; with one profile those names are the
 Inputs cells.
 """
@@ -74,7 +74,7 @@ def steps(book: Book) -> list[Step]:
         Step(
             layout.LOWEST_COST,
             "Lowest total yearly cost among them",
-            f'IF({layout.FEASIBLE_CONFIGS}>0,MINIFS(cfTotalYearlyCost,cfFeasible,TRUE),"")',
+            f'IF({layout.FEASIBLE_CONFIGS}>0,{cells.smallest_where("cfTotalYearlyCost", "cfFeasible")},"")',
             lowest,
             "USD/year",
             gated=False,

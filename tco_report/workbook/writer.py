@@ -27,8 +27,8 @@ from .styles import Styles
 def write_workbook(report: Report, path: Path, *, tool_version: str) -> None:
     """Write the workbook: every step a formula, each caching the Python calculator's value.
 
-    ``use_future_functions`` makes XlsxWriter write MAXIFS/MINIFS with their _xlfn. prefix, without which Excel and
-    LibreOffice show #NAME?.
+    ``use_future_functions`` makes XlsxWriter write AGGREGATE (Excel 2010+) with its _xlfn. prefix, without which
+    Excel and LibreOffice show #NAME?.
     """
     wb = Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False, "strings_to_urls": False})
     wb.worksheet_class = cells.FastFormulaSheet  # every sheet: the _xlfn. prefix without 160 regexes per formula
