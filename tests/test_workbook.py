@@ -352,3 +352,17 @@ def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> N
         assert is_formula == (sens.cell(r, 3).value == "live"), r
     plan = wb["Plan"]
     assert sum(1 for r in range(8, 30) if plan.cell(r, 2).data_type == "f") == 10  # ten year rows, four in the plan
+
+
+def test_tco_sheet_rents_the_owned_fleet_and_says_so(tmp_path: Path) -> None:
+    from tco_report.calculator import RENTING_BASIS
+
+    path = tmp_path / "rich.xlsx"
+    report = api.run(None, inputs_dir() / "assumptions_rich.yaml")
+    write_workbook(report, path, tool_version="t")
+    tco = openpyxl.load_workbook(path)["TCO"]
+    by_name = {tco.cell(r, 5).value: tco.cell(r, 3).value for r in range(2, tco.max_row + 1)}
+    assert by_name["rentedGPUs"] == '=IF(hasRecommendation,servers*GPUsPerServer,"")'
+    assert "rentedGPUs*cloudPricePerGPUHour*hoursPerYear" in by_name["yearlyCloudCost"]
+    texts = [c.value for row in tco.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Renting vs owning: " + RENTING_BASIS in texts

@@ -37,9 +37,10 @@ METHOD = (
     "both are given on Inputs, else the typed-in peak. With an average demand, the cost per 1K requests at that load "
     "is servers * yearlyServerCost / (averageRequestsPerSecond * secondsPerYear * uptime) * 1000.",
     "8. Renting and the industry's shortcut: owningCostPerGPUHour = yearlyServerCost / GPUsPerServer / hoursPerYear; "
-    "cost per 1M tokens = cost per GPU-hour / (tokens per GPU per second * 3600) * 1e6; renting costs totalGPUs * "
-    "price per GPU-hour * hoursPerYear; owning breaks even after servers * initialServerCost / (monthly rent - "
-    "monthly running costs) months (blank when renting never costs more). Capex uses the capital recovery factor "
+    "cost per 1M tokens = cost per GPU-hour / (tokens per GPU per second * 3600) * 1e6; renting costs rentedGPUs "
+    "(= servers * GPUsPerServer: the owned fleet's GPUs, spares included) * price per GPU-hour * hoursPerYear; "
+    "owning breaks even after servers * initialServerCost / (monthly rent - monthly running costs) months (blank "
+    "when renting never costs more). Capex uses the capital recovery factor "
     "r / (1 - (1 + r)^-n), or 1/n at a cost of capital of 0.",
     "9. Plan sheet (live): year by year, the recommended config sized for the grown demand; servers retire after "
     "their service life and are replaced. Sensitivity sheet: live rows recompute the recommended config with one "

@@ -97,8 +97,9 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         "gpu_hour_cost_per_1m_tokens": gated(
             f"{c['owning_cost_per_gpu_hour']}/({tpgs}*secondsPerHour)*tokensPerMillion"
         ),
-        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["total_gpus"]}*{cloud}*hoursPerYear,"")'),
-        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["total_gpus"]}*{reserved}*hoursPerYear,"")'),
+        "rented_gpus": gated(f"{c['servers']}*{c['gpus_per_server']}"),
+        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["rented_gpus"]}*{cloud}*hoursPerYear,"")'),
+        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["rented_gpus"]}*{reserved}*hoursPerYear,"")'),
         "cloud_cost_per_1m_tokens": gated(f'IF({cloud}>0,{cloud}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'),
         "cloud_reserved_cost_per_1m_tokens": gated(
             f'IF({reserved}>0,{reserved}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'

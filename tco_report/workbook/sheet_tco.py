@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import names
+from ..calculator import RENTING_BASIS
 from . import cells, layout
 from .context import Book
 
@@ -154,9 +155,10 @@ def steps(book: Book) -> list[Step]:
         # The industry's shortcut next to the post's method: cost per GPU-hour / (tokens per GPU-second x 3600) x 1M.
         "owning_cost_per_gpu_hour": "yearlyServerCost/GPUsPerServer/hoursPerYear",
         "gpu_hour_cost_per_1m_tokens": f"owningCostPerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion",
-        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,totalGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
+        "rented_gpus": "servers*GPUsPerServer",
+        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,rentedGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
         "yearly_cloud_reserved_cost": "IF(cloudReservedPricePerGPUHour>0,"
-        'totalGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
+        'rentedGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
         "cloud_cost_per_1m_tokens": "IF(cloudPricePerGPUHour>0,"
         f'cloudPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
         "cloud_reserved_cost_per_1m_tokens": "IF(cloudReservedPricePerGPUHour>0,"
@@ -182,7 +184,8 @@ def write(book: Book) -> None:
     ws.set_column(2, 2, 20)
     ws.set_column(3, 4, 24)
     ws.freeze_panes(1, 0)
-    for row, s in enumerate(steps(book), start=1):
+    steps_ = steps(book)
+    for row, s in enumerate(steps_, start=1):
         ws.write_string(row, 0, s.label)
         ws.write_string(row, 1, s.expr)
         expr = f'IF({H},{s.expr},"")' if s.gated else s.expr
@@ -190,4 +193,7 @@ def write(book: Book) -> None:
         ws.write_string(row, 3, s.unit)
         ws.write_string(row, 4, s.name)
         book.define(s.name, cells.cell_name(SHEET, row, 2))
+    note = len(steps_) + 2
+    ws.merge_range(note, 0, note, 4, "Renting vs owning: " + RENTING_BASIS, st.note)
+    ws.set_row(note, 32)
     ws.protect("", {"format_columns": True, "format_rows": True})
