@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import posixpath
 import zipfile
 from dataclasses import asdict, is_dataclass, replace
 from pathlib import Path
@@ -189,8 +190,12 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         wb = read_workbook(path)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # never written
+        # Sources are shown relative to the folder above the one that holds them all: no path of this machine.
+        root = posixpath.dirname(posixpath.commonpath([posixpath.dirname(p.source) for p in pts]))
+        shown = [replace(p, source=posixpath.relpath(p.source, root)) for p in pts]
+        assert all(not p.source.startswith("/") for p in shown)
         got = sorted(wb.points, key=lambda p: (p.config, p.source, p.rps))
-        want = sorted(pts, key=lambda p: (p.config, p.source, p.rps))
+        want = sorted(shown, key=lambda p: (p.config, p.source, p.rps))
         for g, w in zip(got, want, strict=True):
             for f in ("config", "rps", "isl", "osl", "concurrency", "request_rate", "output_tps", "model", "source"):
                 assert _same(getattr(g, f), getattr(w, f)), (seed, f)

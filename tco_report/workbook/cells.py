@@ -84,6 +84,18 @@ def number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format |
         ws.write_number(row, col, value, fmt)
 
 
+LINE_HEIGHT = 15  # points per line of the default 11-point font
+
+
+def wrapped_height(width: float, *texts: str, points: float = 11) -> float:
+    """The row height (points) that shows every text whole in a wrapping column ``width`` characters (of the
+    11-point default font) wide, in a font of ``points``: spreadsheets do not grow a row to fit when the file gives
+    no height, so a printout would cut the text."""
+    per_line = max(1, int(width * 1.05 * 11 / points))
+    lines = max((-(-len(t) // per_line) for t in texts), default=1)
+    return LINE_HEIGHT * points / 11 * max(1, lines)
+
+
 def ref(row: int, col: int, *, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
 

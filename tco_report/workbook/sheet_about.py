@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
+from . import cells
 from .cells import OLDEST_EXCEL
 from .context import Book
 
 SHEET = "About"
+BODY_POINTS = 8.5
+WIDTH = 75  # characters: one portrait page wide (LibreOffice clips, not shrinks, a column wider than the page)
 
 HOW_TO = (
     "How to use",
@@ -48,36 +53,55 @@ METHOD = (
 )
 
 
+def source_groups(labels: list[str]) -> list[tuple[str, int]]:
+    """The benchmark files by the folder under their common one (usually a config's), with how many each holds:
+    a page of paths says less than the Benchmarks sheet's source column, which names every row's file."""
+    groups: dict[str, int] = {}
+    for label in labels:
+        parts = label.split("/")
+        key = "/".join(parts[:2]) + "/" if len(parts) > 2 else label
+        groups[key] = groups.get(key, 0) + 1
+    return sorted(groups.items())
+
+
 def write(book: Book) -> None:
     ws = book.wb.add_worksheet(SHEET)
     st = book.st
-    ws.set_column(0, 0, 140)
+    body = book.wb.add_format({"text_wrap": True, "valign": "top", "font_size": BODY_POINTS})
+    note = book.wb.add_format({"text_wrap": True, "valign": "top", "font_size": BODY_POINTS, "italic": True})
+
+    def line(row: int, text: str, fmt: object = body) -> None:
+        ws.write_string(row, 0, text, fmt)
+        ws.set_row(row, cells.wrapped_height(WIDTH, text, points=BODY_POINTS))
+
+    ws.set_column(0, 0, WIDTH)
     row = 0
     ws.write_string(row, 0, "tco_report workbook", st.title)
     row += 2
     for block in (HOW_TO, METHOD):
         ws.write_string(row, 0, block[0], st.section)
         row += 1
-        for line in block[1:]:
-            ws.write_string(row, 0, line, st.wrap)
+        for text in block[1:]:
+            line(row, text)
             row += 1
         row += 1
     a = book.report.assumptions
     ws.write_string(row, 0, "Sources", st.section)
     row += 1
-    ws.write_string(row, 0, "Assumptions: " + a.source)
+    # File names only: the folders they sit in are the writing machine's.
+    line(row, "Assumptions: " + PurePath(a.source).name)
     row += 1
     if a.hardware and len({h.software_licence_per for h in a.hardware}) == 1:
-        ws.write_string(row, 0, f"Software licence charged per {a.hardware[0].software_licence_per}")
+        line(row, f"Software licence charged per {a.hardware[0].software_licence_per}")
         row += 1
-    sources = sorted({p.source for p in book.report.points if p.source})
-    ws.write_string(row, 0, f"Benchmark files ({len(sources)}):")
+    sources = sorted({book.source_label(p.source) for p in book.report.points if p.source})
+    line(row, f"Benchmark files ({len(sources)}; the Benchmarks sheet's source column names each row's file):")
     row += 1
-    for s in sources:
-        ws.write_string(row, 0, s)
+    for folder, n in source_groups(sources):
+        line(row, f"{folder} ({n} file{'s' if n != 1 else ''})" if folder.endswith("/") else folder)
         row += 1
     for w in book.report.warnings:
-        ws.write_string(row, 0, "Warning: " + w, st.note)
+        line(row, "Warning: " + book.without_machine_paths(w), note)
         row += 1
     row += 1
     ws.write_string(row, 0, f"Written by tco_report {book.tool_version}")

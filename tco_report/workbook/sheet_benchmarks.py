@@ -120,7 +120,7 @@ def write(book: Book) -> None:
             cells.number(ws, r, k, getattr(p, attr), fmt)
         for k, key in latency:
             cells.number(ws, r, k, p.latency(*key), f_ms)
-        cells.text(ws, r, c[layout.BM_SOURCE[1]], p.source, f_text)
+        cells.text(ws, r, c[layout.BM_SOURCE[1]], book.source_label(p.source), f_text)
 
         row_cells = f"$A{n1}:${last_letter}{n1}"
         cfg_idx = f"{col['bmConfigIndex']}{n1}"

@@ -150,9 +150,9 @@ def write(book: Book) -> None:
     book.cf_columns = {key: col for col, (key, *_) in enumerate(layout.CF_COLUMNS)}
     for col, (_, header, _, _) in enumerate(layout.CF_COLUMNS):
         ws.write_string(0, col, header, st.header)
-    ws.set_row(0, 60)
+    ws.set_row(0, 80)
     ws.set_column(0, 0, 28)
-    ws.set_column(1, len(layout.CF_COLUMNS) - 1, 15)
+    ws.set_column(1, len(layout.CF_COLUMNS) - 1, 12)
     for i, r in enumerate(book.results):
         row = i + 1
         formulas = _formulas(book, row)

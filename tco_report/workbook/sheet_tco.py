@@ -21,6 +21,7 @@ SHEET = "TCO"
 H = layout.HAS_RECOMMENDATION
 TPGS = "rpsPerInstance*(ISL+OSL)/GPUsPerInstance"  # tokens per GPU per second
 RENT = "yearlyCloudCost/monthsPerYear"
+LABEL_WIDTH, FORMULA_WIDTH = 48, 72
 RUNNING = "servers*(yearlyServerCost-yearlyCapexCost)/monthsPerYear"
 
 
@@ -179,18 +180,24 @@ def write(book: Book) -> None:
     st = book.st
     for col, head in enumerate(("Step", "Formula", "Value", "Unit", "Defined name")):
         ws.write_string(0, col, head, st.header)
-    ws.set_column(0, 0, 58)
-    ws.set_column(1, 1, 90)
-    ws.set_column(2, 2, 20)
-    ws.set_column(3, 4, 24)
+    # Labels and formulas wrap (rows grow to fit), so the sheet prints whole on one landscape page.
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_column(1, 1, FORMULA_WIDTH)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 12)
+    ws.set_column(4, 4, 30)
     ws.freeze_panes(1, 0)
     steps_ = steps(book)
     for row, s in enumerate(steps_, start=1):
-        ws.write_string(row, 0, s.label)
-        ws.write_string(row, 1, s.expr)
+        ws.write_string(row, 0, s.label, st.wrap)
+        ws.write_string(row, 1, s.expr, st.wrap)
+        if len(s.label) > LABEL_WIDTH or len(s.expr) > FORMULA_WIDTH:
+            ws.set_row(
+                row, max(cells.wrapped_height(LABEL_WIDTH, s.label), cells.wrapped_height(FORMULA_WIDTH, s.expr))
+            )
         expr = f'IF({H},{s.expr},"")' if s.gated else s.expr
-        cells.formula(ws, row, 2, "=" + expr, s.value, st.output(s.unit))
-        ws.write_string(row, 3, s.unit)
+        cells.formula(ws, row, 2, "=" + expr, s.value, st.output(s.name if s.name in names.BY_CAMEL else s.unit))
+        ws.write_string(row, 3, s.unit, st.unit)
         ws.write_string(row, 4, s.name)
         book.define(s.name, cells.cell_name(SHEET, row, 2))
     note = len(steps_) + 2
