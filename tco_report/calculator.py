@@ -16,6 +16,7 @@ from .errors import InputError
 from .model import Assumptions, BenchmarkPoint, Report
 from .names import MILLISECONDS_PER_SECOND
 from .sizing import (
+    RENTING_BASIS,
     capital_recovery_factor,
     ceil_whole,
     check_sla_statistics,
@@ -29,6 +30,7 @@ from .sizing import (
 )
 
 __all__ = [
+    "RENTING_BASIS",
     "LITTLE_TOLERANCE",
     "calculate",
     "calculate_core",

@@ -210,7 +210,7 @@ def _write_outputs(
             from .workbook.writer import write_workbook
 
             with step("Writing the workbook"):
-                write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
+                write_workbook(report, stage.path(WORKBOOK), tool_version=__version__, page_size=page_size)
         write_summary(report, stage.path("summary.json"), __version__)
         with step("Printing the PDF"):
             if second is not None:

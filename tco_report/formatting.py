@@ -203,6 +203,7 @@ KIND_OF: dict[str, Callable[[float | None], str]] = {
     "servers_for_demand": count,
     "owning_cost_per_gpu_hour": unit_cost,
     "gpu_hour_cost_per_1m_tokens": unit_cost,
+    "rented_gpus": count,
     "yearly_cloud_cost": money,
     "yearly_cloud_reserved_cost": money,
     "cloud_cost_per_1m_tokens": unit_cost,

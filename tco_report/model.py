@@ -185,7 +185,8 @@ class ConfigResult:
     servers_for_demand: float | None = None  # before the spare servers
     owning_cost_per_gpu_hour: float | None = None
     gpu_hour_cost_per_1m_tokens: float | None = None  # the industry shortcut, owning
-    yearly_cloud_cost: float | None = None  # renting total_gpus on demand for the year
+    rented_gpus: float | None = None  # what renting prices: the owned fleet's GPUs, spares included
+    yearly_cloud_cost: float | None = None  # renting rented_gpus on demand for the year
     yearly_cloud_reserved_cost: float | None = None
     cloud_cost_per_1m_tokens: float | None = None  # renting on demand, the shortcut
     cloud_reserved_cost_per_1m_tokens: float | None = None

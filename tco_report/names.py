@@ -150,6 +150,7 @@ _QUANTITIES = [
         "USD",
         "result",
     ),
+    Quantity("rented_gpus", "rentedGPUs", "GPUs rented (the owned fleet's, spare servers included)", "GPUs", "result"),
     Quantity(
         "yearly_cloud_cost", "yearlyCloudCost", "Yearly cost of renting the GPUs (on demand)", "USD/year", "result"
     ),
@@ -244,6 +245,7 @@ EXTENDED_RESULT_KEYS: tuple[str, ...] = (
     "servers_for_demand",
     "owning_cost_per_gpu_hour",
     "gpu_hour_cost_per_1m_tokens",
+    "rented_gpus",
     "yearly_cloud_cost",
     "yearly_cloud_reserved_cost",
     "cloud_cost_per_1m_tokens",

@@ -574,6 +574,7 @@ def context(
         "breakdown_keys": breakdown_keys,
         "breakdown": breakdown,
         "renting": renting,
+        "renting_basis": calculator.RENTING_BASIS,
         "any_reserved": any(r.yearly_cloud_reserved_cost is not None for r in feasible),
         "any_on_demand": any(r.yearly_cloud_cost is not None for r in feasible),
         "at_average": any(r.cost_per_1k_requests_at_average_load is not None for r in feasible),

@@ -24,6 +24,15 @@ from .names import (
     TOKENS_PER_MILLION,
 )
 
+# Renting and owning on the same basis (issue 15): the cloud is asked for the very GPUs the owned fleet has, spare
+# servers included, so the yearly rent and totalYearlyCost price the same capacity; the writers show this sentence.
+RENTING_BASIS = (
+    "Renting and owning are compared on the same GPUs: renting prices every GPU of the owned fleet, spare servers "
+    "included (GPUs rented = servers x GPUs per server), for every hour of the year, against the total yearly cost "
+    "of owning those servers. The per-1M-token figures of both (the GPU-hour shortcut) price one busy GPU-hour, "
+    "without spares or headroom."
+)
+
 # Spreadsheets round a ratio to 15 significant digits before CEILING (100/20 stays 5, never 5.000000000000001);
 # whole-number sizing does the same so that Python and the workbook agree on every count.
 _CEIL_TOLERANCE = 1e-12
@@ -103,7 +112,8 @@ def size_and_cost(
 
     renting = hw.cloud_price_per_gpu_hour > 0
     reserved = hw.cloud_reserved_price_per_gpu_hour > 0
-    yearly_cloud = total_gpus * hw.cloud_price_per_gpu_hour * HOURS_PER_YEAR if renting else None
+    rented_gpus = servers * hw.gpus_per_server  # RENTING_BASIS: the owned fleet's GPUs, spares included
+    yearly_cloud = rented_gpus * hw.cloud_price_per_gpu_hour * HOURS_PER_YEAR if renting else None
     break_even = None
     if yearly_cloud is not None:
         # Owning pays the servers up front and then its running costs; renting pays by the month.
@@ -131,9 +141,10 @@ def size_and_cost(
         servers_for_demand=servers_for_demand,
         owning_cost_per_gpu_hour=owning_per_gpu_hour,
         gpu_hour_cost_per_1m_tokens=per_1m(owning_per_gpu_hour),
+        rented_gpus=rented_gpus,
         yearly_cloud_cost=yearly_cloud,
         yearly_cloud_reserved_cost=(
-            total_gpus * hw.cloud_reserved_price_per_gpu_hour * HOURS_PER_YEAR if reserved else None
+            rented_gpus * hw.cloud_reserved_price_per_gpu_hour * HOURS_PER_YEAR if reserved else None
         ),
         cloud_cost_per_1m_tokens=per_1m(hw.cloud_price_per_gpu_hour) if renting else None,
         cloud_reserved_cost_per_1m_tokens=per_1m(hw.cloud_reserved_price_per_gpu_hour) if reserved else None,

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from .calculator import RENTING_BASIS
 from .model import ConfigResult, Report
 from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
@@ -31,7 +32,7 @@ def config_dict(r: ConfigResult) -> dict[str, Any]:
     for key in EXTENDED_RESULT_KEYS:
         d[key] = _finite(getattr(r, key))
     d["yearly_cost_components"] = r.cost_components()
-    for key in ("model_instances", "total_gpus", "servers", "servers_for_demand"):
+    for key in ("model_instances", "total_gpus", "servers", "servers_for_demand", "rented_gpus"):
         v = d.get(key)
         if isinstance(v, float) and v.is_integer():
             d[key] = int(v)
@@ -149,6 +150,7 @@ def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
         "sources": sorted({p.source for p in report.points}),
         "points": point_dicts(report),
         "decisions": decisions_dict(report),
+        "renting_basis": RENTING_BASIS,
         "warnings": list(report.warnings),
         "tool": {"name": "tco_report", "version": tool_version},
     }

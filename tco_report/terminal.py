@@ -91,7 +91,10 @@ def _decisions(report: Report) -> list[str]:
     """One line each for the follow-up questions the assumptions asked (renting, hosted API, scenarios)."""
     rec, d, out = report.recommended, report.decisions, []
     if rec is not None and rec.yearly_cloud_cost is not None:
-        line = f"Renting the same {count(rec.total_gpus)} GPUs: {money(rec.yearly_cloud_cost)} a year on demand"
+        line = (
+            f"Renting the same {count(rec.rented_gpus)} GPUs (spares included): "
+            f"{money(rec.yearly_cloud_cost)} a year on demand"
+        )
         if rec.yearly_cloud_reserved_cost is not None:
             line += f", {money(rec.yearly_cloud_reserved_cost)} reserved"
         if rec.break_even_months is not None:

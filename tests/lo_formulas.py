@@ -10,11 +10,11 @@ from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token
 
 ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!")
-# Functions Excel 2019 and LibreOffice 7 share that the workbook may use; MAXIFS and MINIFS only with the _xlfn.
-# prefix Excel needs (without it Excel and LibreOffice show #NAME?).
+# Functions Excel 2010 and LibreOffice 7 share that the workbook may use (no MAXIFS/MINIFS: Excel 2016 and older show
+# #NAME?); AGGREGATE only with the _xlfn. prefix Excel needs (without it Excel and LibreOffice show #NAME?).
 ALLOWED_FUNCTIONS = {
     "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
-    "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.MAXIFS", "_XLFN.MINIFS",
+    "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.AGGREGATE",
     "ISEVEN", "MOD", "OR", "ROUND", "SUM", "SUMIFS",
 }  # fmt: skip
 
@@ -29,12 +29,28 @@ def formulas(path: str) -> Iterator[tuple[str, str]]:
                     yield f"{ws.title}!{c.coordinate}", str(getattr(c.value, "text", c.value))
 
 
+# Arguments that are codes, not quantities: AGGREGATE's function number and option (14 = LARGE, 6 = skip errors).
+CODE_ARGUMENTS = {"AGGREGATE": (0, 1), "_XLFN.AGGREGATE": (0, 1)}
+
+
 def numeric_literals(formula: str) -> list[str]:
-    return [
-        t.value
-        for t in Tokenizer(formula).items
-        if t.type == Token.OPERAND and t.subtype == Token.NUMBER and float(t.value) not in (0.0, 1.0)
-    ]
+    """Numbers typed into a formula other than 0, 1 and the function codes of CODE_ARGUMENTS."""
+    out = []
+    stack: list[list] = []  # [function name, argument index] of each open function or parenthesis
+    for t in Tokenizer(formula).items:
+        if t.type == Token.FUNC and t.subtype == Token.OPEN:
+            stack.append([t.value.rstrip("(").upper(), 0])
+        elif t.type == Token.PAREN and t.subtype == Token.OPEN:
+            stack.append(["", 0])
+        elif t.subtype == Token.CLOSE and stack:
+            stack.pop()
+        elif t.type == Token.SEP and t.subtype == Token.ARG and stack:
+            stack[-1][1] += 1
+        elif t.type == Token.OPERAND and t.subtype == Token.NUMBER and float(t.value) not in (0.0, 1.0):
+            if stack and stack[-1][1] in CODE_ARGUMENTS.get(stack[-1][0], ()):
+                continue
+            out.append(t.value)
+    return out
 
 
 def sheet_references(formula: str) -> set[str]:

@@ -90,6 +90,43 @@ def test_renting_break_even_and_the_gpu_hour_shortcut():
     assert r.gpu_hour_cost_per_1m_tokens == pytest.approx(r.cost_per_1m_tokens, rel=1e-12)
 
 
+def test_renting_prices_the_owned_fleet_spares_included():
+    """Renting and owning on the same basis: 100 req/s at 80% of 12.5 req/s -> 10 instances -> 20 GPUs -> 3 servers,
+    plus 1 spare = 4 servers; the cloud rents their 4 x 8 = 32 GPUs, not the 20 the instances use."""
+    hw = HardwareProfile(cloud_price_per_gpu_hour=2.5)
+    a = Assumptions(hardware=(hw,), target_utilisation=0.8, spare_servers=1, configs=RULES)
+    r = calculate([pt()], a).recommended
+    assert (r.total_gpus, r.servers, r.rented_gpus) == (20, 4, 32)
+    # 32 x $2.50 x 8,760 h = $700,800 a year; owning 4 servers costs 4 x $87,500 = $350,000 a year.
+    assert r.yearly_cloud_cost == pytest.approx(700_800, rel=1e-12)
+    # Owning: 4 x $320,000 up front, then 4 x $7,500 / 12 = $2,500 a month; renting $58,400 a month.
+    assert r.break_even_months == pytest.approx(1_280_000 / (58_400 - 2_500), rel=1e-12)
+
+
+def test_renting_the_rich_example_by_hand():
+    """inputs/assumptions_rich.yaml: llama3-8b-fp8-tp1 on h200-8x, 8 instances of 1 GPU -> 1 server, plus the spare:
+    2 servers, 16 GPUs owned and rented."""
+    from tco_report import api
+    from tco_report.resources import inputs_dir
+    from tco_report.summary import summary_dict
+
+    report = api.run(None, inputs_dir() / "assumptions_rich.yaml")
+    r = report.recommended
+    assert (r.config, r.hardware, r.total_gpus, r.servers) == ("llama3-8b-fp8-tp1", "h200-8x", 8, 2)
+    assert r.rented_gpus == 16
+    # 16 x $3.79 x 8,760 h = $531,206.40 on demand; 16 x $2.39 x 8,760 h = $334,982.40 reserved
+    assert r.yearly_cloud_cost == pytest.approx(531_206.40, rel=1e-12)
+    assert r.yearly_cloud_reserved_cost == pytest.approx(334_982.40, rel=1e-12)
+    # A server's running costs: licence 8 x $4,500 + hosting $3,000 + energy 10.2 kW x 0.6 x 1.3 x 8,760 h x $0.12
+    # ($8,363.3472) + network $2,000 + operations $6,000 = $55,363.3472 a year. Owning pays 2 x $400,000 up front,
+    # then 2 x 55,363.3472 / 12 = $9,227.2245 a month; renting costs 531,206.40 / 12 = $44,267.20 a month.
+    assert r.break_even_months == pytest.approx(800_000 / (44_267.2 - 2 * 55_363.3472 / 12), rel=1e-12)
+    assert r.break_even_months == pytest.approx(22.8311, abs=1e-4)
+    s = summary_dict(report, "t")
+    assert s["recommended"]["rented_gpus"] == 16 and s["recommended"]["yearly_cloud_cost"] == r.yearly_cloud_cost
+    assert "spare servers included" in s["renting_basis"]
+
+
 def test_renting_never_pays_back_when_cheaper_than_running_costs():
     hw = HardwareProfile(cloud_price_per_gpu_hour=0.01)
     r = calculate([pt()], Assumptions(hardware=(hw,), configs=RULES)).recommended

@@ -14,7 +14,7 @@ import sys
 import pypdf
 import pytest
 
-from tco_report import api, formatting, render
+from tco_report import api, calculator, formatting, render
 from tco_report.names import HOURS_PER_YEAR, SECONDS_PER_YEAR
 from tco_report.resources import inputs_dir
 
@@ -56,9 +56,12 @@ def test_rich_page_one_answers_and_compares_renting(rich):
     page1 = rich["pages"][0]
     for text in (f.money(rec.total_yearly_cost), f.unit_cost(rec.cost_per_1k_requests), "2 servers"):
         assert text in page1
-    # 8 GPUs of the H200 profile for a year on demand, by hand: 8 x $3.79 x 8,760 h
-    assert f.money(8 * 3.79 * 8760) == "$265,603"
-    assert "Renting the same 8 GPUs would cost $265,603 a year on demand ($167,491 reserved)" in page1
+    # The owned fleet's 2 x 8 = 16 H200 GPUs (spares included) for a year on demand, by hand: 16 x $3.79 x 8,760 h
+    assert f.money(16 * 3.79 * 8760) == "$531,206"
+    assert (
+        "Renting the same 16 GPUs (the owned fleet's, spares included) would cost $531,206 a year on demand "
+        "($334,982 reserved)" in page1
+    )
     assert f"owning breaks even with renting on demand after {f.months(rec.break_even_months)} months" in page1
 
 
@@ -130,11 +133,12 @@ def test_rich_owning_vs_renting_and_break_even(rich):
             assert f.money(value) in text
         assert f.months(r.break_even_months) in text
     rec = report.recommended
-    # by hand: 2 H200 servers bought for $800,000, repaid by the monthly difference between renting 8 GPUs on demand
-    # and the owned servers' running costs (everything but capital)
+    # by hand: 2 H200 servers bought for $800,000, repaid by the monthly difference between renting their 16 GPUs
+    # (the owned fleet's, spare included) on demand and the owned servers' running costs (everything but capital)
     running = 2 * (36_000 + 3_000 + 10.2 * 0.6 * 1.3 * 8760 * 0.12 + 2_000 + 6_000) / 12
-    months = 800_000 / (8 * 3.79 * 8760 / 12 - running)
-    assert f.months(months) == f.months(rec.break_even_months) == "62.0"
+    months = 800_000 / (16 * 3.79 * 8760 / 12 - running)
+    assert f.months(months) == f.months(rec.break_even_months) == "22.8"
+    assert calculator.RENTING_BASIS in text
 
 
 def test_rich_unit_costs_two_ways_reconcile(rich):

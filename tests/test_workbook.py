@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import posixpath
 import zipfile
 from dataclasses import asdict, is_dataclass, replace
 from pathlib import Path
@@ -60,6 +61,7 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
 def test_no_numeric_literal_no_missing_sheet_no_excel365_function(example: Path, tmp_path: Path) -> None:
     # The scanner itself must be able to fail.
     assert numeric_literals("=A1*1000+B$2/0.5") == ["1000", "0.5"]
+    assert numeric_literals("=_xlfn.AGGREGATE(14,6,A1:A9/(B1:B9=2),1)+MAX(3,4)") == ["2", "3", "4"]
     assert sheet_references("=Nowhere!A1+Inputs!$B$2") == {"Nowhere", "Inputs"}
     assert "FILTER" in functions("=SUM(FILTER(A:A,B:B))")
     multi = tmp_path / "multi.xlsx"
@@ -189,8 +191,12 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         wb = read_workbook(path)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest  # never written
+        # Sources are shown relative to the folder above the one that holds them all: no path of this machine.
+        root = posixpath.dirname(posixpath.commonpath([posixpath.dirname(p.source) for p in pts]))
+        shown = [replace(p, source=posixpath.relpath(p.source, root)) for p in pts]
+        assert all(not p.source.startswith("/") for p in shown)
         got = sorted(wb.points, key=lambda p: (p.config, p.source, p.rps))
-        want = sorted(pts, key=lambda p: (p.config, p.source, p.rps))
+        want = sorted(shown, key=lambda p: (p.config, p.source, p.rps))
         for g, w in zip(got, want, strict=True):
             for f in ("config", "rps", "isl", "osl", "concurrency", "request_rate", "output_tps", "model", "source"):
                 assert _same(getattr(g, f), getattr(w, f)), (seed, f)
@@ -352,3 +358,17 @@ def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> N
         assert is_formula == (sens.cell(r, 3).value == "live"), r
     plan = wb["Plan"]
     assert sum(1 for r in range(8, 30) if plan.cell(r, 2).data_type == "f") == 10  # ten year rows, four in the plan
+
+
+def test_tco_sheet_rents_the_owned_fleet_and_says_so(tmp_path: Path) -> None:
+    from tco_report.calculator import RENTING_BASIS
+
+    path = tmp_path / "rich.xlsx"
+    report = api.run(None, inputs_dir() / "assumptions_rich.yaml")
+    write_workbook(report, path, tool_version="t")
+    tco = openpyxl.load_workbook(path)["TCO"]
+    by_name = {tco.cell(r, 5).value: tco.cell(r, 3).value for r in range(2, tco.max_row + 1)}
+    assert by_name["rentedGPUs"] == '=IF(hasRecommendation,servers*GPUsPerServer,"")'
+    assert "rentedGPUs*cloudPricePerGPUHour*hoursPerYear" in by_name["yearlyCloudCost"]
+    texts = [c.value for row in tco.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Renting vs owning: " + RENTING_BASIS in texts

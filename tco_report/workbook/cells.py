@@ -17,8 +17,10 @@ from xlsxwriter.worksheet import Worksheet
 
 # The functions newer than Excel 2007 that the workbook uses: Excel and LibreOffice read them only with the _xlfn.
 # prefix. XlsxWriter's own rewriting (use_future_functions) tries about 160 regular expressions on every formula,
-# 4.7 s for the Configs sheet of 200 configs; one expression for the two we use does the same.
-FUTURE_FUNCTIONS = ("MAXIFS", "MINIFS")
+# 4.7 s for the Configs sheet of 200 configs; one expression for the one we use does the same.
+FUTURE_FUNCTIONS = ("AGGREGATE",)
+# The oldest Excel that computes every formula (AGGREGATE came with Excel 2010); README and About say so.
+OLDEST_EXCEL = "Excel 2010"
 _FUTURE = re.compile(r"(?<![\w.])(" + "|".join(FUTURE_FUNCTIONS) + r")\(")
 
 
@@ -35,6 +37,23 @@ class FastFormulaSheet(Worksheet):
         if "_xlfn." in formula:
             return formula
         return _FUTURE.sub(r"_xlfn.\1(", formula)
+
+
+def largest_where(values: str, *conditions: str) -> str:
+    """The largest of ``values`` where every condition holds: what MAXIFS gives, in a form Excel 2010 and later and
+    LibreOffice compute alike (MAXIFS is Excel 2019+; older Excel shows #NAME?). AGGREGATE(14 = LARGE, 6 = skip
+    errors, ...): a row failing a condition divides by 0 and is skipped, so is a text (blank) value; no
+    Ctrl+Shift+Enter is needed. With no row left the result is #NUM!, so callers gate it (as MAXIFS's 0 was)."""
+    return f"AGGREGATE(14,6,{values}/({_all(conditions)}),1)"
+
+
+def smallest_where(values: str, *conditions: str) -> str:
+    """The smallest of ``values`` where every condition holds (MINIFS's result); see :func:`largest_where`."""
+    return f"AGGREGATE(15,6,{values}/({_all(conditions)}),1)"
+
+
+def _all(conditions: tuple[str, ...]) -> str:
+    return "*".join(f"({c})" for c in conditions)
 
 
 def cached(value: Any) -> Any:
@@ -63,6 +82,18 @@ def number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format |
         ws.write_string(row, col, "inf" if value > 0 else "-inf", fmt)
     else:
         ws.write_number(row, col, value, fmt)
+
+
+LINE_HEIGHT = 15  # points per line of the default 11-point font
+
+
+def wrapped_height(width: float, *texts: str, points: float = 11) -> float:
+    """The row height (points) that shows every text whole in a wrapping column ``width`` characters (of the
+    11-point default font) wide, in a font of ``points``: spreadsheets do not grow a row to fit when the file gives
+    no height, so a printout would cut the text."""
+    per_line = max(1, int(width * 1.05 * 11 / points))
+    lines = max((-(-len(t) // per_line) for t in texts), default=1)
+    return LINE_HEIGHT * points / 11 * max(1, lines)
 
 
 def ref(row: int, col: int, *, absolute: bool = False) -> str:

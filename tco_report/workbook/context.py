@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from xlsxwriter.workbook import Workbook
 
@@ -28,7 +30,27 @@ class Book:
     cf_columns: dict[str, int] = field(default_factory=dict)  # key -> column on Configs
     sla_rows: list[int] = field(default_factory=list)  # Inputs rows of the SLA table
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
+    # sheet -> (last row, last column) its print area must reach beyond the cells written (charts)
+    print_extent: dict[str, tuple[int, int]] = field(default_factory=dict)
     _decisions: Decisions | None = None
+    _source_root: str | None = None
+
+    def source_label(self, source: str) -> str:
+        """A benchmark file as the workbook shows it: relative to the folder that holds all of them (named with that
+        folder's name, e.g. sweep/cfg/run.json), so no path of the machine that wrote the workbook is shown."""
+        if not PurePath(source).is_absolute():
+            return source
+        if self._source_root is None:
+            absolute = [PurePath(p.source).as_posix() for p in self.report.points if PurePath(p.source).is_absolute()]
+            common = posixpath.commonpath([posixpath.dirname(s) for s in absolute]) if absolute else "/"
+            self._source_root = posixpath.dirname(common)
+        return posixpath.relpath(PurePath(source).as_posix(), self._source_root)
+
+    def without_machine_paths(self, text: str) -> str:
+        """A message with the benchmark files' common folder taken out of every path in it (see source_label)."""
+        self.source_label("/")  # works the folder out
+        root = self._source_root or "/"
+        return text.replace(root.rstrip("/") + "/", "") if root != "/" else text
 
     def define(self, name: str, reference: str) -> None:
         self.names[name] = reference

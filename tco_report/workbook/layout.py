@@ -172,6 +172,7 @@ CF_COLUMNS = (
         "cfGPUHourCostPer1MTokens",
         "USD",
     ),
+    ("rented_gpus", "GPUs rented (the owned fleet's, spares included)", "cfRentedGPUs", "GPUs"),
     ("yearly_cloud_cost", "renting on demand (USD/year; blank: no price)", "cfYearlyCloudCost", "USD/year"),
     (
         "yearly_cloud_reserved_cost",

@@ -26,7 +26,7 @@ SHEET = "Benchmarks"
 class PlainFormulaSheet(Worksheet):
     """A sheet whose formulas use only Excel 2007 functions, so XlsxWriter's _xlfn. rewriting (about 160 regular
     expressions per formula) is skipped: it made a 6,400-row sheet take 35 s instead of a few. Configs and TCO,
-    which use MAXIFS and MINIFS, keep the rewriting."""
+    which use AGGREGATE, prefix it themselves (cells.FastFormulaSheet)."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
@@ -128,7 +128,7 @@ def write(book: Book) -> None:
             cells.number(ws, r, k, None if p.failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
         for k, key in latency:
             cells.number(ws, r, k, p.latency(*key), f_ms)
-        cells.text(ws, r, c[layout.BM_SOURCE[1]], p.source, f_text)
+        cells.text(ws, r, c[layout.BM_SOURCE[1]], book.source_label(p.source), f_text)
         _provenance(ws, r, c, p, st)
         failed_ref = f"{col['bmFailed']}{n1}"
 

@@ -60,7 +60,7 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
         ),
         (
             "The recommended config has the lowest total yearly cost of the feasible configs",
-            f"totalYearlyCost<=MINIFS(cfTotalYearlyCost,cfFeasible,TRUE)*(1+{layout.CHECK_TOLERANCE})",
+            f"totalYearlyCost<={cells.smallest_where('cfTotalYearlyCost', 'cfFeasible')}*(1+{layout.CHECK_TOLERANCE})",
         ),
         ("The servers hold all the GPUs", f"servers*GPUsPerServer>=totalGPUs*(1-{layout.CHECK_TOLERANCE})"),
         (

@@ -1,4 +1,5 @@
-"""The Configs sheet: one row per config (by name), its best feasible point found by MAXIFS, sized and costed.
+"""The Configs sheet: one row per config (by name), its best feasible point (the largest RPS meeting the SLA), sized
+and costed.
 
 Each column is one formula pattern over the row; infeasible configs show empty cells, not errors. To the right,
 the SLA lookup block finds each constraint's column in Benchmarks by header name (slaColumn, slaColumn2, ...).
@@ -37,8 +38,8 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         "gpus_per_instance": f"=INDEX({layout.CFG_GPUS},{c['index']})",
         "gpus_per_server": f"=INDEX(hwGPUsPerServer,{hw})",
         "feasible": f"=COUNTIFS(bmConfigIndex,{c['index']},bmMeetsSla,TRUE)>0",
-        "rps_per_instance": gated(f"MAXIFS(bmRps,bmConfigIndex,{c['index']},bmMeetsSla,TRUE)"),
-        "best_point": gated(f"MINIFS(bmPoint,bmConfigIndex,{c['index']},bmBestOfConfig,TRUE)"),
+        "rps_per_instance": gated(cells.largest_where("bmRps", f"bmConfigIndex={c['index']}", "bmMeetsSla")),
+        "best_point": gated(cells.smallest_where("bmPoint", f"bmConfigIndex={c['index']}", "bmBestOfConfig")),
         "best_row": gated(f"MATCH({c['best_point']},bmPoint,0)"),
         "concurrency": gated(
             f"IF(ISNUMBER(INDEX(bmConcurrency,{c['best_row']})),INDEX(bmConcurrency,{c['best_row']}),"
@@ -96,8 +97,9 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         "gpu_hour_cost_per_1m_tokens": gated(
             f"{c['owning_cost_per_gpu_hour']}/({tpgs}*secondsPerHour)*tokensPerMillion"
         ),
-        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["total_gpus"]}*{cloud}*hoursPerYear,"")'),
-        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["total_gpus"]}*{reserved}*hoursPerYear,"")'),
+        "rented_gpus": gated(f"{c['servers']}*{c['gpus_per_server']}"),
+        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["rented_gpus"]}*{cloud}*hoursPerYear,"")'),
+        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["rented_gpus"]}*{reserved}*hoursPerYear,"")'),
         "cloud_cost_per_1m_tokens": gated(f'IF({cloud}>0,{cloud}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'),
         "cloud_reserved_cost_per_1m_tokens": gated(
             f'IF({reserved}>0,{reserved}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'
@@ -148,9 +150,9 @@ def write(book: Book) -> None:
     book.cf_columns = {key: col for col, (key, *_) in enumerate(layout.CF_COLUMNS)}
     for col, (_, header, _, _) in enumerate(layout.CF_COLUMNS):
         ws.write_string(0, col, header, st.header)
-    ws.set_row(0, 60)
+    ws.set_row(0, 80)
     ws.set_column(0, 0, 28)
-    ws.set_column(1, len(layout.CF_COLUMNS) - 1, 15)
+    ws.set_column(1, len(layout.CF_COLUMNS) - 1, 12)
     for i, r in enumerate(book.results):
         row = i + 1
         formulas = _formulas(book, row)

@@ -29,21 +29,25 @@ def _bounded(snake: str, blank: str = "") -> dict[str, Any]:
 def write(book: Book) -> None:
     ws = book.wb.add_worksheet(SHEET)
     st, a = book.st, book.report.assumptions
-    ws.set_column(LABEL, LABEL, 52)
-    ws.set_column(UNIT, UNIT, 12)
-    ws.set_column(NAME, NAME, 24)
+    ws.set_column(LABEL, LABEL, 66)
+    ws.set_column(UNIT, UNIT, 13)
+    ws.set_column(NAME, NAME, 31)
     ws.set_column(VALUE, VALUE + max(3, len(a.hardware)), 18)
     for col, head in enumerate(("Input", "Unit", "Defined name", "Value")):
         ws.write_string(0, col, head, st.header)
     ws.freeze_panes(1, 0)
     row = 1
 
-    def scalar(name: str, label: str, unit: str, value: Any, validation: dict[str, Any], role: str = "input") -> int:
+    def scalar(
+        name: str, label: str, unit: str, value: Any, validation: dict[str, Any], role: str = "input", shown: str = ""
+    ) -> int:
+        """One named input; ``shown`` is the quantity (or unit) whose number format it takes, else ``name``'s."""
         nonlocal row
         ws.write_string(row, LABEL, label)
         ws.write_string(row, UNIT, unit)
         ws.write_string(row, NAME, name)
-        fmt = st.input(unit) if role == "input" else st.constant(unit)
+        key = shown or (name if name in names.BY_CAMEL else unit)
+        fmt = st.input(key) if role == "input" else st.constant(key)
         if isinstance(value, str):
             ws.write_string(row, VALUE, value, fmt)
         else:
@@ -127,6 +131,7 @@ def write(book: Book) -> None:
         layout.CHECK_TOLERANCE_VALUE,
         {},
         role="constant",
+        shown="tolerance",
     )
     ws.protect("", {"format_columns": True, "format_rows": True})
 
@@ -163,7 +168,7 @@ def _hardware(book: Book, ws: Any, row: int) -> int:
         for k, hw in enumerate(profiles):
             col = VALUE + k
             value = hw.name if snake is None else getattr(hw, snake)
-            fmt = st.input(unit)
+            fmt = st.input(snake or "text")
             if isinstance(value, str):
                 ws.write_string(row, col, value, fmt)
             else:

@@ -100,9 +100,11 @@ def write(book: Book) -> None:
     ws.set_column(0, 0, 62)
     ws.set_column(1, len(COLUMNS), 16)
     ws.write_string(0, 0, "Multi-year plan for the recommended config (live formulas)", st.title)
-    ws.write_string(
+    ws.merge_range(
         1,
         0,
+        1,
+        len(COLUMNS),
         "Every cell below is a formula of the Inputs (peak demand, demand growth per year, planYears) and of the "
         f"recommended config on TCO. Up to {rows_written(book)} years; rows past the plan's horizon stay blank.",
         st.note,

@@ -43,8 +43,8 @@ def write(book: Book) -> None:
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2 + len(rows), 22)
     ws.write_string(0, 0, "Scenarios side by side (snapshot values)", st.title)
-    ws.write_string(1, 0, NOTE, st.note)
-    ws.set_row(1, 60)
+    ws.merge_range(1, 0, 1, 1 + max(1, len(rows)), NOTE, st.note)  # across the table: a printout shows it whole
+    ws.set_row(1, 45)
     head = 3
     for col, text in enumerate(("Figure", "Unit")):
         ws.write_string(head, col, text, st.header)
@@ -73,7 +73,7 @@ def write(book: Book) -> None:
             if isinstance(value, str):
                 cells.text(ws, row, 2 + k, value)
             else:
-                cells.number(ws, row, 2 + k, value, st.calc(unit if unit != "USD/year" else "USD_big"))
+                cells.number(ws, row, 2 + k, value, st.calc(key if key in names.BY_SNAKE else unit))
     ws.write_string(head + 2 + len(ROWS), 0, "Blank: not applicable (no cloud or API price given).", st.note)
     ws.freeze_panes(head + 1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True})

@@ -45,6 +45,7 @@ COLUMNS = layout.SENSITIVITY_COLUMNS
 LIVE_KEYS = ("base", "low", "high", "server_cost_low", "server_cost_high", "out_low", "out_high", "total_low",
              "total_high")  # fmt: skip
 FIRST = 6  # sheet row (0-based) of the table header
+LABEL_WIDTH, NOTE_WIDTH = 48, 44  # characters; labels and notes wrap, their rows grow to fit
 
 
 def live_values(report: Report, snake: str) -> dict[str, Any]:
@@ -108,10 +109,11 @@ def write(book: Book) -> None:
     st, report = book.st, book.report
     rec = report.recommended
     rows = book.decisions.sensitivity
-    ws.set_column(0, 0, 48)
+    ws.set_column(0, 0, LABEL_WIDTH)
     ws.set_column(1, len(COLUMNS), 16)
+    ws.set_column(len(COLUMNS) - 1, len(COLUMNS) - 1, NOTE_WIDTH)
     ws.write_string(0, 0, "Sensitivity: each input moved by -/+ the step, the rest held", st.title)
-    ws.write_string(1, 0, NOTE, st.note)
+    ws.merge_range(1, 0, 1, len(COLUMNS) - 1, NOTE, st.note)  # across the table: a printout shows it whole
     ws.set_row(1, 75)
     base_rows = (
         ("Cost per 1M output tokens at the inputs as they are", "costPer1MOutputTokens", "USD",
@@ -148,18 +150,17 @@ def _row(book: Book, ws: Any, r: int, row: SensitivityRow) -> None:
     unit = names.unit(snake)
     col = {key: k for k, (key, *_) in enumerate(COLUMNS)}
     several = len(report.assumptions.hardware) > 1 and snake in HW_RANGE
-    ws.write_string(
-        r,
-        col["label"],
-        names.label(snake) + (" (first profile shown; every profile moves by the share)" if several else ""),
-    )
+    label = names.label(snake) + (" (first profile shown; every profile moves by the share)" if several else "")
+    note = _row_note(rec.config, row, kind)
+    ws.write_string(r, col["label"], label, st.wrap)
+    ws.set_row(r, max(cells.wrapped_height(LABEL_WIDTH, label), cells.wrapped_height(NOTE_WIDTH, note)))
     ws.write_string(r, col["name"], names.camel(snake))
     ws.write_string(r, col["kind"], kind)
     ws.write_string(r, col["unit"], unit)
     ws.write_string(r, col["config_low"], row.recommended[0] or "(none meets the SLA)")
     ws.write_string(r, col["config_high"], row.recommended[1] or "(none meets the SLA)")
-    ws.write_string(r, col["note"], _row_note(rec.config, row, kind))
-    fmt = {key: st.calc(u if u else unit) for key, _, _, u in COLUMNS}
+    ws.write_string(r, col["note"], note, st.wrap)
+    fmt = {key: st.calc(u if u else snake) for key, _, _, u in COLUMNS}
     if kind == SNAPSHOT:
         values = {
             "base": row.base_value,
@@ -241,9 +242,11 @@ def _api(book: Book, ws: Any, row: int) -> None:
     python = api_python(report, book.decisions)
     ws.write_string(row, 0, "Hosted API break-even (the recommended config self-hosted vs a hosted API)", st.section)
     row += 1
-    ws.write_string(
+    ws.merge_range(
         row,
         0,
+        row,
+        4,
         "Live rows are formulas of the Inputs and the TCO sheet. With whole servers the self-hosting cost is a step "
         "function of demand, so the break-even demand is found by the tool walking the steps: a snapshot below. "
         "With rounding 'fractional' it has a closed form and the live row gives it.",
@@ -273,7 +276,8 @@ def _api(book: Book, ws: Any, row: int) -> None:
          f'{layout.AVERAGE_TO_PEAK}*secondsPerDay*uptime*(ISL+OSL),"")', "tokens/day"),
     )  # fmt: skip
     for name, label, expr, unit in live:
-        ws.write_string(row, 0, label)
+        ws.write_string(row, 0, label, st.wrap)
+        ws.set_row(row, cells.wrapped_height(LABEL_WIDTH, label))
         cells.formula(ws, row, 1, "=" + expr, python[name], st.output(unit if unit != "USD/year" else "USD_big"))
         ws.write_string(row, 2, unit)
         ws.write_string(row, 3, name)
@@ -289,7 +293,8 @@ def _api(book: Book, ws: Any, row: int) -> None:
          None if api is None else api.break_even_tokens_per_day),
     )  # fmt: skip
     for label, unit, value in snapshots:
-        ws.write_string(row, 0, label)
+        ws.write_string(row, 0, label, st.wrap)
+        ws.set_row(row, cells.wrapped_height(LABEL_WIDTH, label))
         cells.number(ws, row, 1, value, st.calc(unit))
         ws.write_string(row, 2, unit)
         ws.write_string(row, 4, SNAPSHOT + " (blank: never, or no API price)")

@@ -23,7 +23,7 @@ MAX_SERIES = 255  # Excel's limit of series per chart
 def write(book: Book, ws: Worksheet) -> None:
     st, report = book.st, book.report
     rec, a = report.recommended, report.assumptions
-    ws.set_column(0, 0, 44)
+    ws.set_column(0, 0, 62)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 14)
     ws.write_string(0, 0, "LLM serving: GPU servers and TCO", st.title)
@@ -54,6 +54,7 @@ def write(book: Book, ws: Worksheet) -> None:
         "rps_per_instance",
         "concurrency",
         "gpu_hour_cost_per_1m_tokens",
+        "rented_gpus",
         "yearly_cloud_cost",
         "yearly_cloud_reserved_cost",
         "break_even_months",
@@ -74,8 +75,8 @@ def write(book: Book, ws: Worksheet) -> None:
     rows.append(("All checks pass (see Checks)", layout.ALL_CHECKS, all_pass, "TRUE/FALSE"))
     for row, (label, name, value, unit) in enumerate(rows, start=2):
         ws.write_string(row, 0, label)
-        cells.formula(ws, row, 1, f"={name}", value, st.output(unit if unit != "USD/year" else "USD_big"))
-        ws.write_string(row, 2, unit)
+        cells.formula(ws, row, 1, f"={name}", value, st.output(name if name in names.BY_CAMEL else unit))
+        ws.write_string(row, 2, unit, st.unit)
     _charts(book, ws, len(rows) + 3)
     ws.protect("", {"format_columns": True, "format_rows": True})
 
@@ -106,9 +107,9 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
     if a.sla:
         top = max(p.rps for p in report.points)
         for k in range(2):
-            cells.formula(ws, row + 1 + k, 4, "=latencyLimitMs", a.sla[0].max_ms)
-        ws.write_number(row + 1, 5, 0)
-        cells.formula(ws, row + 2, 5, "=MAX(bmRps)", top)
+            cells.formula(ws, row + 1 + k, 4, "=latencyLimitMs", a.sla[0].max_ms, book.st.calc("ms"))
+        ws.write_number(row + 1, 5, 0, book.st.calc("req/s"))
+        cells.formula(ws, row + 2, 5, "=MAX(bmRps)", top, book.st.calc("req/s"))
         scatter.add_series(
             {
                 "name": "SLA limit",
@@ -135,7 +136,6 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
             "name": "Total yearly cost (USD/year)",
             "categories": ["Configs", 1, 0, n, 0],
             "values": ["Configs", 1, total_col, n, total_col],
-            "data_labels": {"value": False},
         }
     )
     bars.set_title({"name": "Total yearly cost per config (empty: no point meets the SLA)"})
@@ -143,3 +143,5 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
     bars.set_legend({"none": True})
     bars.set_size({"width": 760, "height": 380})
     ws.insert_chart(chart_row + 22, 0, bars)
+    # The charts are 760 px wide (columns A to F) and end about 20 rows below the second's top.
+    book.print_extent[SHEET] = (chart_row + 22 + 20, 5)

@@ -1,8 +1,8 @@
 """The TCO sheet: the recommended config's calculation, one step per row (label, formula, value, unit, name).
 
-The recommended config is found live: the lowest total yearly cost among feasible configs (MINIFS), then the first
-config with that cost (MATCH), so ties go to the config listed first. Its figures carry the plain names
-(modelInstances, totalGPUs, servers, ...). With several hardware profiles, the recommended config's profile values
+The recommended config is found live: the lowest total yearly cost among feasible configs (cells.smallest_where),
+then the first config with that cost (MATCH), so ties go to the config listed first. Its figures carry the plain
+names (modelInstances, totalGPUs, servers, ...). With several hardware profiles, the recommended config's profile values
 are looked up here and carry the names initialServerCost, GPUsPerServer, ...; with one profile those names are the
 Inputs cells.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import names
+from ..calculator import RENTING_BASIS
 from . import cells, layout
 from .context import Book
 
@@ -20,6 +21,7 @@ SHEET = "TCO"
 H = layout.HAS_RECOMMENDATION
 TPGS = "rpsPerInstance*(ISL+OSL)/GPUsPerInstance"  # tokens per GPU per second
 RENT = "yearlyCloudCost/monthsPerYear"
+LABEL_WIDTH, FORMULA_WIDTH = 48, 72
 RUNNING = "servers*(yearlyServerCost-yearlyCapexCost)/monthsPerYear"
 
 
@@ -74,7 +76,7 @@ def steps(book: Book) -> list[Step]:
         Step(
             layout.LOWEST_COST,
             "Lowest total yearly cost among them",
-            f'IF({layout.FEASIBLE_CONFIGS}>0,MINIFS(cfTotalYearlyCost,cfFeasible,TRUE),"")',
+            f'IF({layout.FEASIBLE_CONFIGS}>0,{cells.smallest_where("cfTotalYearlyCost", "cfFeasible")},"")',
             lowest,
             "USD/year",
             gated=False,
@@ -154,9 +156,10 @@ def steps(book: Book) -> list[Step]:
         # The industry's shortcut next to the post's method: cost per GPU-hour / (tokens per GPU-second x 3600) x 1M.
         "owning_cost_per_gpu_hour": "yearlyServerCost/GPUsPerServer/hoursPerYear",
         "gpu_hour_cost_per_1m_tokens": f"owningCostPerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion",
-        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,totalGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
+        "rented_gpus": "servers*GPUsPerServer",
+        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,rentedGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
         "yearly_cloud_reserved_cost": "IF(cloudReservedPricePerGPUHour>0,"
-        'totalGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
+        'rentedGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
         "cloud_cost_per_1m_tokens": "IF(cloudPricePerGPUHour>0,"
         f'cloudPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
         "cloud_reserved_cost_per_1m_tokens": "IF(cloudReservedPricePerGPUHour>0,"
@@ -177,17 +180,27 @@ def write(book: Book) -> None:
     st = book.st
     for col, head in enumerate(("Step", "Formula", "Value", "Unit", "Defined name")):
         ws.write_string(0, col, head, st.header)
-    ws.set_column(0, 0, 58)
-    ws.set_column(1, 1, 90)
-    ws.set_column(2, 2, 20)
-    ws.set_column(3, 4, 24)
+    # Labels and formulas wrap (rows grow to fit), so the sheet prints whole on one landscape page.
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_column(1, 1, FORMULA_WIDTH)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 12)
+    ws.set_column(4, 4, 30)
     ws.freeze_panes(1, 0)
-    for row, s in enumerate(steps(book), start=1):
-        ws.write_string(row, 0, s.label)
-        ws.write_string(row, 1, s.expr)
+    steps_ = steps(book)
+    for row, s in enumerate(steps_, start=1):
+        ws.write_string(row, 0, s.label, st.wrap)
+        ws.write_string(row, 1, s.expr, st.wrap)
+        if len(s.label) > LABEL_WIDTH or len(s.expr) > FORMULA_WIDTH:
+            ws.set_row(
+                row, max(cells.wrapped_height(LABEL_WIDTH, s.label), cells.wrapped_height(FORMULA_WIDTH, s.expr))
+            )
         expr = f'IF({H},{s.expr},"")' if s.gated else s.expr
-        cells.formula(ws, row, 2, "=" + expr, s.value, st.output(s.unit))
-        ws.write_string(row, 3, s.unit)
+        cells.formula(ws, row, 2, "=" + expr, s.value, st.output(s.name if s.name in names.BY_CAMEL else s.unit))
+        ws.write_string(row, 3, s.unit, st.unit)
         ws.write_string(row, 4, s.name)
         book.define(s.name, cells.cell_name(SHEET, row, 2))
+    note = len(steps_) + 2
+    ws.merge_range(note, 0, note, 4, "Renting vs owning: " + RENTING_BASIS, st.note)
+    ws.set_row(note, 32)
     ws.protect("", {"format_columns": True, "format_rows": True})

@@ -9,6 +9,7 @@ from xlsxwriter.workbook import Workbook
 from ..model import Report
 from . import (
     cells,
+    printing,
     sheet_about,
     sheet_benchmarks,
     sheet_checks,
@@ -24,16 +25,22 @@ from .context import Book
 from .styles import Styles
 
 
-def write_workbook(report: Report, path: Path, *, tool_version: str) -> None:
-    """Write the workbook: every step a formula, each caching the Python calculator's value.
+def write_workbook(report: Report, path: Path, *, tool_version: str, page_size: str = "A4") -> None:
+    """Write the workbook: every step a formula, each caching the Python calculator's value; every sheet with a
+    page setup on ``page_size`` paper (A4 or Letter, as the report).
 
-    ``use_future_functions`` makes XlsxWriter write MAXIFS/MINIFS with their _xlfn. prefix, without which Excel and
-    LibreOffice show #NAME?.
+    ``use_future_functions`` makes XlsxWriter write AGGREGATE (Excel 2010+) with its _xlfn. prefix, without which
+    Excel and LibreOffice show #NAME?.
     """
     wb = Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False, "strings_to_urls": False})
     wb.worksheet_class = cells.FastFormulaSheet  # every sheet: the _xlfn. prefix without 160 regexes per formula
     try:
-        book = Book(wb=wb, st=Styles(wb), report=report, tool_version=tool_version)
+        book = Book(
+            wb=wb,
+            st=Styles(wb, fractional=report.assumptions.rounding == "fractional"),
+            report=report,
+            tool_version=tool_version,
+        )
         sheet_benchmarks.prepare(book)
         summary = wb.add_worksheet(sheet_summary.SHEET)
         sheet_inputs.write(book)
@@ -46,6 +53,7 @@ def write_workbook(report: Report, path: Path, *, tool_version: str) -> None:
         sheet_checks.write(book)
         sheet_about.write(book)
         sheet_summary.write(book, summary)
+        printing.apply_all(book, page_size)
         summary.activate()
         wb.set_properties({"title": "LLM serving TCO", "comments": f"tco_report {tool_version}"})
     finally:
