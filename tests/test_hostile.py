@@ -714,8 +714,12 @@ def test_the_most_sla_constraints_allowed_keep_every_formula_under_excels_limit(
     from tco_report.workbook import write_workbook
 
     n = MAX_SLA_CONSTRAINTS
-    text = RULES + "sla:\n" + "".join(
-        f"  - {{metric: {'ttft' if i % 2 else 'e2e'}, statistic: avg, max_ms: {100000 + i}}}\n" for i in range(n)
+    text = (
+        RULES
+        + "sla:\n"
+        + "".join(
+            f"  - {{metric: {'ttft' if i % 2 else 'e2e'}, statistic: avg, max_ms: {100000 + i}}}\n" for i in range(n)
+        )
     )
     report = api.run([GP_SWEEP], write(tmp_path, "a.yaml", text))
     write_workbook(report, tmp_path / "w.xlsx", tool_version="t")
@@ -741,7 +745,6 @@ def test_too_many_configs_or_points_is_exit_2(tmp_path, capsys, fast, monkeypatc
     monkeypatch.setattr(ingest, "MAX_POINTS", 2)
     rc, _, err = run([str(f), "-a", str(a), "--out", str(tmp_path / "o")], capsys)
     assert_refused(rc, err, ["holds 4 benchmark points", "at most 2"])
-
 
 
 def _naive_first(rules, config):  # noqa: ANN001, ANN202
