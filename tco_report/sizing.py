@@ -14,7 +14,7 @@ from dataclasses import fields, is_dataclass
 
 from . import analysis
 from .errors import InputError
-from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, SlaConstraint
+from .model import Assumptions, BenchmarkPoint, ConfigResult, ConfigRule, HardwareProfile, SlaConstraint
 from .names import (
     HOURS_PER_YEAR,
     MONTHS_PER_YEAR,
@@ -173,10 +173,9 @@ def resolve_config(config: str, curve: Sequence[BenchmarkPoint], a: Assumptions)
     """GPUs per instance and hardware profile of a config: the first matching rule, else what the files say."""
     gpus: int | None = None
     hw_name: str | None = None
-    for rule in a.configs:
-        if fnmatch.fnmatchcase(config, rule.match):
-            gpus, hw_name = rule.gpus_per_instance, rule.hardware
-            break
+    rule = _first_rule(a.configs, config)
+    if rule is not None:
+        gpus, hw_name = rule.gpus_per_instance, rule.hardware
     if gpus is None:
         recorded = {p.gpus_per_instance for p in curve if p.gpus_per_instance is not None}
         if len(recorded) == 1:
@@ -200,6 +199,61 @@ def resolve_config(config: str, curve: Sequence[BenchmarkPoint], a: Assumptions)
             f"(profiles: {', '.join(h.name for h in a.hardware)})",
         ) from None
     return gpus, hw
+
+
+def _first_rule(rules: tuple[ConfigRule, ...], config: str) -> ConfigRule | None:
+    """The first rule whose glob matches ``config``. A workbook read back gives one exact-name rule per config:
+    matched one by one, 5,000 configs made 25 million glob matches per sizing (and the what-if questions size
+    again and again). Literal rules are looked up by name; only real globs are matched, in order."""
+    literal, globs = _rule_index(rules)
+    found = literal.get(config)
+    for i, rule in globs:
+        if found is not None and i > found:
+            break
+        if fnmatch.fnmatchcase(config, rule.match):
+            return rule
+    return rules[found] if found is not None else None
+
+
+_RULE_INDEX: dict[int, tuple[tuple[ConfigRule, ...], dict[str, int], list[tuple[int, ConfigRule]]]] = {}
+
+
+def _rule_index(rules: tuple[ConfigRule, ...]) -> tuple[dict[str, int], list[tuple[int, ConfigRule]]]:
+    """(literal name -> index of its first rule, [(index, glob rule)]), kept for the same rules object."""
+    hit = _RULE_INDEX.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2]
+    literal: dict[str, int] = {}
+    globs: list[tuple[int, ConfigRule]] = []
+    for i, rule in enumerate(rules):
+        name = _literal(rule.match)
+        if name is None:
+            globs.append((i, rule))
+        else:
+            literal.setdefault(name, i)
+    if len(_RULE_INDEX) > 32:
+        _RULE_INDEX.clear()
+    _RULE_INDEX[id(rules)] = (rules, literal, globs)
+    return literal, globs
+
+
+def _literal(pattern: str) -> str | None:
+    """The one name a glob matches when it has no wildcard (metacharacters escaped as [*], [?], [[]), else None."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch in "*?":
+            return None
+        if ch == "[":
+            if i + 2 < len(pattern) and pattern[i + 2] == "]" and pattern[i + 1] not in "!^":
+                out.append(pattern[i + 1])
+                i += 3
+                continue
+            return None
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def check_sla_statistics(curves: dict[str, list[BenchmarkPoint]], a: Assumptions) -> None:

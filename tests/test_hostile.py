@@ -745,3 +745,32 @@ def test_too_many_configs_or_points_is_exit_2(tmp_path, capsys, fast, monkeypatc
     monkeypatch.setattr(ingest, "MAX_POINTS", 2)
     rc, _, err = run([str(f), "-a", str(a), "--out", str(tmp_path / "o")], capsys)
     assert_refused(rc, err, ["holds 4 benchmark points", "at most 2"])
+
+
+def _naive_first(rules, config):  # noqa: ANN001, ANN202
+    import fnmatch
+
+    return next((r for r in rules if fnmatch.fnmatchcase(config, r.match)), None)
+
+
+def test_indexed_rule_lookup_is_the_first_glob_match():
+    """The by-name index of literal rules (read-back workbooks) picks exactly the rule first-match globbing does."""
+    import glob
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tco_report.calculator import _first_rule
+    from tco_report.model import ConfigRule
+
+    alphabet = st.sampled_from(list("ab*?[]!-"))
+    names = st.text(alphabet=st.sampled_from(list("ab[]*?-")), max_size=5)
+    pattern = st.one_of(st.text(alphabet=alphabet, max_size=5), names.map(glob.escape))
+
+    @settings(max_examples=300, deadline=None)
+    @given(patterns=st.lists(pattern, max_size=8), config=names)
+    def check(patterns, config):  # noqa: ANN001, ANN202
+        rules = tuple(ConfigRule(match=p, gpus_per_instance=i + 1) for i, p in enumerate(patterns))
+        assert _first_rule(rules, config) is _naive_first(rules, config)
+
+    check()
