@@ -89,9 +89,15 @@ def test_names_lose_their_load_level(name, rest, conc, rate, repeat, workload, s
     assert (info.repeat, info.workload, info.server) == (repeat, workload, server)
 
 
-def test_a_name_with_two_load_levels_is_refused():
+def test_a_name_with_two_load_levels_is_refused(tmp_path):
     with pytest.raises(InputError, match="two load levels"):
         parse_name("conc8-x-conc16")
+    src = FAILED / "h100-tp1" / "vllm-infqps-concurrency1-Llama-3.1-8B-Instruct-20250601-120001.json"
+    (tmp_path / "conc8-x-conc16").mkdir()
+    shutil.copy(src, tmp_path / "conc8-x-conc16" / "r.json")
+    with pytest.raises(InputError) as e:
+        read_paths([tmp_path])
+    assert e.value.file.endswith("r.json") and "conc8-x-conc16" in e.value.field
 
 
 def test_name_and_file_must_agree_on_the_load_level(tmp_path):

@@ -388,7 +388,7 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
         rel = f.relative_to(root) if f != root else Path(f.name)
         path = _PathNames(root, rel, f, single=len(raws) == 1)
         for r in raws:
-            tag = naming.parse_name(r.name) if r.name else None
+            tag = _parse_name(r.name, f) if r.name and len(r.name) <= _MAX_NAME else None
             if tag is not None:
                 _check_load(tag, r, f"{f} ({'line ' + str(r.record) if r.record else 'run'} tag '{r.name}')")
             path.check(r)
@@ -441,8 +441,8 @@ class _PathNames:
     def __init__(self, root: Path, rel: Path, f: Path, *, single: bool) -> None:
         folders = rel.parts[:-1]
         self.file, self.single = f, single
-        self.infos = [(part, naming.parse_name(part)) for part in folders if not naming.is_date(part)]
-        stem = naming.parse_name(Path(rel.parts[-1]).stem)
+        self.infos = [(part, _parse_name(part, f)) for part in folders if not naming.is_date(part)]
+        stem = _parse_name(Path(rel.parts[-1]).stem, f)
         self.stem_info = stem
         self.stem = stem.rest
         dated = [root.name] if root.is_dir() and naming.is_date(root.name) else []
@@ -461,6 +461,17 @@ class _PathNames:
         for part, info in self.infos:
             _check_load(info, r, f"{self.file} (folder '{part}')")
         _check_load(self.stem_info, r, f"{self.file} (its name)")
+
+
+_MAX_NAME = 255  # a run name longer than any file name is not read as one
+
+
+def _parse_name(name: str, f: Path) -> naming.NameInfo:
+    """naming.parse_name, its error naming the file."""
+    try:
+        return naming.parse_name(name)
+    except InputError as e:
+        raise InputError(f, f"name part '{name[:80]}'", e.problem) from None
 
 
 def _check_load(info: naming.NameInfo, r: RawPoint, where: str) -> None:

@@ -86,7 +86,7 @@ class _Found:
         if old is not None and old != value:
             raise InputError(
                 None,
-                self.name,
+                self.name[:80],
                 f"the name carries two load levels ({old:g} and {value:g}); expected one per run folder or file",
             )
         setattr(self, axis, value)
