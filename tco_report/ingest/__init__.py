@@ -384,9 +384,10 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
     the model is appended so that each gets its own curve.
     """
     named: list[tuple[Path, RawPoint, str, str, str, str]] = []
+    root_date = root.name if root.is_dir() and naming.is_date(root.name) else ""  # PATH is one dated sweep
     for f, raws in raws_by_file:
         rel = f.relative_to(root) if f != root else Path(f.name)
-        path = _PathNames(root, rel, f, single=len(raws) == 1)
+        path = _PathNames(root_date, rel, f, single=len(raws) == 1)
         for r in raws:
             tag = _parse_name(r.name, f) if r.name and len(r.name) <= _MAX_NAME else None
             if tag is not None:
@@ -438,15 +439,15 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
 class _PathNames:
     """What the folder names between root and a file, and the file's own name, say about its runs."""
 
-    def __init__(self, root: Path, rel: Path, f: Path, *, single: bool) -> None:
-        folders = rel.parts[:-1]
+    def __init__(self, root_date: str, rel: Path, f: Path, *, single: bool) -> None:
+        parts = rel.parts
+        folders = parts[:-1]
         self.file, self.single = f, single
         self.infos = [(part, _parse_name(part, f)) for part in folders if not naming.is_date(part)]
-        stem = _parse_name(Path(rel.parts[-1]).stem, f)
+        stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
         self.stem = stem.rest
-        dated = [root.name] if root.is_dir() and naming.is_date(root.name) else []
-        self.dates = "/".join(dated + [part for part in folders if naming.is_date(part)])
+        self.dates = "/".join(x for x in (root_date, *(part for part in folders if naming.is_date(part))) if x)
         base = self.infos[0][1].rest if self.infos else ""
         servers = [info.server for _, info in self.infos if info.server]
         self.config = "-".join(x for x in (base, *servers) if x)

@@ -49,6 +49,7 @@ class NameInfo:
     server: str = ""  # vllm bench sweep's SERVE-- settings, e.g. "max_num_seqs=4"
 
 
+@functools.lru_cache(maxsize=4096)
 def is_date(name: str) -> bool:
     """A folder named by a timestamp (``20250101_120000``, ``2025-01-01``): the same sweep run again, not a config."""
     return bool(_DATE.match(name))
