@@ -254,6 +254,7 @@ def test_several_workloads_ask_which_one_to_size(tmp_path, capsys, summary_only)
         api.run([TAGS], _assumptions(tmp_path))
 
     assert main([str(TAGS), "-a", a, "--workload", "isl512-osl128", "--out", str(out)]) == 0
+    assert "SLA: avg TTFT <= 250 ms, workload isl512-osl128" in capsys.readouterr().out
     s = json.loads((out / "summary.json").read_text())
     assert s["workload"] == "isl512-osl128"
     assert sorted((p["config"], p["load"]) for p in s["points"]) == [
@@ -360,6 +361,13 @@ def test_benchmarks_sheet_provenance_columns_read_back(tmp_path):
             p.workload,
         )
     assert calculate(back, ONE_GPU).recommended.config == report.recommended.config
+
+
+def test_the_workload_sized_is_on_the_about_sheet(tmp_path):
+    report = api.run([TAGS], _assumptions(tmp_path), workload="isl128-osl64")
+    write_workbook(report, tmp_path / "wb.xlsx", tool_version="test")
+    about = [c.value for c in openpyxl.load_workbook(tmp_path / "wb.xlsx")["About"]["A"]]
+    assert "Workload sized: isl128-osl64" in about
 
 
 def test_summary_points_carry_provenance():
@@ -481,6 +489,8 @@ def test_full_report_with_a_failed_point(tmp_path, capsys):
     assert main([str(FAILED), "-a", str(_assumptions(tmp_path)), "--out", str(out)]) == 0
     capsys.readouterr()
     assert {f.name for f in out.iterdir()} == {"tco_report.xlsx", "tco_report.html", "tco_report.pdf", "summary.json"}
+    about = [c.value for c in openpyxl.load_workbook(out / "tco_report.xlsx")["About"]["A"]]
+    assert not any(str(v).startswith("Workload sized") for v in about)  # the files record no workload
     back = read_workbook(out / "tco_report.xlsx").points
     assert [(p.concurrency, p.failed) for p in back] == [(1, False), (2, False), (4, True)]
 

@@ -63,6 +63,9 @@ def write(book: Book) -> None:
     row += 1
     ws.write_string(row, 0, "Assumptions: " + a.source)
     row += 1
+    if book.report.workload:  # the one traffic mix sized (tco-report --workload)
+        ws.write_string(row, 0, "Workload sized: " + book.report.workload)
+        row += 1
     if a.hardware and len({h.software_licence_per for h in a.hardware}) == 1:
         ws.write_string(row, 0, f"Software licence charged per {a.hardware[0].software_licence_per}")
         row += 1
