@@ -516,3 +516,22 @@ def test_aiperf_error_only_export_is_a_failed_point(tmp_path):
         "0.8.0",
         real["input_config"]["loadgen"]["concurrency"],
     )
+
+
+def test_aiperf_multi_run_folders_are_repeats(tmp_path):
+    """``aiperf profile --num-profile-runs 2`` (src/aiperf/orchestrator/strategies.py FixedTrialsStrategy) writes
+    ``<artifact dir>/profile_runs/run_0001/`` and ``run_0002/`` and an ``aggregate/`` folder; built from a real
+    export, the second run 10% faster."""
+    real = next((REAL / "aiperf").rglob("profile_export_aiperf.json"))
+    conc = json.loads(real.read_text())["input_config"]["loadgen"]["concurrency"]
+    base = tmp_path / f"amd_GLM-5.1-MXFP4-openai-chat-concurrency_{conc}"
+    for n, factor in ((1, 1.0), (2, 1.1)):
+        d = json.loads(real.read_text())
+        d["request_throughput"]["avg"] *= factor
+        (base / "profile_runs" / f"run_000{n}").mkdir(parents=True)
+        (base / "profile_runs" / f"run_000{n}" / "profile_export_aiperf.json").write_text(json.dumps(d))
+    rps = json.loads(real.read_text())["request_throughput"]["avg"]
+    for root, config in ((tmp_path, "amd_GLM-5.1-MXFP4-openai-chat"), (base, "amd/GLM-5.1-MXFP4")):
+        (p,) = read_paths([root]).points
+        assert (p.config, p.concurrency, p.repeats) == (config, conc, 2)
+        assert p.rps == pytest.approx(rps * 1.05) and p.spread["rps"] == (rps, rps * 1.1)

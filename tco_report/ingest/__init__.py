@@ -443,7 +443,11 @@ class _PathNames:
         parts = rel.parts
         folders = parts[:-1]
         self.file, self.single = f, single
-        self.infos = [(part, _parse_name(part, f)) for part in folders if not naming.is_date(part)]
+        self.infos = [
+            (part, _parse_name(part, f))
+            for part in folders
+            if not naming.is_date(part) and part not in naming.LAYOUT_FOLDERS
+        ]
         stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
         self.stem = stem.rest

@@ -49,6 +49,11 @@ class NameInfo:
     server: str = ""  # vllm bench sweep's SERVE-- settings, e.g. "max_num_seqs=4"
 
 
+# Folders a tool makes inside one run's folder, which name no config: AIPerf's multi-run
+# (``<run>/profile_runs/run_0001/``, ``<run>/aggregate/``) and sweep (``sweep_aggregate/``) layouts.
+LAYOUT_FOLDERS = frozenset({"profile_runs", "aggregate", "sweep_aggregate"})
+
+
 @functools.lru_cache(maxsize=4096)
 def is_date(name: str) -> bool:
     """A folder named by a timestamp (``20250101_120000``, ``2025-01-01``): the same sweep run again, not a config."""
