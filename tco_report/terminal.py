@@ -69,7 +69,8 @@ def table(report: Report) -> str:
     lines.insert(1, "-" * len(lines[0]))
     a = report.assumptions
     sla = "; ".join(c.describe() for c in a.sla) or "none"
-    out = [f"Peak demand {a.peak_requests_per_second:g} req/s, SLA: {sla}", *lines]
+    workload = f", workload {safe(report.workload)}" if report.workload else ""
+    out = [f"Peak demand {a.peak_requests_per_second:g} req/s, SLA: {sla}{workload}", *lines]
     rec = report.recommended
     if rec is None:
         out.append("No config meets the SLA:")

@@ -89,9 +89,15 @@ def test_names_lose_their_load_level(name, rest, conc, rate, repeat, workload, s
     assert (info.repeat, info.workload, info.server) == (repeat, workload, server)
 
 
-def test_a_name_with_two_load_levels_is_refused():
+def test_a_name_with_two_load_levels_is_refused(tmp_path):
     with pytest.raises(InputError, match="two load levels"):
         parse_name("conc8-x-conc16")
+    src = FAILED / "h100-tp1" / "vllm-infqps-concurrency1-Llama-3.1-8B-Instruct-20250601-120001.json"
+    (tmp_path / "conc8-x-conc16").mkdir()
+    shutil.copy(src, tmp_path / "conc8-x-conc16" / "r.json")
+    with pytest.raises(InputError) as e:
+        read_paths([tmp_path])
+    assert e.value.file.endswith("r.json") and "conc8-x-conc16" in e.value.field
 
 
 def test_name_and_file_must_agree_on_the_load_level(tmp_path):
@@ -248,6 +254,7 @@ def test_several_workloads_ask_which_one_to_size(tmp_path, capsys, summary_only)
         api.run([TAGS], _assumptions(tmp_path))
 
     assert main([str(TAGS), "-a", a, "--workload", "isl512-osl128", "--out", str(out)]) == 0
+    assert "SLA: avg TTFT <= 250 ms, workload isl512-osl128" in capsys.readouterr().out
     s = json.loads((out / "summary.json").read_text())
     assert s["workload"] == "isl512-osl128"
     assert sorted((p["config"], p["load"]) for p in s["points"]) == [
@@ -354,6 +361,13 @@ def test_benchmarks_sheet_provenance_columns_read_back(tmp_path):
             p.workload,
         )
     assert calculate(back, ONE_GPU).recommended.config == report.recommended.config
+
+
+def test_the_workload_sized_is_on_the_about_sheet(tmp_path):
+    report = api.run([TAGS], _assumptions(tmp_path), workload="isl128-osl64")
+    write_workbook(report, tmp_path / "wb.xlsx", tool_version="test")
+    about = [c.value for c in openpyxl.load_workbook(tmp_path / "wb.xlsx")["About"]["A"]]
+    assert "Workload sized: isl128-osl64" in about
 
 
 def test_summary_points_carry_provenance():
@@ -475,6 +489,8 @@ def test_full_report_with_a_failed_point(tmp_path, capsys):
     assert main([str(FAILED), "-a", str(_assumptions(tmp_path)), "--out", str(out)]) == 0
     capsys.readouterr()
     assert {f.name for f in out.iterdir()} == {"tco_report.xlsx", "tco_report.html", "tco_report.pdf", "summary.json"}
+    about = [c.value for c in openpyxl.load_workbook(out / "tco_report.xlsx")["About"]["A"]]
+    assert not any(str(v).startswith("Workload sized") for v in about)  # the files record no workload
     back = read_workbook(out / "tco_report.xlsx").points
     assert [(p.concurrency, p.failed) for p in back] == [(1, False), (2, False), (4, True)]
 
@@ -500,3 +516,22 @@ def test_aiperf_error_only_export_is_a_failed_point(tmp_path):
         "0.8.0",
         real["input_config"]["loadgen"]["concurrency"],
     )
+
+
+def test_aiperf_multi_run_folders_are_repeats(tmp_path):
+    """``aiperf profile --num-profile-runs 2`` (src/aiperf/orchestrator/strategies.py FixedTrialsStrategy) writes
+    ``<artifact dir>/profile_runs/run_0001/`` and ``run_0002/`` and an ``aggregate/`` folder; built from a real
+    export, the second run 10% faster."""
+    real = next((REAL / "aiperf").rglob("profile_export_aiperf.json"))
+    conc = json.loads(real.read_text())["input_config"]["loadgen"]["concurrency"]
+    base = tmp_path / f"amd_GLM-5.1-MXFP4-openai-chat-concurrency_{conc}"
+    for n, factor in ((1, 1.0), (2, 1.1)):
+        d = json.loads(real.read_text())
+        d["request_throughput"]["avg"] *= factor
+        (base / "profile_runs" / f"run_000{n}").mkdir(parents=True)
+        (base / "profile_runs" / f"run_000{n}" / "profile_export_aiperf.json").write_text(json.dumps(d))
+    rps = json.loads(real.read_text())["request_throughput"]["avg"]
+    for root, config in ((tmp_path, "amd_GLM-5.1-MXFP4-openai-chat"), (base, "amd/GLM-5.1-MXFP4")):
+        (p,) = read_paths([root]).points
+        assert (p.config, p.concurrency, p.repeats) == (config, conc, 2)
+        assert p.rps == pytest.approx(rps * 1.05) and p.spread["rps"] == (rps, rps * 1.1)

@@ -438,14 +438,15 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
     the model is appended so that each gets its own curve.
     """
     named: list[tuple[Path, RawPoint, str, str, str, str]] = []
+    root_date = root.name if root.is_dir() and naming.is_date(root.name) else ""  # PATH is one dated sweep
     for f, raws in raws_by_file:
         rel = f.relative_to(root) if f != root else Path(f.name)
-        path = _PathNames(root, rel, f, single=len(raws) == 1)
+        path = _PathNames(root_date, rel, f, single=len(raws) == 1)
         for r in raws:
             # Text from files and folder names enters here, cleaned once for every output (tco_report.text).
             r.config, r.model, r.label = clean(r.config), clean(r.model), clean(r.label)
             r.tool, r.tool_version, r.name = clean(r.tool), clean(r.tool_version), clean(r.name)
-            tag = naming.parse_name(r.name) if r.name else None
+            tag = _parse_name(r.name, f) if r.name and len(r.name) <= _MAX_NAME else None
             if tag is not None:
                 _check_load(tag, r, f"{f} ({'line ' + str(r.record) if r.record else 'run'} tag '{r.name}')")
             path.check(r)
@@ -495,15 +496,19 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
 class _PathNames:
     """What the folder names between root and a file, and the file's own name, say about its runs."""
 
-    def __init__(self, root: Path, rel: Path, f: Path, *, single: bool) -> None:
-        folders = rel.parts[:-1]
+    def __init__(self, root_date: str, rel: Path, f: Path, *, single: bool) -> None:
+        parts = rel.parts
+        folders = parts[:-1]
         self.file, self.single = f, single
-        self.infos = [(part, naming.parse_name(part)) for part in folders if not naming.is_date(part)]
-        stem = naming.parse_name(Path(rel.parts[-1]).stem)
+        self.infos = [
+            (part, _parse_name(part, f))
+            for part in folders
+            if not naming.is_date(part) and part not in naming.LAYOUT_FOLDERS
+        ]
+        stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
         self.stem = stem.rest
-        dated = [root.name] if root.is_dir() and naming.is_date(root.name) else []
-        self.dates = "/".join(dated + [part for part in folders if naming.is_date(part)])
+        self.dates = "/".join(x for x in (root_date, *(part for part in folders if naming.is_date(part))) if x)
         base = self.infos[0][1].rest if self.infos else ""
         servers = [info.server for _, info in self.infos if info.server]
         self.config = "-".join(x for x in (base, *servers) if x)
@@ -518,6 +523,17 @@ class _PathNames:
         for part, info in self.infos:
             _check_load(info, r, f"{self.file} (folder '{part}')")
         _check_load(self.stem_info, r, f"{self.file} (its name)")
+
+
+_MAX_NAME = 255  # a run name longer than any file name is not read as one
+
+
+def _parse_name(name: str, f: Path) -> naming.NameInfo:
+    """naming.parse_name, its error naming the file."""
+    try:
+        return naming.parse_name(name)
+    except InputError as e:
+        raise InputError(f, f"name part '{name[:80]}'", e.problem) from None
 
 
 def _check_load(info: naming.NameInfo, r: RawPoint, where: str) -> None:

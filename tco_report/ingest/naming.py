@@ -49,6 +49,12 @@ class NameInfo:
     server: str = ""  # vllm bench sweep's SERVE-- settings, e.g. "max_num_seqs=4"
 
 
+# Folders a tool makes inside one run's folder, which name no config: AIPerf's multi-run
+# (``<run>/profile_runs/run_0001/``, ``<run>/aggregate/``) and sweep (``sweep_aggregate/``) layouts.
+LAYOUT_FOLDERS = frozenset({"profile_runs", "aggregate", "sweep_aggregate"})
+
+
+@functools.lru_cache(maxsize=4096)
 def is_date(name: str) -> bool:
     """A folder named by a timestamp (``20250101_120000``, ``2025-01-01``): the same sweep run again, not a config."""
     return bool(_DATE.match(name))
@@ -86,7 +92,7 @@ class _Found:
         if old is not None and old != value:
             raise InputError(
                 None,
-                self.name,
+                self.name[:80],
                 f"the name carries two load levels ({old:g} and {value:g}); expected one per run folder or file",
             )
         setattr(self, axis, value)

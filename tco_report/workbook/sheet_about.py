@@ -91,6 +91,9 @@ def write(book: Book) -> None:
     # File names only: the folders they sit in are the writing machine's.
     line(row, "Assumptions: " + PurePath(a.source).name)
     row += 1
+    if book.report.workload:  # the one traffic mix sized (tco-report --workload)
+        ws.write_string(row, 0, "Workload sized: " + book.report.workload)
+        row += 1
     if a.hardware and len({h.software_licence_per for h in a.hardware}) == 1:
         line(row, f"Software licence charged per {a.hardware[0].software_licence_per}")
         row += 1
