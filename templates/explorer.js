@@ -341,7 +341,8 @@
       b.className = "ex-sort";
       while (th.firstChild) b.appendChild(th.firstChild);
       th.appendChild(b);
-      b.addEventListener("click", function () {
+      // On the whole heading cell (the button's own click bubbles here): anywhere in the heading sorts.
+      th.addEventListener("click", function () {
         var up = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", up ? "ascending" : "descending");
