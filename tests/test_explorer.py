@@ -296,6 +296,16 @@ def test_legend_highlights_on_hover_and_hides_on_click_and_by_keyboard(browser, 
     assert browser.js("getComputedStyle(__t.group(2)).display") == "none"
     browser.key("Enter", "Enter", 13, "\r")
     assert browser.js("getComputedStyle(__t.group(2)).display") != "none"
+    # With a search, Hide all and Show all act on the configs it finds only.
+    browser.js('var s = document.getElementById("ex-search"); s.focus(); s.value = "";')
+    browser.type("H100")  # case does not matter
+    found = [k for k, c in enumerate(curves) if "h100" in c]
+    assert found == [1, 2] and browser.js("__t.legend()") == [list(curves)[k] for k in found]
+    browser.js('document.getElementById("ex-hide-all").click()')
+    hidden = [browser.js(f"getComputedStyle(__t.group({k})).display") == "none" for k in range(3)]
+    assert hidden == [False, True, True]
+    browser.js('document.getElementById("ex-show-all").click()')
+    assert browser.js("document.querySelectorAll('#ex-chart g.ex-off').length") == 0
     _clean(browser, since, path)
 
 
