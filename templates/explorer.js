@@ -71,6 +71,14 @@
     document.getElementById("ex-show-all").addEventListener("click", function () { setAll(true); });
     document.getElementById("ex-hide-all").addEventListener("click", function () { setAll(false); });
     search.addEventListener("input", onSearch);
+    // Up and down arrows move along the legend's shown entries (Tab reaches them too).
+    legend.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var list = entries.filter(function (x) { return !x.li.hidden; }).map(function (x) { return x.button; });
+      var at = list.indexOf(document.activeElement);
+      var next = list[at + (e.key === "ArrowDown" ? 1 : -1)];
+      if (next) { next.focus(); e.preventDefault(); }
+    });
     search.addEventListener("keydown", function (e) {
       if (e.key === "Escape") { search.value = ""; onSearch(); }
     });

@@ -296,6 +296,9 @@ def test_legend_highlights_on_hover_and_hides_on_click_and_by_keyboard(browser, 
     assert browser.js("getComputedStyle(__t.group(2)).display") == "none"
     browser.key("Enter", "Enter", 13, "\r")
     assert browser.js("getComputedStyle(__t.group(2)).display") != "none"
+    browser.key("ArrowUp", "ArrowUp", 38)  # the arrows walk the legend
+    assert browser.js("__t.focused()") == [1]
+    assert browser.js("document.activeElement === __t.entry(1).querySelector('button')")
     # With a search, Hide all and Show all act on the configs it finds only.
     browser.js('var s = document.getElementById("ex-search"); s.focus(); s.value = "";')
     browser.type("H100")  # case does not matter
