@@ -388,12 +388,12 @@
   }
 
   /* What a cell sorts by: null for a blank, else its text (badges such as "recommended" left out) and the number
-     it starts with as the report writes numbers ($1,234; -$0.50; 16; 45.3; 35%; inf), or null for none. */
+     it starts with as the report writes numbers ($1,234; -$0.50; 16; 45.3; 35%; 1e-05; inf), or null for none. */
   function value(cell) {
     if (!cell) return null;
     var s = (cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : ownText(cell)).trim();
     if (s === "" || s === "\u2014") return null;
-    var m = /^(-)?\$?(inf|[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)/i.exec(s);
+    var m = /^(-)?\$?(inf|(?:[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)(?:e[-+]?[0-9]+)?)/i.exec(s);
     var v = null;
     if (m) {
       v = m[2].toLowerCase() === "inf" ? Infinity : Number(m[2].replace(/,/g, ""));

@@ -371,7 +371,7 @@ def _column(rows: list[list[tuple[str, int]]], k: int) -> list[str | None]:
 def _amount(text: str | None) -> float | None:
     if text is None or text.strip() in ("", formatting.MISSING):
         return None
-    m = re.match(r"\s*(-)?\$?([0-9][0-9,]*(?:\.[0-9]+)?)", text)
+    m = re.match(r"\s*(-)?\$?(inf|[0-9][0-9,]*(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)", text)
     return None if m is None else (-1 if m.group(1) else 1) * float(m.group(2).replace(",", ""))
 
 
@@ -451,3 +451,55 @@ def test_without_javascript_the_static_report_shows(browser, pages):
     finally:
         browser.send("Emulation.setScriptExecutionDisabled", value=False)
     assert hidden == "none" and charts >= 4 and rows == 3 and sort_buttons == 0
+
+
+KINDS = ("money", "unit_cost", "count", "rate", "latency", "tokens", "level", "plain", "large", "percent")
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.floats(min_value=-2e6, max_value=2e6, allow_nan=False), st.just(math.inf)),
+        min_size=2,
+        max_size=30,
+    )
+)
+def test_any_column_the_report_formats_sorts_by_its_value(browser, tmp_path_factory, values):
+    """A table of each kind of figure, formatted as the report formats it (negative amounts, thousands separators,
+    percentages, 'inf', the em dash for a missing value), sorts by the value, not by the text."""
+    tables = []
+    for kind in KINDS:
+        fmt = formatting.FILTERS[kind]
+        cells = [fmt(v) if v is None or kind in ("level", "plain") or math.isfinite(v) else fmt(None) for v in values]
+        rows = "".join(f'<tr data-i="{i}"><td>{c}</td></tr>' for i, c in enumerate(cells))
+        tables.append(
+            f'<table data-sortable id="{kind}"><thead><tr><th>v</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    js = (ROOT / "templates" / "explorer.js").read_text()
+    page = tmp_path_factory.mktemp("sort") / "sort.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{''.join(tables)}<script>{js}</script></body></html>")
+    browser.open(page.as_uri())
+    for kind in KINDS:
+        fmt = formatting.FILTERS[kind]
+        for direction in ("ascending", "descending"):
+            order = browser.js(
+                f'(function () {{ var t = document.getElementById("{kind}"); t.tHead.rows[0].cells[0].click();'
+                " return Array.prototype.map.call(t.tBodies[0].rows, function (r) { return Number(r.dataset.i); });"
+                " })()"
+            )
+            shown = [
+                values[i] if values[i] is None or kind in ("level", "plain") or math.isfinite(values[i]) else None
+                for i in order
+            ]
+            text = [fmt(v) for v in shown]
+            present = [v for v, t in zip(shown, text, strict=True) if t != formatting.MISSING]
+            assert text[len(present) :] == [formatting.MISSING] * (len(text) - len(present)), (kind, text)
+            for (a, ta, ia), (b, tb, ib) in zip(
+                zip(shown, text, order, strict=True), list(zip(shown, text, order, strict=True))[1:], strict=False
+            ):
+                if tb == formatting.MISSING:
+                    break
+                if _amount(ta) == _amount(tb):  # the same figure shown ("$0" and "$0.00" too)
+                    assert ia < ib, (kind, text)  # a tie keeps the table's order
+                else:
+                    assert (a < b) if direction == "ascending" else (a > b), (kind, direction, text)
