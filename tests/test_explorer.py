@@ -81,6 +81,16 @@ def test_points_without_the_latency_are_left_out_and_counted():
     assert data["left_out"] == 1 and len(data["points"]["config"]) == len(report.points)
 
 
+def test_rate_driven_points_say_their_request_rate():
+    report = sample_report()
+    rated = [
+        BenchmarkPoint(**{**p.__dict__, "concurrency": None, "request_rate": math.inf if k % 8 == 7 else k % 8 + 0.5})
+        for k, p in enumerate(report.points)
+    ]
+    data = explorer_payload(Report(**{**report.__dict__, "points": tuple(rated)}))
+    assert data["points"]["load"][:8] == [f"request rate {k + 0.5:g} req/s" for k in range(7)] + ["request rate inf"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(min_value=1e-3, max_value=1e6), min_size=1, max_size=40), st.booleans())
 def test_axes_cover_their_values_with_labelled_ticks_inside(values, log):
