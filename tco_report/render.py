@@ -26,6 +26,7 @@ from markupsafe import Markup
 from . import calculator, chart_appendix, charts, formatting
 from .model import Assumptions, BenchmarkPoint, ConfigResult, HardwareProfile, Report
 from .names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from .report.explorer import explorer_payload
 from .resources import templates_dir
 from .second_process import SecondProcess
 
@@ -607,6 +608,7 @@ def context(
         "components": server_components(hw, a),
         "charts": charts.all_charts(report, second) if second else charts.all_charts(report),
         "decision_charts": decisions_there() if decisions_there else charts.decision_charts(report, parts),
+        "explorer": explorer_payload(report),  # the HTML page's interactive chart (html_to_pdf leaves it out)
         # None unless the latency chart leaves configs grey
         "small_multiples": appendix_there()[0] if appendix_there else chart_appendix.small_multiples(report),
         "sources": sources(report.points, [r.config for r in table_results]),
@@ -674,6 +676,8 @@ def _inline(url: str) -> bool:
     nothing to fetch. Whatever an SVG image refers to comes back through the same fetcher."""
     return url.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,"))
 
+
+_EXPLORER = re.compile(r"<!-- explorer -->.*?<!-- /explorer -->\n?", re.S)
 
 _CHART_SVG = re.compile(r'<svg class="chart"([^>]*)>(.*?)</svg>', re.S)
 
@@ -745,7 +749,8 @@ def html_to_pdf(html: str) -> bytes:
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         with _quiet_svg_warnings():
-            doc = weasyprint.HTML(string=charts_as_images(html), url_fetcher=_fetcher())
+            # The explorer is for the screen; its JSON escapes "<", so no config name can end the cut early.
+            doc = weasyprint.HTML(string=charts_as_images(_EXPLORER.sub("", html)), url_fetcher=_fetcher())
             return doc.write_pdf(pdf_identifier=identifier)
     except FatalURLFetchingError as e:  # a BaseException: make it an ordinary error with the reason
         raise ValueError(str(e.__cause__ or e)) from e

@@ -160,7 +160,7 @@ def test_page_size_a4_and_letter(rendered, stub_charts):
 
 def test_every_chart_is_present(rendered):
     html = rendered["html"]
-    assert html.count("<svg ") == 6  # the post's four, interactivity, sensitivity
+    assert html.count('<svg class="chart"') == 6  # the post's four, interactivity, sensitivity
     text = flat(" ".join(rendered["pages"]))
     for words in (
         "Latency vs throughput, per config",
@@ -252,7 +252,11 @@ def test_html_is_self_contained(rendered):
     assert "src=" not in html.lower()
     assert "@import" not in html
     assert "<link" not in html.lower()
-    assert "<script" not in html.lower()
+    # The only scripts are the explorer's: its data (JSON) and its own code, both inline.
+    assert re.findall(r"<script\b[^>]*>", html) == [
+        '<script type="application/json" id="explorer-data">',
+        '<script id="explorer-script">',
+    ]
     assert re.findall(r"url\((?!#)", html) == []  # only references to ids inside the document
     assert re.findall(r'href="(?!#)', html) == []  # links only to anchors inside the document
     ids = re.findall(r'\bid="([^"]+)"', html)
@@ -376,7 +380,7 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000, run.stderr[-2000:]
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []
-    # The same document plus a test-only probe script: the report itself carries no script.
+    # The same document plus a test-only probe script (the report's own script is the explorer's).
     probe_path = tmp_path / "probe.html"
     probe_path.write_text(rendered["html"].replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = chromium(
@@ -483,7 +487,7 @@ def test_pdf_charts_are_the_html_charts_as_svg_images():
     printed = render.charts_as_images(html)
     inline = re.findall(r'<svg class="chart"[^>]*>.*?</svg>', html, re.S)
     images = re.findall(r'<img class="chart" alt="" src="data:image/svg\+xml;base64,([^"]+)">', printed)
-    assert len(inline) == len(images) >= 4 and "<svg" not in printed
+    assert len(inline) == len(images) >= 4 and '<svg class="chart"' not in printed
     for svg, data in zip(inline, images, strict=True):
         decoded = base64.b64decode(data).decode()
         ns = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'

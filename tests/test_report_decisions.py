@@ -309,7 +309,7 @@ def test_every_section_in_order_and_ids_unique(scen):
     html = scen["html"]
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
-    assert html.count("<svg ") == 9
+    assert html.count('<svg class="chart"') == 9
     assert "http" not in html.lower() and "src=" not in html.lower()
     assert re.findall(r'href="(?!#)', html) == [] and re.findall(r"url\((?!#)", html) == []
     assert len(html) < 400_000 and len(scen["pdf"]) < 400_000

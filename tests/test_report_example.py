@@ -53,7 +53,7 @@ def test_every_config_and_source_file_is_listed(example):
     root = render.source_root(report.points)
     assert root and root.endswith("sweep")
     assert len(render.sources(report.points)) == len(report.points)
-    assert example["html"].count("<svg ") == 6  # the post's four, interactivity, sensitivity
+    assert example["html"].count('<svg class="chart"') == 6  # the post's four, interactivity, sensitivity
     assert len(example["html"]) < 300_000, "the HTML grew: look for a chart that draws too much (hatches, points)"
     assert "http" not in example["html"].lower()
 

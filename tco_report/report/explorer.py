@@ -1,0 +1,171 @@
+"""The data of the HTML page's explorer: every benchmark point as plain JSON-able values, built from the Report.
+
+The page's script draws an interactive latency-throughput chart from this data (tooltips, legend, search by name),
+so every figure and label it shows is decided here, with ``tco_report.formatting``: the script formats nothing.
+Config names stay data: the template writes the payload as JSON inside a script element, and the script shows the
+names with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from .. import analysis, formatting
+from ..model import BenchmarkPoint, Report
+from ..names import LATENCY_METRICS, label, unit
+
+# The static chart's rule: a log scale when the values span more than 30x (sweeps double the load at each step).
+LOG_WHEN_WIDER_THAN = 30.0
+MAX_TICKS = 12  # a log axis over many decades keeps only the powers of ten
+# The columns of ``points``: the config (an index into ``configs``), the load level in words, the chart's latency
+# (ms) and the two throughputs (req/s), each also as the report formats it, and what the point is.
+POINT_FIELDS = (
+    "config",
+    "load",
+    "latency_ms",
+    "rps_per_instance",
+    "rps_per_gpu",
+    "latency_text",
+    "rps_per_instance_text",
+    "rps_per_gpu_text",
+    "feasible",
+    "chosen",
+    "recommended",
+    "frontier",
+)
+
+
+def explorer_payload(report: Report) -> dict[str, Any]:
+    """Points (by config, then load level), configs and axes of the explorer; only plain JSON types inside."""
+    metric, statistic = report.frontier_metric
+    what = f"{statistic} {metric.upper()}"
+    gpus = {r.config: r.gpus_per_instance for r in report.results}
+    index = {id(p): i for i, p in enumerate(report.points)}
+    frontier = {id(p) for p in report.frontier}
+    chosen = {id(r.point) for r in report.results if r.feasible and r.point is not None}
+    rec = report.recommended
+    rec_point = id(rec.point) if rec is not None and rec.point is not None else None
+    configs = list(report.configs)
+    number = {c: n for n, c in enumerate(configs)}
+
+    candidates: list[tuple[BenchmarkPoint, float, float, float]] = []
+    for config, curve in analysis.curves(report.points).items():
+        g = gpus.get(config)
+        if config not in number or not g:
+            continue
+        for p in curve:
+            x = p.latency(metric, statistic)
+            if x is None or not math.isfinite(x) or not math.isfinite(p.rps):
+                continue
+            candidates.append((p, x, p.rps, p.rps / g))
+    x_log = _wide([c[1] for c in candidates])
+    y_log = {"per_instance": _wide([c[2] for c in candidates]), "per_gpu": _wide([c[3] for c in candidates])}
+    # A log axis cannot show zero or less: such points are left out (and counted), as the static chart drops them.
+    plotted = [
+        c
+        for c in candidates
+        if (c[1] > 0 or not x_log) and (c[2] > 0 or not y_log["per_instance"]) and (c[3] > 0 or not y_log["per_gpu"])
+    ]
+
+    # Columns, one entry per point: 6,400 points as one list per field keep the page's data about a third the size
+    # of one object per point.
+    points: dict[str, list[Any]] = {key: [] for key in POINT_FIELDS}
+    for p, x, per_instance, per_gpu in plotted:
+        row = {
+            "config": number[p.config],
+            "load": _load_text(p),
+            "latency_ms": x,
+            "rps_per_instance": per_instance,
+            "rps_per_gpu": per_gpu,
+            "latency_text": formatting.latency(x),
+            "rps_per_instance_text": formatting.rate(per_instance),
+            "rps_per_gpu_text": formatting.rate(per_gpu),
+            "feasible": bool(report.feasible.get(index[id(p)], False)),
+            "chosen": id(p) in chosen,
+            "recommended": id(p) == rec_point,
+            "frontier": id(p) in frontier,
+        }
+        for key, value in row.items():
+            points[key].append(value)
+
+    sla = [
+        {"value": c.max_ms, "label": f"SLA limit: {c.describe()}"}
+        for c in report.assumptions.sla
+        if c.metric == metric and c.statistic == statistic and c.max_ms > 0
+    ]
+    xs = [c[1] for c in plotted] + [s["value"] for s in sla]
+    name = LATENCY_METRICS.get(metric, metric.upper())
+    return {
+        "metric": what,  # "avg TTFT": the latency the chart shows
+        "units": {"latency": "ms", "rps_per_instance": "req/s per instance", "rps_per_gpu": "req/s per GPU"},
+        "configs": [
+            {
+                "name": r.config,
+                "gpus_per_instance": r.gpus_per_instance,
+                "feasible": r.feasible,
+                "recommended": rec is not None and r.config == rec.config,
+            }
+            for r in report.results
+        ],
+        "points": points,
+        "left_out": len(report.points) - len(plotted),
+        "sla": sla,
+        "axes": {
+            "x": _axis(f"{name}, {statistic} (ms)", xs, x_log),
+            "per_instance": _axis(
+                f"{label('rps_per_instance')} ({unit('rps_per_instance')})",
+                [c[2] for c in plotted],
+                y_log["per_instance"],
+            ),
+            "per_gpu": _axis("Requests/s per GPU (req/s)", [c[3] for c in plotted], y_log["per_gpu"]),
+        },
+    }
+
+
+def _load_text(p: BenchmarkPoint) -> str:
+    if p.concurrency is not None:
+        return f"concurrency {formatting.level(p.concurrency)}"
+    if p.request_rate is not None:
+        rate = formatting.level(p.request_rate)
+        return f"request rate {rate}" if math.isinf(p.request_rate) else f"request rate {rate} req/s"
+    return "load level not recorded"
+
+
+def _wide(values: Sequence[float]) -> bool:
+    vals = [v for v in values if v > 0 and math.isfinite(v)]
+    return len(vals) >= 2 and max(vals) / min(vals) > LOG_WHEN_WIDER_THAN
+
+
+def _axis(title: str, values: Sequence[float], log: bool) -> dict[str, Any]:
+    """An axis the script maps without deciding anything: its title, scale, domain and labelled ticks."""
+    vals = [v for v in values if math.isfinite(v) and (v > 0 or not log)]
+    lo, hi = (min(vals), max(vals)) if vals else (1.0, 10.0)
+    if log:
+        pad = max((hi / lo) ** 0.04, 1.08)
+        lo, hi = lo / pad, hi * pad
+        ticks = _log_ticks(lo, hi)
+    else:
+        span = hi - lo or abs(hi) * 0.2 or 1.0
+        lo, hi = lo - 0.05 * span, hi + 0.05 * span
+        if vals and min(vals) >= 0:
+            lo = max(lo, 0.0)
+        ticks = _linear_ticks(lo, hi)
+    return {"title": title, "log": log, "min": lo, "max": hi, "ticks": [[t, formatting.plain(t)] for t in ticks]}
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    ticks = [m * 10.0**k for k in decades for m in (1, 2, 5) if lo <= m * 10.0**k <= hi]
+    if len(ticks) > MAX_TICKS:
+        ticks = [10.0**k for k in decades if lo <= 10.0**k <= hi]
+    return [float(f"{t:.12g}") for t in ticks]
+
+
+def _linear_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    raw = (hi - lo) / most
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step)
+    return [float(f"{k * step:.12g}") for k in range(first, math.floor(hi / step) + 1)]
