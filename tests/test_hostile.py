@@ -760,7 +760,7 @@ def test_indexed_rule_lookup_is_the_first_glob_match():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from tco_report.calculator import _first_rule
+    from tco_report.sizing import _first_rule
     from tco_report.model import ConfigRule
 
     alphabet = st.sampled_from(list("ab*?[]!-"))
