@@ -45,12 +45,13 @@ class Staging:
     def path(self, name: str) -> Path:
         """A temporary path in the output folder for the file that will become ``name``."""
         check_target(self.out_dir / name)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        except OSError as e:
-            raise InputError(self.out_dir, "--out", f"cannot write into this folder: {e.strerror or e}") from None
-        os.close(fd)
-        self._staged.append((Path(tmp), self.out_dir / name))
+        with _signals_held():  # a signal between making the file and recording it would leave it behind
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+            except OSError as e:
+                raise InputError(self.out_dir, "--out", f"cannot write into this folder: {e.strerror or e}") from None
+            os.close(fd)
+            self._staged.append((Path(tmp), self.out_dir / name))
         return Path(tmp)
 
     def __exit__(
