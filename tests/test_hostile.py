@@ -774,3 +774,17 @@ def test_indexed_rule_lookup_is_the_first_glob_match():
         assert _first_rule(rules, config) is _naive_first(rules, config)
 
     check()
+
+
+def test_the_fast_sheet_scan_and_the_element_parse_read_the_same_cells(good_workbook):
+    """Sheets in the usual layout are scanned with regular expressions; any other layout is parsed as elements.
+    Both read every sheet of a real workbook to the same cells (formula, value, kind)."""
+    from tco_report.workbook.xlsx import Package
+
+    pkg = Package(good_workbook, good_workbook.read_bytes())
+    for title, member in pkg.sheet_paths.items():
+        data = pkg.zip.read(member)
+        fast = pkg._scan_sheet(title, data)
+        assert fast is not None, title
+        assert fast.rows == pkg._parse_sheet_tree(title, data).rows, title
+        assert sum(len(r) for r in fast.rows.values()) >= 5, title  # every sheet holds a title and notes at least
