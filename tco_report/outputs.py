@@ -60,7 +60,10 @@ class Staging:
         try:
             if exc_type is None:
                 with _signals_held():
-                    commit(self._staged)
+                    if _stop_pending():  # Ctrl-C or SIGTERM already asked for: keep the earlier outputs
+                        self._discard()
+                    else:
+                        commit(self._staged)
         except BaseException:
             self._discard()
             raise
@@ -208,3 +211,11 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_pending() -> bool:
+    """Whether SIGINT or SIGTERM arrived while held (the run is to stop; nothing is to be replaced)."""
+    try:
+        return bool(signal.sigpending() & _HELD)
+    except (AttributeError, OSError):
+        return False

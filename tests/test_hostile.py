@@ -788,3 +788,30 @@ def test_the_fast_sheet_scan_and_the_element_parse_read_the_same_cells(good_work
         assert fast is not None, title
         assert fast.rows == pkg._parse_sheet_tree(title, data).rows, title
         assert sum(len(r) for r in fast.rows.values()) >= 5, title  # every sheet holds a title and notes at least
+
+
+def test_a_stop_asked_for_before_the_swap_replaces_nothing(tmp_path):
+    """SIGTERM already pending when the outputs would be swapped: none is replaced, no temporary file is left, and
+    the signal is delivered once the swap is skipped."""
+    from tco_report.outputs import Staging
+
+    out = tmp_path / "out"
+    previous_outputs(out)
+
+    def stop(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            try:
+                with Staging(out, OUTPUTS) as stage:
+                    for name in OUTPUTS:
+                        stage.path(name).write_text("new")
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+                    os.kill(os.getpid(), signal.SIGTERM)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert_previous_untouched(out)
