@@ -45,12 +45,13 @@ class Staging:
     def path(self, name: str) -> Path:
         """A temporary path in the output folder for the file that will become ``name``."""
         check_target(self.out_dir / name)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        except OSError as e:
-            raise InputError(self.out_dir, "--out", f"cannot write into this folder: {e.strerror or e}") from None
-        os.close(fd)
-        self._staged.append((Path(tmp), self.out_dir / name))
+        with _signals_held():  # a signal between making the file and recording it would leave it behind
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+            except OSError as e:
+                raise InputError(self.out_dir, "--out", f"cannot write into this folder: {e.strerror or e}") from None
+            os.close(fd)
+            self._staged.append((Path(tmp), self.out_dir / name))
         return Path(tmp)
 
     def __exit__(
@@ -59,7 +60,10 @@ class Staging:
         try:
             if exc_type is None:
                 with _signals_held():
-                    commit(self._staged)
+                    if _stop_pending():  # Ctrl-C or SIGTERM already asked for: keep the earlier outputs
+                        self._discard()
+                    else:
+                        commit(self._staged)
         except BaseException:
             self._discard()
             raise
@@ -207,3 +211,11 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_pending() -> bool:
+    """Whether SIGINT or SIGTERM arrived while held (the run is to stop; nothing is to be replaced)."""
+    try:
+        return bool(signal.sigpending() & _HELD)
+    except (AttributeError, OSError):
+        return False

@@ -774,3 +774,44 @@ def test_indexed_rule_lookup_is_the_first_glob_match():
         assert _first_rule(rules, config) is _naive_first(rules, config)
 
     check()
+
+
+def test_the_fast_sheet_scan_and_the_element_parse_read_the_same_cells(good_workbook):
+    """Sheets in the usual layout are scanned with regular expressions; any other layout is parsed as elements.
+    Both read every sheet of a real workbook to the same cells (formula, value, kind)."""
+    from tco_report.workbook.xlsx import Package
+
+    pkg = Package(good_workbook, good_workbook.read_bytes())
+    for title, member in pkg.sheet_paths.items():
+        data = pkg.zip.read(member)
+        fast = pkg._scan_sheet(title, data)
+        assert fast is not None, title
+        assert fast.rows == pkg._parse_sheet_tree(title, data).rows, title
+        assert sum(len(r) for r in fast.rows.values()) >= 5, title  # every sheet holds a title and notes at least
+
+
+def test_a_stop_asked_for_before_the_swap_replaces_nothing(tmp_path):
+    """SIGTERM already pending when the outputs would be swapped: none is replaced, no temporary file is left, and
+    the signal is delivered once the swap is skipped."""
+    from tco_report.outputs import Staging
+
+    out = tmp_path / "out"
+    previous_outputs(out)
+
+    def stop(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            try:
+                with Staging(out, OUTPUTS) as stage:
+                    for name in OUTPUTS:
+                        stage.path(name).write_text("new")
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+                    os.kill(os.getpid(), signal.SIGTERM)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert_previous_untouched(out)
