@@ -372,3 +372,29 @@ def test_tco_sheet_rents_the_owned_fleet_and_says_so(tmp_path: Path) -> None:
     assert "rentedGPUs*cloudPricePerGPUHour*hoursPerYear" in by_name["yearlyCloudCost"]
     texts = [c.value for row in tco.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Renting vs owning: " + RENTING_BASIS in texts
+
+
+def test_each_formula_is_written_once_and_the_about_text_prints_it(tmp_path: Path) -> None:
+    """The TCO sheet's formulas are the registry's (tco_report/formulas.py), and the About sheet prints the same
+    text, target utilisation and spare servers included."""
+    from tco_report import formulas
+
+    path = tmp_path / "rich.xlsx"
+    write_workbook(api.run(None, inputs_dir() / "assumptions_rich.yaml"), path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    tco = wb["TCO"]
+    shown = {tco.cell(r, 5).value: (tco.cell(r, 2).value, tco.cell(r, 3).value) for r in range(2, tco.max_row + 1)}
+    about = {}
+    for row in wb["About"].iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and " = " in c.value and c.value.split(" = ")[0] in formulas.BY_NAME:
+                name, expr = c.value.split(" = ", 1)
+                about[name] = expr.replace(" ", "")
+    assert set(about) == set(formulas.BY_NAME)
+    assert formulas.undefined_names(set(wb.defined_names)) == {}  # every name a formula uses is defined
+    for name, f in formulas.BY_NAME.items():
+        text, live = shown[name]
+        assert text == f.expr, name
+        assert live in ("=" + f.expr, f'=IF(hasRecommendation,{f.expr},"")'), name
+        assert about[name] == text.replace(" ", ""), name  # the About text is the TCO sheet's formula
+    assert "targetUtilisation" in about["modelInstances"] and "spareServers" in about["servers"]

@@ -33,6 +33,7 @@ class PageSetup:
     # its first columns (up to repeat_cols, inclusive) repeated on each so no figure is apart from its row's name.
     max_pages_wide: int = 1
     repeat_cols: int | None = None
+    tight: bool = False  # narrower top and bottom margins: a page of prose that would spill a few lines
 
 
 DEFAULT = PageSetup()
@@ -46,7 +47,7 @@ SETUPS = {
     "Scenarios": PageSetup(landscape=True, repeat_rows=(3, 3)),
     "Sensitivity": PageSetup(landscape=True, repeat_rows=(6, 6)),
     "Checks": PageSetup(landscape=True),
-    "About": PageSetup(repeat_rows=None),
+    "About": PageSetup(repeat_rows=None, tight=True),
 }
 
 
@@ -58,9 +59,10 @@ def apply(ws: Worksheet, setup: PageSetup, *, paper: str, extent: tuple[int, int
     else:
         ws.set_portrait()
     ws.set_paper(PAPER[paper])
-    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    ws.set_header(HEADER.format(title=TITLE.replace("&", "&&")), {"margin": 0.3})
-    ws.set_footer(FOOTER, {"margin": 0.3})
+    top, bottom, edge = (0.45, 0.4, 0.2) if setup.tight else (0.6, 0.5, 0.3)
+    ws.set_margins(left=0.4, right=0.4, top=top, bottom=bottom)
+    ws.set_header(HEADER.format(title=TITLE.replace("&", "&&")), {"margin": edge})
+    ws.set_footer(FOOTER, {"margin": edge})
     last_row = ws.dim_rowmax if ws.dim_rowmax is not None else 0
     last_col = ws.dim_colmax if ws.dim_colmax is not None else 0
     if extent is not None:

@@ -7,14 +7,16 @@ the SLA lookup block finds each constraint's column in Benchmarks by header name
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from ..formulas import FORMULAS, render
 from ..model import ConfigResult
+from ..names import BY_SNAKE
 from . import cells, layout
 from .context import Book
 
 SHEET = "Configs"
-W = '"whole"'
 
 
 def _formulas(book: Book, row: int) -> dict[str, str]:
@@ -27,11 +29,7 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
 
     hw = c["hardware_index"]
     first_row_a = cells.ref(1, book.cf_columns["config"], absolute=True)
-    cloud, reserved = f"INDEX(hwCloudPricePerGPUHour,{hw})", f"INDEX(hwCloudReservedPricePerGPUHour,{hw})"
-    tpgs = f"{c['rps_per_instance']}*({c['isl']}+{c['osl']})/{c['gpus_per_instance']}"  # tokens per GPU per second
-    rent = f"{c['yearly_cloud_cost']}/monthsPerYear"
-    running = f"{c['servers']}*({c['yearly_server_cost']}-{c['yearly_capex_cost']})/monthsPerYear"
-    return {
+    return _registry(c, hw, gated) | {
         "index": f"=ROWS({first_row_a}:{c['config']})",
         "hardware": f"=INDEX({layout.CFG_HARDWARE},{c['index']})",
         "hardware_index": f"=MATCH({c['hardware']},hwName,0)",
@@ -47,75 +45,21 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
         ),
         "isl": gated(f"IF(ISNUMBER(islOverride),islOverride,INDEX(bmIsl,{c['best_row']}))"),
         "osl": gated(f"IF(ISNUMBER(oslOverride),oslOverride,INDEX(bmOsl,{c['best_row']}))"),
-        "model_instances": gated(
-            f"IF(rounding={W},CEILING(peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation),1),"
-            f"peakRequestsPerSecond/({c['rps_per_instance']}*targetUtilisation))"
-        ),
-        "total_gpus": gated(f"{c['model_instances']}*{c['gpus_per_instance']}"),
-        "servers_for_demand": gated(
-            f"IF(rounding={W},CEILING({c['total_gpus']}/{c['gpus_per_server']},1),"
-            f"{c['total_gpus']}/{c['gpus_per_server']})"
-        ),
-        "servers": gated(f"{c['servers_for_demand']}+spareServers"),
-        "capital_recovery_factor": gated(
-            f"IF(costOfCapital=0,1/INDEX(hwDepreciationPeriod,{hw}),"
-            f"costOfCapital/(1-(1+costOfCapital)^(-INDEX(hwDepreciationPeriod,{hw}))))"
-        ),
-        "yearly_capex_cost": gated(f"INDEX(hwInitialServerCost,{hw})*{c['capital_recovery_factor']}"),
-        "yearly_software_cost_per_server": gated(
-            f'INDEX(hwYearlySoftwareCost,{hw})*IF(INDEX(hwSoftwareLicencePer,{hw})="gpu",{c["gpus_per_server"]},1)'
-        ),
-        "yearly_energy_cost": gated(
-            f"INDEX(hwServerPowerKW,{hw})*INDEX(hwLoadFactor,{hw})*INDEX(hwPUE,{hw})"
-            f"*hoursPerYear*INDEX(hwElectricityPricePerKWh,{hw})"
-        ),
-        "yearly_server_cost": gated(
-            f"{c['yearly_capex_cost']}+{c['yearly_software_cost_per_server']}+INDEX(hwYearlyHostingCost,{hw})"
-            f"+{c['yearly_energy_cost']}+INDEX(hwYearlyNetworkStorageCost,{hw})+INDEX(hwYearlyOperationsCost,{hw})"
-        ),
-        "total_yearly_cost": gated(f"{c['servers']}*{c['yearly_server_cost']}"),
-        "requests_per_server_per_year": gated(
-            f"{c['rps_per_instance']}*({c['gpus_per_server']}/{c['gpus_per_instance']})*secondsPerYear*uptime"
-        ),
-        "cost_per_1k_requests": gated(
-            f"{c['yearly_server_cost']}/{c['requests_per_server_per_year']}*requestsPerThousand"
-        ),
-        "cost_per_1m_tokens": gated(
-            f"{c['cost_per_1k_requests']}/requestsPerThousand/({c['isl']}+{c['osl']})*tokensPerMillion"
-        ),
-        "ref_cost_per_1k_requests": gated(
-            f"requestsPerThousand*({c['isl']}*refInputPricePer1M+{c['osl']}*refOutputPricePer1M)/tokensPerMillion"
-        ),
-        "cost_per_1m_input_tokens": gated(
-            f"{c['cost_per_1k_requests']}/{c['ref_cost_per_1k_requests']}*refInputPricePer1M"
-        ),
-        "cost_per_1m_output_tokens": gated(
-            f"{c['cost_per_1k_requests']}/{c['ref_cost_per_1k_requests']}*refOutputPricePer1M"
-        ),
-        # The industry's shortcut: cost per GPU-hour / (tokens per GPU per second x 3600) x 1,000,000.
-        "owning_cost_per_gpu_hour": gated(f"{c['yearly_server_cost']}/{c['gpus_per_server']}/hoursPerYear"),
-        "gpu_hour_cost_per_1m_tokens": gated(
-            f"{c['owning_cost_per_gpu_hour']}/({tpgs}*secondsPerHour)*tokensPerMillion"
-        ),
-        "rented_gpus": gated(f"{c['servers']}*{c['gpus_per_server']}"),
-        "yearly_cloud_cost": gated(f'IF({cloud}>0,{c["rented_gpus"]}*{cloud}*hoursPerYear,"")'),
-        "yearly_cloud_reserved_cost": gated(f'IF({reserved}>0,{c["rented_gpus"]}*{reserved}*hoursPerYear,"")'),
-        "cloud_cost_per_1m_tokens": gated(f'IF({cloud}>0,{cloud}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'),
-        "cloud_reserved_cost_per_1m_tokens": gated(
-            f'IF({reserved}>0,{reserved}/({tpgs}*secondsPerHour)*tokensPerMillion,"")'
-        ),
-        # Owning pays the servers up front, then its running costs; renting pays by the month.
-        "break_even_months": gated(
-            f"IF(ISNUMBER({c['yearly_cloud_cost']}),IF({rent}>{running},"
-            f'{c["servers"]}*INDEX(hwInitialServerCost,{hw})/({rent}-{running}),""),"")'
-        ),
-        "cost_per_1k_requests_at_average_load": gated(
-            "IF(ISNUMBER(averageRequestsPerSecond),IF(averageRequestsPerSecond>0,"
-            f"{c['servers']}*{c['yearly_server_cost']}/(averageRequestsPerSecond*secondsPerYear*uptime)"
-            '*requestsPerThousand,""),"")'
-        ),
         "recommended": f"=IF({layout.HAS_RECOMMENDATION},{c['index']}={layout.RECOMMENDED_INDEX},FALSE)",
     }
+
+
+def _registry(c: dict[str, str], hw: str, gated: Callable[[str], str]) -> dict[str, str]:
+    """The columns that are quantities of tco_report/formulas.py, each its one formula rendered for this row: a
+    quantity with a column here is that row's cell, a hardware input the config's profile value (INDEX(hwX, its
+    hardware #)); inputs and constants keep their names."""
+    cell = {BY_SNAKE[key].camel: ref for key, ref in c.items() if key in BY_SNAKE}
+    profile = {plain: f"INDEX({range_name},{hw})" for range_name, _, plain in layout.HW_ROWS[1:]}
+
+    def rename(name: str) -> str | None:
+        return cell.get(name) or profile.get(name)
+
+    return {key: gated(render(FORMULAS[key].expr, rename)) for key in c if key in FORMULAS}
 
 
 def python_values(book: Book, i: int, r: ConfigResult) -> dict[str, Any]:

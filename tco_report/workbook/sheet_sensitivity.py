@@ -9,12 +9,12 @@ which is which, in words, on every row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .. import names
 from ..calculator import size_and_cost
 from ..decisions import SENSITIVITY_INPUTS
+from ..formulas import expand
 from ..model import Decisions, Report, SensitivityRow
 from ..names import SECONDS_PER_YEAR
 from . import cells, layout
@@ -75,17 +75,23 @@ def _moved_value(snake: str, side: str) -> tuple[str, str]:
     return expr, expr
 
 
-def _server_cost(n: Callable[[str], str]) -> str:
-    """The yearly cost of a server (TCO's chain from capital recovery to operations) over the names ``n`` gives."""
-    coc, dep = n("costOfCapital"), n("depreciationPeriod")
-    crf = f"IF({coc}=0,1/{dep},{coc}/(1-(1+{coc})^(-{dep})))"
-    return (
-        f"{n('initialServerCost')}*{crf}"
-        f'+{n("yearlySoftwareCost")}*IF(softwareLicencePer="gpu",GPUsPerServer,1)'
-        f"+{n('yearlyHostingCost')}"
-        f"+{n('serverPowerKW')}*{n('loadFactor')}*{n('PUE')}*hoursPerYear*{n('electricityPricePerKWh')}"
-        f"+{n('yearlyNetworkStorageCost')}+{n('yearlyOperationsCost')}"
-    )
+# The registry's quantities a moved input reaches (tco_report/formulas.py), written out in the moved row's formulas.
+SERVER_COST_CHAIN = ("capital_recovery_factor", "yearly_capex_cost", "yearly_software_cost_per_server",
+                     "yearly_energy_cost")  # fmt: skip
+OUTPUT_COST_CHAIN = ("cost_per_1k_requests", "requests_per_server_per_year", "ref_cost_per_1k_requests")
+
+
+def moved_formulas(moved_name: str, moved: str, server_cost_cell: str) -> dict[str, str]:
+    """The live row's three figures with one input moved, each from the registry's one formula of the quantity:
+    the yearly cost of a server, the cost per 1M output tokens and the total yearly cost (the last two from the row's
+    own server cost cell)."""
+    rename = {moved_name: f"({moved})"}
+    with_cell = {**rename, "yearlyServerCost": server_cost_cell}
+    return {
+        "server_cost": expand("yearly_server_cost", rename, SERVER_COST_CHAIN),
+        "out": expand("cost_per_1m_output_tokens", with_cell, OUTPUT_COST_CHAIN),
+        "total": expand("total_yearly_cost", with_cell, ()),
+    }
 
 
 def _base_formula(snake: str) -> str:
@@ -181,18 +187,10 @@ def _row(book: Book, ws: Any, r: int, row: SensitivityRow) -> None:
         shown, moved = _moved_value(snake, side)
         cells.formula(ws, r, col[side], f'=IF({H},{shown},"")', values[side], fmt[side])
 
-        def n(name: str, moved: str = moved) -> str:
-            return f"({moved})" if name == moved_name else name
-
-        ysc = cells.ref(r, col[f"server_cost_{side}"])
-        cells.formula(ws, r, col[f"server_cost_{side}"], f'=IF({H},{_server_cost(n)},"")',
-                      values[f"server_cost_{side}"], fmt[f"server_cost_{side}"])  # fmt: skip
-        per_year = f"rpsPerInstance*(GPUsPerServer/GPUsPerInstance)*secondsPerYear*{n('uptime')}"
-        ref_cost = f"requestsPerThousand*(ISL*refInputPricePer1M+OSL*{n('refOutputPricePer1M')})/tokensPerMillion"
-        out = f"{ysc}/({per_year})*requestsPerThousand/({ref_cost})*{n('refOutputPricePer1M')}"
-        cells.formula(ws, r, col[f"out_{side}"], f'=IF({H},{out},"")', values[f"out_{side}"], fmt[f"out_{side}"])
-        cells.formula(ws, r, col[f"total_{side}"], f'=IF({H},servers*{ysc},"")', values[f"total_{side}"],
-                      fmt[f"total_{side}"])  # fmt: skip
+        f = moved_formulas(moved_name, moved, cells.ref(r, col[f"server_cost_{side}"]))
+        for key in ("server_cost", "out", "total"):
+            k = f"{key}_{side}"
+            cells.formula(ws, r, col[k], f'=IF({H},{f[key]},"")', values[k], fmt[k])
 
 
 # ---------------------------------------------------------------------------------------------- API break-even

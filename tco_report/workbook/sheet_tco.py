@@ -14,15 +14,13 @@ from typing import Any
 
 from .. import names
 from ..calculator import RENTING_BASIS
+from ..formulas import FORMULAS
 from . import cells, layout
 from .context import Book
 
 SHEET = "TCO"
 H = layout.HAS_RECOMMENDATION
-TPGS = "rpsPerInstance*(ISL+OSL)/GPUsPerInstance"  # tokens per GPU per second
-RENT = "yearlyCloudCost/monthsPerYear"
 LABEL_WIDTH, FORMULA_WIDTH = 48, 72
-RUNNING = "servers*(yearlyServerCost-yearlyCapexCost)/monthsPerYear"
 
 
 @dataclass(frozen=True)
@@ -50,8 +48,7 @@ def steps(book: Book) -> list[Step]:
             "peakRequestsPerSecond",
             names.label("peak_requests_per_second")
             + " (active users x requests per user per minute / 60 when both are given, else the input)",
-            "IF(AND(ISNUMBER(activeUsersAtPeak),ISNUMBER(requestsPerUserPerMinute)),"
-            f"activeUsersAtPeak*requestsPerUserPerMinute/secondsPerMinute,{layout.PEAK_INPUT})",
+            FORMULAS["peak_requests_per_second"].expr,
             a.peak_requests_per_second,
             "req/s",
             gated=False,
@@ -132,46 +129,9 @@ def steps(book: Book) -> list[Step]:
         out.append(
             Step(names.camel(snake), label, f"INDEX({col},{layout.RECOMMENDED_INDEX})", v(snake), names.unit(snake))
         )
-    formulas = {
-        "model_instances": 'IF(rounding="whole",CEILING(peakRequestsPerSecond/(rpsPerInstance*targetUtilisation),1),'
-        "peakRequestsPerSecond/(rpsPerInstance*targetUtilisation))",
-        "total_gpus": "modelInstances*GPUsPerInstance",
-        "servers_for_demand": 'IF(rounding="whole",CEILING(totalGPUs/GPUsPerServer,1),totalGPUs/GPUsPerServer)',
-        "servers": "serversForDemand+spareServers",
-        "capital_recovery_factor": "IF(costOfCapital=0,1/depreciationPeriod,"
-        "costOfCapital/(1-(1+costOfCapital)^(-depreciationPeriod)))",
-        "yearly_capex_cost": "initialServerCost*capitalRecoveryFactor",
-        "yearly_software_cost_per_server": 'yearlySoftwareCost*IF(softwareLicencePer="gpu",GPUsPerServer,1)',
-        "yearly_energy_cost": "serverPowerKW*loadFactor*PUE*hoursPerYear*electricityPricePerKWh",
-        "yearly_server_cost": "yearlyCapexCost+yearlySoftwareCostPerServer+yearlyHostingCost+yearlyEnergyCost"
-        "+yearlyNetworkStorageCost+yearlyOperationsCost",
-        "total_yearly_cost": "servers*yearlyServerCost",
-        "requests_per_server_per_year": "rpsPerInstance*(GPUsPerServer/GPUsPerInstance)*secondsPerYear*uptime",
-        "cost_per_1k_requests": "yearlyServerCost/requestsPerServerPerYear*requestsPerThousand",
-        "cost_per_1m_tokens": "costPer1KRequests/requestsPerThousand/(ISL+OSL)*tokensPerMillion",
-        "ref_cost_per_1k_requests": "requestsPerThousand*(ISL*refInputPricePer1M+OSL*refOutputPricePer1M)"
-        "/tokensPerMillion",
-        "cost_per_1m_input_tokens": "costPer1KRequests/refCostPer1KRequests*refInputPricePer1M",
-        "cost_per_1m_output_tokens": "costPer1KRequests/refCostPer1KRequests*refOutputPricePer1M",
-        # The industry's shortcut next to the post's method: cost per GPU-hour / (tokens per GPU-second x 3600) x 1M.
-        "owning_cost_per_gpu_hour": "yearlyServerCost/GPUsPerServer/hoursPerYear",
-        "gpu_hour_cost_per_1m_tokens": f"owningCostPerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion",
-        "rented_gpus": "servers*GPUsPerServer",
-        "yearly_cloud_cost": 'IF(cloudPricePerGPUHour>0,rentedGPUs*cloudPricePerGPUHour*hoursPerYear,"")',
-        "yearly_cloud_reserved_cost": "IF(cloudReservedPricePerGPUHour>0,"
-        'rentedGPUs*cloudReservedPricePerGPUHour*hoursPerYear,"")',
-        "cloud_cost_per_1m_tokens": "IF(cloudPricePerGPUHour>0,"
-        f'cloudPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
-        "cloud_reserved_cost_per_1m_tokens": "IF(cloudReservedPricePerGPUHour>0,"
-        f'cloudReservedPricePerGPUHour/({TPGS}*secondsPerHour)*tokensPerMillion,"")',
-        # Owning pays the servers up front, then its running costs; renting pays by the month. Blank: never.
-        "break_even_months": f"IF(ISNUMBER(yearlyCloudCost),IF({RENT}>{RUNNING},"
-        f'servers*initialServerCost/({RENT}-{RUNNING}),""),"")',
-        "cost_per_1k_requests_at_average_load": "IF(ISNUMBER(averageRequestsPerSecond),IF(averageRequestsPerSecond>0,"
-        'servers*yearlyServerCost/(averageRequestsPerSecond*secondsPerYear*uptime)*requestsPerThousand,""),"")',
-    }
-    for snake, expr in formulas.items():
-        out.append(Step(names.camel(snake), names.label(snake), expr, v(snake), names.unit(snake)))
+    for f in FORMULAS.values():  # each derived quantity's one formula (tco_report/formulas.py)
+        if f.snake != "peak_requests_per_second":
+            out.append(Step(f.name, f.label, f.expr, v(f.snake), f.unit))
     return out
 
 
