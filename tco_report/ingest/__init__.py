@@ -20,14 +20,25 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import BenchmarkPoint
 from ..progress import progress
-from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, plain_csv, sglang, vllm
-from .common import Parsed, RawPoint, clean_model, describe
+from . import (
+    aiperf,
+    genai_bench,
+    genai_perf,
+    guidellm,
+    inference_perf,
+    inferencemax,
+    llmperf,
+    plain_csv,
+    sglang,
+    vllm,
+)
+from .common import NotAPoint, Parsed, RawPoint, clean_model, describe
 
 # Detection order matters: the first reader whose detect() accepts the parsed file reads it. The most specific
 # signatures come first: InferenceMAX agg (conc + tput_per_gpu), AIPerf (which mimics GenAI-Perf's layout and so
 # must be tried before it), then the tools with distinctive top-level keys, SGLang before vLLM (SGLang lines are
 # vLLM lines plus retokenized totals), and the plain CSV last.
-READERS = (inferencemax, aiperf, genai_perf, guidellm, llmperf, genai_bench, sglang, vllm, plain_csv)
+READERS = (inferencemax, aiperf, genai_perf, guidellm, inference_perf, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv")
 _RUN_FOLDER = re.compile(r"(?<=.)[-_](?:concurrency|request_rate|conc)[-_]?\d+(?:\.\d+)?$")
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
@@ -77,6 +88,11 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                 raws = reader.read(parsed)
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
+            except NotAPoint as e:
+                if f == root:
+                    raise InputError(f, None, f"holds no benchmark point of its own: {e.reason}") from None
+                result.skipped.append(f"{f}: {e.reason}")
+                continue
             raws_by_file.append((f, raws))
         if not raws_by_file:
             why = result.skipped[skipped_before:]
@@ -211,7 +227,7 @@ def _metric_csv(f: Path) -> bool:
 
 
 _AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.csv")
-_PAYLOADS = ("inputs.json", "llm_inputs.json")
+_PAYLOADS = ("inputs.json", "llm_inputs.json", "run_config.json", "phase_manifest.json")  # AIPerf 0.13 run files
 
 
 def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:

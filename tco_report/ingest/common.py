@@ -53,6 +53,20 @@ class RawPoint:
     record: int | None = None  # line number of the record in a JSONL file
     note: str = ""  # something the user should know about this point (e.g. an approximate, derived figure)
     aggregate: bool = False  # from a summary of other result files (AIPerf's sweep file): those files win
+    # One of several runs of one point (AIPerf --num-profile-runs, trial folders): runs with the same non-empty
+    # repeat_group repeat one config at one load level; repeat_label tells them apart ("run_0002", "trial_0001").
+    repeat_group: str = ""
+    repeat_label: str = ""
+
+
+class NotAPoint(Exception):
+    """Raised by a reader for a file it recognises that holds no point of its own (a warmup phase, a copy or an
+    average of runs read from their own files, a summary over several load levels); the reason is listed among
+    the files not read."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 def number(
