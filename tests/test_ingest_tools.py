@@ -249,3 +249,83 @@ def test_inference_perf_concurrent_stage_and_newer_token_keys(tmp_path):
     f.write_text(json.dumps(raw))
     with pytest.raises(InputError, match=r"field 'successes.latency.time_to_first_token.mean': expected a number"):
         read_paths([f])
+
+
+# ---------------------------------------------------------------- GuideLLM 0.8 JSON, CSV and YAML
+
+GUIDELLM = TOOLS / "guidellm-0.8.1"
+
+
+@pytest.mark.parametrize("run", ["concurrent", "constant"])
+def test_guidellm_json_csv_yaml_give_the_same_points(run):
+    """The three outputs of one `guidellm run` hold the same benchmarks: the same load levels, throughput, token
+    counts and latency statistics (the CSV lists no p99.9, the rest is equal to the last bit)."""
+    pts = {ext: read_paths([GUIDELLM / run / f"benchmarks.{ext}"]).points for ext in ("json", "csv", "yaml")}
+    raw = json.loads((GUIDELLM / run / "benchmarks.json").read_text())
+    assert len(pts["json"]) == len(pts["csv"]) == len(pts["yaml"]) == len(raw["benchmarks"])
+    for j, c, y, b in zip(pts["json"], pts["csv"], pts["yaml"], raw["benchmarks"], strict=True):
+        m = b["metrics"]
+        assert j.rps == m["requests_per_second"]["successful"]["mean"]
+        assert j.latency("e2e", "p99") == m["request_latency"]["successful"]["percentiles"]["p99"] * 1000
+        for p in (c, y):
+            assert (p.concurrency, p.request_rate, p.rps, p.isl, p.osl, p.output_tps) == (
+                j.concurrency, j.request_rate, j.rps, j.isl, j.osl, j.output_tps,
+            )  # fmt: skip
+            assert (p.model, p.tool, p.tool_version) == ("tiny", "guidellm", raw["metadata"]["guidellm_version"])
+        assert {k: dict(v) for k, v in y.latency_ms.items()} == {k: dict(v) for k, v in j.latency_ms.items()}
+        for metric, stats in j.latency_ms.items():
+            assert dict(c.latency_ms[metric]) == {s: v for s, v in stats.items() if s != "p99.9"}
+    strategies = [b["config"]["strategy"] for b in raw["benchmarks"]]
+    if run == "concurrent":
+        assert [p.concurrency for p in pts["csv"]] == [s["streams"] for s in strategies] == [1, 2, 4]
+    else:
+        assert [p.request_rate for p in pts["csv"]] == [s["rate"] for s in strategies] == [20.0]
+
+
+def test_guidellm_folder_with_json_csv_yaml_counts_each_benchmark_once(tmp_path):
+    res = read_paths([GUIDELLM])
+    assert sorted((Path(p.source).parent.name, p.load) for p in res.points) == [
+        ("concurrent", 1), ("concurrent", 2), ("concurrent", 4), ("constant", 20.0)
+    ]  # fmt: skip
+    assert all(p.source.endswith("benchmarks.json") for p in res.points)
+    # Without the JSON the YAML is read, and the CSV beside it still gives way
+    shutil.copy(GUIDELLM / "constant" / "benchmarks.yaml", tmp_path)
+    shutil.copy(GUIDELLM / "constant" / "benchmarks.csv", tmp_path)
+    (p,) = read_paths([tmp_path]).points
+    assert p.source.endswith("benchmarks.yaml") and p.request_rate == 20.0
+
+
+def test_guidellm_csv_bad_cells_name_the_column(tmp_path):
+    rows = list(csv.reader((GUIDELLM / "constant" / "benchmarks.csv").read_text().splitlines()))
+    col = next(i for i in range(len(rows[0])) if rows[0][i] == "Benchmark" and rows[1][i] == "Strategy")
+    rows[3][col] = "sweep@3"
+    f = tmp_path / "b.csv"
+    with open(f, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with pytest.raises(InputError, match=r"row 4\), field 'Benchmark / Strategy': expected synchronous"):
+        read_paths([f])
+    rows[3][col] = "poisson@2.50"
+    rps = next(i for i in range(len(rows[0])) if rows[1][i] == "Successful Requests/Sec" and rows[2][i] == "Mean")
+    rows[3][rps] = "-3"
+    with open(f, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with pytest.raises(
+        InputError, match=r"Server Throughput / Successful Requests/Sec / Mean': expected a number greater"
+    ):
+        read_paths([f])
+
+
+def test_guidellm_yaml_is_read_safely(tmp_path):
+    """YAML goes through the safe loader: a tag that would build a Python object is refused, not run."""
+    f = tmp_path / "benchmarks.yaml"
+    f.write_text("benchmarks:\n- !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(InputError, match="is not valid YAML"):
+        read_paths([f])
+    cfg = tmp_path / "cfg" / "config.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text("load:\n  type: constant\n")
+    shutil.copy(GUIDELLM / "constant" / "benchmarks.yaml", cfg.parent)
+    res = read_paths([cfg.parent])
+    assert len(res.points) == 1 and any(
+        "config.yaml: a YAML file that is not a GuideLLM report" in s for s in res.skipped
+    )

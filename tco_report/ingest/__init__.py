@@ -32,14 +32,14 @@ from . import (
     sglang,
     vllm,
 )
-from .common import NotAPoint, Parsed, RawPoint, clean_model, describe
+from .common import NotAPoint, Parsed, RawPoint, clean_model, describe, load_yaml
 
 # Detection order matters: the first reader whose detect() accepts the parsed file reads it. The most specific
 # signatures come first: InferenceMAX agg (conc + tput_per_gpu), AIPerf (which mimics GenAI-Perf's layout and so
 # must be tried before it), then the tools with distinctive top-level keys, SGLang before vLLM (SGLang lines are
 # vLLM lines plus retokenized totals), and the plain CSV last.
 READERS = (inferencemax, aiperf, genai_perf, guidellm, inference_perf, llmperf, genai_bench, sglang, vllm, plain_csv)
-SUFFIXES = (".json", ".jsonl", ".csv")
+SUFFIXES = (".json", ".jsonl", ".csv", ".yaml", ".yml")  # YAML: GuideLLM reports only
 _RUN_FOLDER = re.compile(r"(?<=.)[-_](?:concurrency|request_rate|conc)[-_]?\d+(?:\.\d+)?$")
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
 
@@ -190,7 +190,8 @@ def _walk(root: Path) -> Iterable[Path]:
 
 
 def _drop_csv_twins(files: list[Path]) -> list[Path]:
-    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded.
+    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded. GuideLLM's YAML and CSV
+    beside its JSON (or its CSV beside its YAML) are the same benchmarks again: the JSON (else the YAML) is read.
 
     Only a CSV in the GenAI-Perf/AIPerf layout is a twin: one named as those tools name it
     (``X_genai_perf.csv``, ``X_aiperf.csv``), or another whose first cell is ``Metric``; another CSV that happens
@@ -200,10 +201,13 @@ def _drop_csv_twins(files: list[Path]) -> list[Path]:
     # Folder and name as strings, split once: Path.parent and Path.stem build new objects, 6,400 times over.
     parts = [(f, *_dir_stem_ext(f)) for f in files]
     stems = {(d, stem) for _, d, stem, ext in parts if ext == ".json"}
+    yamls = {(d, stem) for _, d, stem, ext in parts if ext in (".yaml", ".yml")}
     return [
         f
         for f, d, stem, ext in parts
         if not (ext == ".csv" and (d, stem) in stems and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
+        and not (ext in (".yaml", ".yml") and (d, stem) in stems)  # GuideLLM's YAML twin of its JSON
+        and not (ext == ".csv" and ((d, stem) in stems or (d, stem) in yamls) and _guidellm_csv(f))
     ]
 
 
@@ -215,6 +219,17 @@ def _dir_stem_ext(f: Path) -> tuple[str, str, str]:
 
 
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
+_GUIDELLM_YAML = re.compile(r"(?m)^benchmarks:")
+
+
+def _guidellm_csv(f: Path) -> bool:
+    """GuideLLM's CSV (0.8: three header rows, the first starting 'Run Info,'), the twin of its JSON/YAML report."""
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Run Info,")
 
 
 def _metric_csv(f: Path) -> bool:
@@ -281,6 +296,13 @@ def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
             f, None, f"is not UTF-8 text (invalid byte at offset {e.start}); expected JSON or CSV saved as UTF-8"
         ) from None
     stripped = text.lstrip("\ufeff \t\r\n")
+    if f.suffix.lower() in (".yaml", ".yml"):
+        if not _GUIDELLM_YAML.search(text):  # configs and assumptions files beside results are not results
+            if explicit:
+                raise InputError(f, None, "is a YAML file but not a GuideLLM report (it has no top-level 'benchmarks')")
+            result.skipped.append(f"{f}: a YAML file that is not a GuideLLM report (no top-level 'benchmarks')")
+            return None
+        return Parsed(path=f, text=text, records=[load_yaml(text, f)], is_json=True)
     if stripped[:1] in ("{", "["):
         records, jsonl, top_list = _json_records(f, stripped)
         return Parsed(path=f, text=text, records=records, is_json=True, jsonl=jsonl, top_list=top_list)

@@ -199,3 +199,20 @@ def clean_model(name: str) -> str:
         parts = [p for p in name.split("/") if p and p not in (".", "~")]
         return parts[-1] if parts else name
     return name
+
+
+def load_yaml(text: str, file: Path | str) -> Any:
+    """A YAML document through PyYAML's safe loader (no tag constructs an object; the C loader when built, for
+    GuideLLM reports of several MB); a syntax error is an InputError with its line."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        raise InputError(file, None, "is nested too deeply to be a benchmark result file") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(file, None, f"is not valid YAML{where}: {problem}") from None
