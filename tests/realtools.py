@@ -97,7 +97,7 @@ def free_port() -> int:
 class MockServer:
     """GuideLLM's OpenAI-compatible mock server on 127.0.0.1; killed on exit, and by ``timeout`` at the latest."""
 
-    def __init__(self, guidellm_bin: Path, hf_home: Path, log: Path, lifetime_s: int = 600):
+    def __init__(self, guidellm_bin: Path, hf_home: Path, log: Path, lifetime_s: int = 1800):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = ["timeout", str(lifetime_s), str(guidellm_bin / "guidellm"), "mock-server", "--host", "127.0.0.1"]
@@ -150,25 +150,28 @@ def _run(cmd: list[str], env: dict[str, str], log: Path, timeout_s: int) -> None
 def run_aiperf(aiperf_bin: Path, url: str, out: Path, hf_home: Path, *load: str, runs: int = 1) -> Path:
     """``aiperf profile`` at the given load (``--concurrency 1,2,4`` or ``--request-rate 20``); its artifact dir."""
     cmd = [str(aiperf_bin / "aiperf"), "profile", "--model", MODEL, "--url", url, "--endpoint-type", "chat"]
-    cmd += ["--streaming", "--tokenizer", TOKENIZER, *load, "--request-count", "16", "--warmup-request-count", "2"]
+    cmd += ["--streaming", "--tokenizer", TOKENIZER, *load, "--request-count", "12", "--warmup-request-count", "2"]
     cmd += ["--synthetic-input-tokens-mean", "64", "--output-tokens-mean", "32", "--ui-type", "none"]
-    cmd += ["--artifact-dir", str(out), "--num-profile-runs", str(runs)]
+    cmd += ["--artifact-dir", str(out), "--num-profile-runs", str(runs), "--no-server-metrics", "--no-gpu-telemetry"]
     out.parent.mkdir(parents=True, exist_ok=True)
-    _run(cmd, offline_env(hf_home), out.parent / f"{out.name}.log", timeout_s=240)
+    _run(cmd, offline_env(hf_home), out.parent / f"{out.name}.log", timeout_s=480)
     return out
 
 
 def run_guidellm(guidellm_bin: Path, url: str, out: Path, hf_home: Path, profile: str, *extra: str) -> Path:
-    """``guidellm run`` with the given profile for ~3 s per benchmark, writing benchmarks.{json,csv,yaml} in out."""
+    """``guidellm run`` with the given profile, 24 requests per benchmark, writing benchmarks.{json,csv,yaml} in out."""
     out.mkdir(parents=True, exist_ok=True)
     tok = hf_home / "hub" / ("models--" + TOKENIZER.replace("/", "--")) / "snapshots" / _SNAPSHOT
     cmd = [str(guidellm_bin / "guidellm"), "run", "--backend", f"kind=openai_http,target={url}"]
-    cmd += ["--profile", profile, *extra, "--constraint", "kind=max_duration,seconds=3"]
+    # A request count, not a duration, bounds each benchmark (24 requests: 1-3 s here): on a busy machine a short
+    # duration can pass before the workers have sent anything; the duration is only a safety cap.
+    cmd += ["--profile", profile, *extra, "--constraint", "kind=max_requests,count=24"]
+    cmd += ["--constraint", "kind=max_duration,seconds=30"]
     cmd += ["--tokenizer", f"kind=huggingface_auto,model={tok}"]
     cmd += ["--data", "kind=synthetic_text,prompt_tokens=64,output_tokens=32", "--disable-console-interactive"]
     for fmt in ("json", "csv", "yaml"):
         cmd += ["--output", f"kind={fmt},path={out / ('benchmarks.' + fmt)}"]
-    _run(cmd, offline_env(hf_home), out.parent / f"{out.name}.log", timeout_s=240)
+    _run(cmd, offline_env(hf_home), out.parent / f"{out.name}.log", timeout_s=480)
     return out
 
 

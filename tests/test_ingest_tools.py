@@ -4,6 +4,7 @@ file read with plain json/csv and the keys written here."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import shutil
@@ -329,3 +330,48 @@ def test_guidellm_yaml_is_read_safely(tmp_path):
     assert len(res.points) == 1 and any(
         "config.yaml: a YAML file that is not a GuideLLM report" in s for s in res.skipped
     )
+
+
+# ---------------------------------------------------------------- invariants
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tco_report.ingest.guidellm import _csv_strategy  # noqa: E402
+
+
+@given(n=st.integers(1, 100_000), rate=st.floats(0.01, 1e5, allow_nan=False))
+def test_guidellm_csv_strategy_reads_what_guidellm_writes(n, rate):
+    """scheduler/strategies.py __str__: f"concurrent@{streams}", f"throughput@{max_concurrency}",
+    f"constant@{rate:.2f}", f"poisson@{rate:.2f}"."""
+    assert _csv_strategy(f"concurrent@{n}", "f") == (n, None)
+    assert _csv_strategy(f"throughput@{n}", "f") == (n, None)
+    for kind in ("constant", "poisson"):
+        assert _csv_strategy(f"{kind}@{rate:.2f}", "f") == (None, float(f"{rate:.2f}"))
+
+
+_PROFILING = json.loads((SWEEP / "concurrency_2" / "profile_export_aiperf.json").read_text())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    warmups=st.lists(
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["concurrency", "poisson", "constant"]), "concurrency": st.integers(1, 512)}
+        ),
+        max_size=3,
+    ),
+    at=st.integers(0, 3),
+)
+def test_aiperf_warmup_phases_never_change_the_load(tmp_path_factory, warmups, at):
+    """However many warmup phases, of whatever type and level, stand before or after the profiling phase, the load
+    level is the profiling phase's."""
+    raw = copy.deepcopy(_PROFILING)
+    prof = [ph for ph in raw["input_config"]["phases"] if ph["kind"] == "profiling"]
+    phases = [{"name": f"warmup{i}", "kind": "warmup", "rate": 3.0, **w} for i, w in enumerate(warmups)]
+    phases.insert(min(at, len(phases)), prof[0])
+    raw["input_config"]["phases"] = phases
+    f = tmp_path_factory.mktemp("w") / "profile_export_aiperf.json"
+    f.write_text(json.dumps(raw))
+    (p,) = read_paths([f]).points
+    assert (p.concurrency, p.request_rate) == (2, None)
