@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -103,7 +104,9 @@ class MockServer:
         cmd = ["timeout", str(lifetime_s), str(guidellm_bin / "guidellm"), "mock-server", "--host", "127.0.0.1"]
         cmd += ["--port", str(self.port), "--model", MODEL, "--ttft-ms", "20", "--itl-ms", "2", "--output-tokens", "32"]
         self._log = open(log, "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=offline_env(hf_home))
+        self.proc = subprocess.Popen(
+            cmd, stdout=self._log, stderr=subprocess.STDOUT, env=offline_env(hf_home), start_new_session=True
+        )
 
     def wait_ready(self, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
@@ -119,12 +122,15 @@ class MockServer:
         raise RuntimeError(f"guidellm mock-server did not answer on {self.url} within {timeout_s:g} s")
 
     def stop(self) -> None:
-        self.proc.terminate()
+        """Stop the server and its worker processes (its own process group)."""
         try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        except ProcessLookupError:
+            pass
         self._log.close()
 
     def __enter__(self) -> MockServer:
@@ -140,8 +146,15 @@ class MockServer:
 
 
 def _run(cmd: list[str], env: dict[str, str], log: Path, timeout_s: int) -> None:
+    """Run a tool in its own process group; past the timeout the whole group (its worker processes too) is killed."""
     with open(log, "w") as fh:
-        p = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, timeout=timeout_s, cwd=log.parent)
+        p = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=log.parent, start_new_session=True)
+        try:
+            p.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise RuntimeError(f"{' '.join(cmd[:3])} ... did not finish within {timeout_s} s; its log: {log}") from None
     if p.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise RuntimeError(f"{' '.join(cmd[:3])} ... exited with {p.returncode}; last lines of {log}:\n{tail}")
