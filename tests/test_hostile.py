@@ -760,8 +760,8 @@ def test_indexed_rule_lookup_is_the_first_glob_match():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from tco_report.sizing import _first_rule
     from tco_report.model import ConfigRule
+    from tco_report.sizing import _first_rule
 
     alphabet = st.sampled_from(list("ab*?[]!-"))
     names = st.text(alphabet=st.sampled_from(list("ab[]*?-")), max_size=5)

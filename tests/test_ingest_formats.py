@@ -571,6 +571,7 @@ def test_every_real_fixture_is_detected():
         "llmperf": "llmperf",
         "aiperf": "aiperf",
         "guidellm": "guidellm",
+        "inference-perf": "inference_perf",
     }
     for f in REAL.rglob("*"):
         if f.is_file() and f.suffix in (".json", ".jsonl", ".csv"):
@@ -602,6 +603,8 @@ def test_detection_ignores_file_names(tmp_path):
     for i, f in enumerate(sorted(p for p in REAL.rglob("*") if p.suffix in (".json", ".jsonl"))):
         if "offline" in f.name:
             continue  # holds a duplicate run on purpose (test_sglang_infinity_rate_and_real_duplicate_run)
+        if f.name.startswith("summary_lifecycle"):
+            continue  # holds no point of its own (test_inference_perf_stages_and_summary)
         for j, name in enumerate(("data.json", "profile_export_aiperf.json", "benchmarks.json")):
             dest = tmp_path / f"{i}-{j}" / name
             dest.parent.mkdir()
@@ -673,12 +676,19 @@ def test_aiperf_runs_and_their_sweep_summary_count_once(tmp_path):
     (cfg / "artifacts" / "sweep_aggregate").mkdir()
     (cfg / "artifacts" / "sweep_aggregate" / "profile_export_aiperf_sweep.json").write_text(json.dumps(data))
     res = read_paths([tmp_path / "sweep"])
+    # Beside run files the sweep summary is not read at all (its means over repeats would count runs twice), even
+    # for a level (16) whose run folder is missing: the runs' own files are the source.
     assert [(p.config, p.concurrency, p.tool_version) for p in res.points] == [
         ("mi355x-glm", 4, "0.8.0"),
         ("mi355x-glm", 8, "0.8.0"),
-        ("mi355x-glm", 16, ""),  # only in the summary: kept
     ]
-    assert any("sweep summary repeats" in s for s in res.skipped)
+    assert any("sweep summary over the 2 run file(s)" in s for s in res.skipped)
+    # Alone, the summary gives one point per load level
+    only = tmp_path / "only" / "sweep_aggregate"
+    only.mkdir(parents=True)
+    shutil.copy(cfg / "artifacts" / "sweep_aggregate" / "profile_export_aiperf_sweep.json", only)
+    alone = read_paths([only.parent]).points
+    assert [p.concurrency for p in alone] == [4, 8, 16]
 
 
 def test_genai_bench_older_requests_per_minute(tmp_path):

@@ -13,6 +13,7 @@ import csv
 import json
 import math
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,16 +25,28 @@ from ..model import BenchmarkPoint
 from ..names import MAX_CONFIGS, MAX_POINTS, POINT_BOUNDS
 from ..progress import progress
 from ..text import clean
-from . import aiperf, genai_bench, genai_perf, guidellm, inferencemax, llmperf, naming, plain_csv, sglang, vllm
-from .common import Parsed, RawPoint, clean_model, describe
+from . import (
+    aiperf,
+    genai_bench,
+    genai_perf,
+    guidellm,
+    inference_perf,
+    inferencemax,
+    llmperf,
+    naming,
+    plain_csv,
+    sglang,
+    vllm,
+)
+from .common import NotAPoint, Parsed, RawPoint, clean_model, describe, load_yaml
 from .repeats import combine
 
 # Detection order matters: the first reader whose detect() accepts the parsed file reads it. The most specific
 # signatures come first: InferenceMAX agg (conc + tput_per_gpu), AIPerf (which mimics GenAI-Perf's layout and so
 # must be tried before it), then the tools with distinctive top-level keys, SGLang before vLLM (SGLang lines are
 # vLLM lines plus retokenized totals), and the plain CSV last.
-READERS = (inferencemax, aiperf, genai_perf, guidellm, llmperf, genai_bench, sglang, vllm, plain_csv)
-SUFFIXES = (".json", ".jsonl", ".csv")
+READERS = (inferencemax, aiperf, genai_perf, guidellm, inference_perf, llmperf, genai_bench, sglang, vllm, plain_csv)
+SUFFIXES = (".json", ".jsonl", ".csv", ".yaml", ".yml")  # YAML: GuideLLM reports only
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
 
 
@@ -82,6 +95,11 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
                 raws = reader.read(parsed)
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
+            except NotAPoint as e:
+                if f == root:
+                    raise InputError(f, None, f"holds no benchmark point of its own: {e.reason}") from None
+                result.skipped.append(f"{f}: {e.reason}")
+                continue
             if not raws:  # e.g. vllm bench sweep's warmup.json: not a measured run
                 result.skipped.append(
                     f"{f}: holds no measured run (a warm-up run, or a failed run that records no load level)"
@@ -295,7 +313,8 @@ def _walk(root: Path, result: IngestResult) -> Iterable[Path]:
 
 
 def _drop_csv_twins(files: list[Path]) -> list[Path]:
-    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded.
+    """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded. GuideLLM's YAML and CSV
+    beside its JSON (or its CSV beside its YAML) are the same benchmarks again: the JSON (else the YAML) is read.
 
     Only a CSV in the GenAI-Perf/AIPerf layout is a twin: one named as those tools name it
     (``X_genai_perf.csv``, ``X_aiperf.csv``), or another whose first cell is ``Metric``; another CSV that happens
@@ -305,10 +324,13 @@ def _drop_csv_twins(files: list[Path]) -> list[Path]:
     # Folder and name as strings, split once: Path.parent and Path.stem build new objects, 6,400 times over.
     parts = [(f, *_dir_stem_ext(f)) for f in files]
     stems = {(d, stem) for _, d, stem, ext in parts if ext == ".json"}
+    yamls = {(d, stem) for _, d, stem, ext in parts if ext in (".yaml", ".yml")}
     return [
         f
         for f, d, stem, ext in parts
         if not (ext == ".csv" and (d, stem) in stems and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
+        and not (ext in (".yaml", ".yml") and (d, stem) in stems)  # GuideLLM's YAML twin of its JSON
+        and not (ext == ".csv" and ((d, stem) in stems or (d, stem) in yamls) and _guidellm_csv(f))
     ]
 
 
@@ -320,6 +342,17 @@ def _dir_stem_ext(f: Path) -> tuple[str, str, str]:
 
 
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
+_GUIDELLM_YAML = re.compile(r"(?m)^benchmarks:")
+
+
+def _guidellm_csv(f: Path) -> bool:
+    """GuideLLM's CSV (0.8: three header rows, the first starting 'Run Info,'), the twin of its JSON/YAML report."""
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Run Info,")
 
 
 def _metric_csv(f: Path) -> bool:
@@ -334,7 +367,7 @@ def _metric_csv(f: Path) -> bool:
 
 
 _AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.csv")
-_PAYLOADS = ("inputs.json", "llm_inputs.json")
+_PAYLOADS = ("inputs.json", "llm_inputs.json", "run_config.json", "phase_manifest.json")  # AIPerf 0.13 run files
 
 
 def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
@@ -377,6 +410,13 @@ def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
             f, None, f"is not UTF-8 text (invalid byte at offset {e.start}); expected JSON or CSV saved as UTF-8"
         ) from None
     stripped = text.lstrip("\ufeff \t\r\n")
+    if f.suffix.lower() in (".yaml", ".yml"):
+        if not _GUIDELLM_YAML.search(text):  # configs and assumptions files beside results are not results
+            if explicit:
+                raise InputError(f, None, "is a YAML file but not a GuideLLM report (it has no top-level 'benchmarks')")
+            result.skipped.append(f"{f}: a YAML file that is not a GuideLLM report (no top-level 'benchmarks')")
+            return None
+        return Parsed(path=f, text=text, records=[load_yaml(text, f)], is_json=True)
     if stripped[:1] in ("{", "["):
         records, jsonl, top_list = _json_records(f, stripped)
         return Parsed(path=f, text=text, records=records, is_json=True, jsonl=jsonl, top_list=top_list)
@@ -453,7 +493,9 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
             base = r.config or path.config or clean_model(r.model) or (tag.rest if tag else "") or path.stem or f.stem
             label = "-".join(x for x in (r.label, tag.rest if tag and tag.rest != base else "") if x)
             workload = r.workload or (tag.workload if tag else "") or path.workload
-            mark = r.repeat or path.repeat  # a dated folder counts only beside a repeat mark ("if the files say so")
+            mark = (
+                r.repeat or r.repeat_label or path.repeat
+            )  # a dated folder counts only beside a repeat mark ("if the files say so")
             repeat = "/".join(x for x in (path.dates, mark) if x) if mark else ""
             named.append((f, r, base, label, workload, repeat))
     labels: dict[str, set[str]] = {}

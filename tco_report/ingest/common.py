@@ -57,6 +57,20 @@ class RawPoint:
     workload: str = ""  # what was asked of the server (naming.workload_name), "" when the file does not say
     failure: str = ""  # why the run measured nothing (every request failed); such a point is kept, never feasible
     name: str = ""  # a run name recorded in the file (SGLang --tag), read like a folder name
+    # One of several runs of one point (AIPerf --num-profile-runs, trial folders): runs with the same non-empty
+    # repeat_group repeat one config at one load level; repeat_label tells them apart ("run_0002", "trial_0001").
+    repeat_group: str = ""
+    repeat_label: str = ""
+
+
+class NotAPoint(Exception):
+    """Raised by a reader for a file it recognises that holds no point of its own (a warmup phase, a copy or an
+    average of runs read from their own files, a summary over several load levels); the reason is listed among
+    the files not read."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 def number(
@@ -203,3 +217,20 @@ def error_only_failure(o: Mapping[str, Any]) -> str:
         else "every request failed"
     )
     return head + (f": {' '.join(words)[:200]}" if words else "")
+
+
+def load_yaml(text: str, file: Path | str) -> Any:
+    """A YAML document through PyYAML's safe loader (no tag constructs an object; the C loader when built, for
+    GuideLLM reports of several MB); a syntax error is an InputError with its line."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        raise InputError(file, None, "is nested too deeply to be a benchmark result file") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(file, None, f"is not valid YAML{where}: {problem}") from None

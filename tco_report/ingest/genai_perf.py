@@ -188,11 +188,16 @@ def _read_csv(text: str, file: Path) -> RawPoint:
 
 
 CSV_LATENCY_ROWS = {"time to first token": "ttft", "inter token latency": "itl", "request latency": "e2e"}
+# The rows a point is made of; every other row (dozens in AIPerf 0.13, some signed by design such as
+# "OSL Mismatch Diff % (%)") is left unread, so it can never refuse the file.
+_USED_REQUEST_ROWS = {*CSV_LATENCY_ROWS, "input sequence length", "output sequence length"}
+_USED_SYSTEM_ROWS = {"request throughput", "output token throughput"}
 
 
 def csv_sections(text: str, file: Path) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
     """The request-metric rows ({row name: {statistic: value}}) and the system rows ({row name: value}) of a
-    GenAI-Perf or AIPerf CSV; row names lower-cased without their unit. GPU telemetry sections are left out."""
+    GenAI-Perf or AIPerf CSV; row names lower-cased without their unit. Only the rows a point uses are read (and
+    checked); GPU telemetry sections and every other metric are left out."""
     header: list[str] = []
     request: dict[str, dict[str, float]] = {}
     system: dict[str, float] = {}
@@ -229,9 +234,13 @@ def csv_sections(text: str, file: Path) -> tuple[dict[str, dict[str, float]], di
             )
         lines[name] = reader.line_num
         if header[1:2] == ["Value"]:
+            if name not in _USED_SYSTEM_ROWS:
+                continue
             value = csv_number(row[1], file, row[0]) if len(row) > 1 else None
             if value is not None:
                 system[name] = value
+            continue
+        if name not in _USED_REQUEST_ROWS:
             continue
         stats = {}
         for h, cell in zip(header[1:], row[1:], strict=False):
