@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Report
-    from .second_process import SecondProcess
 
 from . import __version__
 
@@ -78,99 +77,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .second_process import SecondProcess
-
-    # Started first, so that its imports overlap the reading; it draws charts and prints the PDF (second_process).
-    # Where no second Python can be started (an embedded interpreter), everything is done here, in turn.
-    try:
-        second = SecondProcess()
-    except OSError:
-        return _run_with(args, None)
-    with second:
-        return _run_with(args, second)
-
-
-def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
     from . import api
     from .errors import InputError
     from .outputs import Staging
-    from .terminal import safe, table
+    from .terminal import notes, table
 
-    notes: list[str] = []
     if args.from_workbook:
         if args.paths or args.assumptions:
             raise InputError(None, "--from-workbook", "takes no PATH or --assumptions: the workbook holds both")
-        report, notes = _from_workbook(Path(args.from_workbook))
+        report = _from_workbook(Path(args.from_workbook))
     else:
         if args.paths:
             ingest, assumptions = api.load(args.paths, args.assumptions)
         else:
             sweep, example = api.example_paths()
             ingest, assumptions = api.load([sweep], args.assumptions or example)
-        from .calculator import calculate
-
-        report = calculate(ingest.points, assumptions)
-        notes += [f"skipped {s}" for s in ingest.skipped]
-        notes += list(ingest.warnings)
+        report = api.report_of(ingest, assumptions)
 
     out = Path(args.out)
     source = Path(args.from_workbook).resolve() if args.from_workbook else None
-    names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
+    names = [n for n in api.OUTPUTS if not (source and n == api.WORKBOOK)]  # the edited workbook is never replaced
     if source is not None and any((out / n).resolve() == source for n in names):
         raise InputError(source, None, "is where an output would be written; give another --out folder")
-    written = _write_outputs(report, out, names, args.page_size, Staging, second=second)
+    written = _write_outputs(report, out, names, args.page_size, Staging)
     if not args.quiet:
         print(table(report))
-        for n in notes + list(report.warnings):
-            print(f"note: {safe(n)}")
+        for line in notes(report):
+            print(line)
         print(f"wrote {', '.join(str(out / name) for name in written)}")
     return 0
 
 
-WORKBOOK = "tco_report.xlsx"
-OUTPUTS = (WORKBOOK, "tco_report.html", "tco_report.pdf", "summary.json")
+def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: str, staging_cls: type) -> list[str]:
+    """Every output, all-or-nothing, through the API (one place that writes them; tests replace this hook)."""
+    from . import api
+
+    return api.write_outputs(report, out, names, page_size=page_size, tool_version=__version__, staging=staging_cls)
 
 
-def _write_outputs(
-    report: Report,
-    out: Path,
-    names: Sequence[str],
-    page_size: str,
-    staging_cls: type,
-    *,
-    second: SecondProcess | None = None,
-) -> list[str]:
-    """Every output to a temporary file in ``out``; all renamed into place only when all succeeded.
-
-    The HTML comes first because the PDF is printed from it: with a ``second`` process, that process draws part of
-    the charts and then prints the PDF while this one writes the workbook and summary.json; without one, all is
-    done here, in turn."""
-    from .progress import stage as step
-    from .render import write_html, write_pdf
-    from .summary import write_summary
-
-    with staging_cls(out) as stage:
-        with step("Drawing charts and the HTML report"):
-            html_path = stage.path("tco_report.html")
-            html = write_html(report, html_path, page_size=page_size, tool_version=__version__, second=second)
-        pdf_path = stage.path("tco_report.pdf")
-        if second is not None:
-            second.print_pdf(html_path, pdf_path)
-        if WORKBOOK in names:
-            from .workbook.writer import write_workbook
-
-            with step("Writing the workbook"):
-                write_workbook(report, stage.path(WORKBOOK), tool_version=__version__)
-        write_summary(report, stage.path("summary.json"), __version__)
-        with step("Printing the PDF"):
-            if second is not None:
-                second.wait_pdf()
-            else:
-                write_pdf(report, pdf_path, page_size=page_size, tool_version=__version__, html=html)
-    return list(names)
-
-
-def _from_workbook(path: Path) -> tuple[Report, list[str]]:
+def _from_workbook(path: Path) -> Report:
     """Recompute from an edited workbook; the cells where its own computed values disagree become warnings."""
     from dataclasses import replace
 
@@ -181,7 +126,7 @@ def _from_workbook(path: Path) -> tuple[Report, list[str]]:
         f"the workbook's computed value disagrees with the Python calculation (was a formula edited?): {d.describe()}"
         for d in discrepancies
     ]
-    return replace(report, warnings=(*report.warnings, *notes)), []
+    return replace(report, warnings=(*report.warnings, *notes))
 
 
 if __name__ == "__main__":
