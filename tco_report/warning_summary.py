@@ -74,10 +74,11 @@ def summarise(warnings: Iterable[str], configs: Sequence[str]) -> WarningSummary
 
 
 def count_line(s: WarningSummary, configs_shown: int = 3) -> str:
-    """One sentence of counts: '5,296 data warnings: 5,296 Little's law check failed; most about cfg-001 (32), ...'."""
+    """The counts in one sentence: "5,296 data warnings (Little's law check failed: 5,296) about 200 configs:
+    cfg-001 (32), ..."."""
     if not s.total:
         return "no data warnings"
-    kinds = "; ".join(f"{n:,} {label.lower()}" for _, label, n in s.by_kind)
+    kinds = "; ".join(f"{label}: {n:,}" for _, label, n in s.by_kind)
     line = f"{s.total:,} data warning{'s' if s.total != 1 else ''} ({kinds})"
     if s.by_config:
         top = ", ".join(f"{c} ({n:,})" for c, n in s.by_config[:configs_shown])

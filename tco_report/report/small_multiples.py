@@ -11,7 +11,6 @@ shares the same x and y scales, so readers can compare shapes across pages as we
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .. import formatting
 from ..terminal import safe
-from .charts import GREY, INK, PALETTE, _flatten_groups
+from .svg import GREY, INK, PALETTE, svg_of
 from .view import SM_PER_PAGE, Plots
 
 COLS = 5
@@ -382,15 +381,4 @@ def page_svg(plots: Plots, number: int) -> str:
     g = _grid_cached(plots)
     panels = g.panels[(number - 1) * PER_PAGE : number * PER_PAGE]
     fig = _draw_page(panels, g.curves, g.chosen, g.sx, g.sy, g.sla, plots.xlabel, plots.ylabel)
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    import re
-
-    key = f"chart-sm-{number}"
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', svg)
-    svg = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
-    return _flatten_groups(svg).strip() + "\n"
+    return svg_of(fig, f"chart-sm-{number}")
