@@ -95,7 +95,7 @@ class Column:
     label: str
     unit: str = ""
     num: bool = False
-    width: float = 1.0  # relative
+    width: float = 10.0  # relative to the table's other columns
 
 
 @dataclass(frozen=True)
@@ -969,12 +969,12 @@ def _sizing(c: _Ctx) -> Section:
     r = c.report
     rec = c.rec.config if c.rec else None
     cols = (
-        Column("Config", width=13),
-        Column("Best point", f"{c.level_kind}; {c.axis_metric} ms", num=True, width=11),
-        Column(label("rps_per_instance"), unit("rps_per_instance"), num=True, width=8),
-        Column(label("gpus_per_instance"), num=True, width=7),
+        Column("Config", width=12),
+        Column("Best point", f"{c.level_kind}; {c.axis_metric} ms", num=True, width=12),
+        Column(label("rps_per_instance"), unit("rps_per_instance"), num=True, width=9),
+        Column(label("gpus_per_instance"), num=True, width=8),
         Column(label("model_instances"), num=True, width=8),
-        Column(label("total_gpus"), num=True, width=7),
+        Column(label("total_gpus"), num=True, width=6),
         Column(label("servers"), num=True, width=7),
         Column(label("total_yearly_cost"), unit("total_yearly_cost"), num=True, width=9.5),
         Column(label("cost_per_1k_requests"), unit("cost_per_1k_requests"), num=True, width=9.5),
@@ -1080,7 +1080,13 @@ def _costs(c: _Ctx) -> Section | None:
                     Cell(f.money(x.total_yearly_cost)),
                     Cell(f.money(x.yearly_cloud_cost)),
                     Cell(f.money(x.yearly_cloud_reserved_cost)),
-                    Cell(f.months(x.break_even_months)),
+                    Cell(
+                        f.months(x.break_even_months)
+                        if x.break_even_months is not None
+                        else "never"
+                        if x.yearly_cloud_cost is not None
+                        else f.MISSING
+                    ),
                     Cell(f.unit_cost(x.owning_cost_per_gpu_hour)),
                 ),
                 "recommended" if x.config == rec else "",
@@ -1088,24 +1094,32 @@ def _costs(c: _Ctx) -> Section | None:
             for x in c.renting
         )
         blocks.append(Table("renting", cols, rows))
+        note = (
+            "Renting: the same GPUs for every hour of the year at the cloud price per GPU-hour. Break-even: the months"
+            " after which owning (servers paid up front, then running costs) has cost less than renting on demand."
+        )
+        if a.spare_servers:
+            spares = f"{f.count(a.spare_servers)} spare{_s(a.spare_servers)}"
+            note += f" Renting needs no spare servers; owning includes {spares}."
+        blocks.append(Para(text(note), "note"))
     at_average = any(x.cost_per_1k_requests_at_average_load is not None for x in c.feasible)
     on_demand = any(x.yearly_cloud_cost is not None for x in c.feasible)
     reserved = any(x.yearly_cloud_reserved_cost is not None for x in c.feasible)
     blocks.append(Heading("Cost per request and per token, two ways", "unit-costs"))
     cols: list[Column] = [
         Column("Config", width=21),
-        Column(label("cost_per_1k_requests"), "post's method, USD", num=True),
+        Column(label("cost_per_1k_requests"), "at full load", num=True),
     ]
     if at_average:
-        cols.append(Column("Cost per 1K requests", "at the average demand, USD", num=True))
+        cols.append(Column(label("cost_per_1k_requests"), "at the average demand", num=True))
     cols += [
-        Column("Cost per 1M tokens", "post's method, USD", num=True),
-        Column("Cost per 1M tokens", "GPU-hour shortcut, owning, USD", num=True),
+        Column("Cost per 1M tokens", "the post's method", num=True),
+        Column("Cost per 1M tokens", "GPU-hour shortcut, owning", num=True),
     ]
     if on_demand:
-        cols.append(Column("Cost per 1M tokens", "renting on demand, USD", num=True))
+        cols.append(Column("Cost per 1M tokens", "renting, on demand", num=True))
     if reserved:
-        cols.append(Column("Cost per 1M tokens", "renting reserved, USD", num=True))
+        cols.append(Column("Cost per 1M tokens", "renting, reserved", num=True))
     rows = []
     for x in feasible_shown:
         cells = [Cell(x.config), Cell(f.unit_cost(x.cost_per_1k_requests))]
@@ -1119,7 +1133,7 @@ def _costs(c: _Ctx) -> Section | None:
         rows.append(Row(tuple(cells), "recommended" if x.config == rec else ""))
     blocks.append(Table("unit-costs", tuple(cols), tuple(rows)))
     note = (
-        "Costs per 1M tokens are blended (input and output tokens together). Reconciling the two methods: the"
+        " the"
         " industry's shortcut divides a cost per GPU-hour by the tokens one GPU produces in an hour, as if it served at"
         " the chosen point every hour of the year; the post's method divides the yearly cost by the requests a server"
         f" serves in a year at the uptime ({f.percent(a.uptime)}). The shortcut is therefore the post's figure \u00d7"
@@ -1133,7 +1147,8 @@ def _costs(c: _Ctx) -> Section | None:
             f"; the cost at the average demand ({f.rate(a.average_requests_per_second)} req/s) does: the fleet's"
             " yearly cost divided by the requests it serves in a year"
         )
-    blocks.append(Para(text(note + "."), "note"))
+    lead = "Costs per 1M tokens are blended (input and output tokens together). "
+    blocks.append(Para(text(lead, b("Reconciling the two methods:"), note + "."), "note"))
     del shown
     title = "Owning, renting and unit costs" if c.renting else "Unit costs: the post's method and the GPU-hour shortcut"
     return Section("costs", title, tuple(blocks))
