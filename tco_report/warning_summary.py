@@ -45,23 +45,29 @@ class WarningSummary:
         return self.items[:n]
 
 
-def classify(text: str, configs: Sequence[str]) -> Warning:
+def classify(text: str, configs: Sequence[str] | frozenset[str]) -> Warning:
     """The kind of a warning by the phrase it holds; its config: the longest config name it opens with (a warning
-    about a point reads "<config> at <load>: ...")."""
+    about a point reads "<config> at <load>: ...", one about a config "<config>: ...")."""
     kind = "other"
     for k, (_, phrase) in KINDS.items():
         if phrase and (text.startswith(phrase) if k == "skipped" else phrase in text):
             kind = k
             break
+    known = configs if isinstance(configs, frozenset) else frozenset(configs)
     config = ""
-    for c in configs:
-        if len(c) > len(config) and (text.startswith(f"{c} at ") or text.startswith(f"{c}: ")):
-            config = c
+    for sep in (" at ", ": "):  # each place the name could end, longest first
+        i = text.rfind(sep)
+        while i > 0:
+            if i > len(config) and text[:i] in known:
+                config = text[:i]
+                break
+            i = text.rfind(sep, 0, i)
     return Warning(kind, config, text)
 
 
 def summarise(warnings: Iterable[str], configs: Sequence[str]) -> WarningSummary:
-    items = tuple(classify(w, configs) for w in warnings)
+    known = frozenset(configs)
+    items = tuple(classify(w, known) for w in warnings)
     kinds: dict[str, int] = {}
     per_config: dict[str, int] = {}
     for w in items:
