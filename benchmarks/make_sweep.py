@@ -103,8 +103,10 @@ def _stats(avg: float, rng: random.Random, unit: str = "ms") -> dict[str, Any]:
     return block
 
 
-def run_point(c: Config, conc: int, rng: random.Random) -> dict[str, float]:
-    """Measured means of one run: the closed-loop model plus a few percent of noise."""
+def run_point(c: Config, conc: int, rng: random.Random, off_littles_law: bool = False) -> dict[str, float]:
+    """Measured means of one run: the closed-loop model plus a few percent of noise. ``off_littles_law``: the
+    request latency recorded 1.5 times what the load implies, as a run with mixed-up units would (every point then
+    draws a data warning)."""
     noise = lambda: rng.uniform(0.97, 1.03)  # noqa: E731
     batch = min(conc, c.saturation)  # requests in flight on the GPUs; the rest wait in the queue
     itl = c.itl0_ms * (1 + batch / c.itl_growth) * noise()
@@ -113,7 +115,9 @@ def run_point(c: Config, conc: int, rng: random.Random) -> dict[str, float]:
     served_e2e = c.prefill_ms * (1 + 0.02 * batch) * noise() + osl * itl
     rps = batch / (served_e2e / 1000.0)  # Little's law; flat once the batch is full
     e2e = conc / rps * 1000.0
-    ttft = e2e - osl * itl  # queueing shows up in the time to the first token
+    ttft = e2e - osl * itl
+    if off_littles_law:
+        e2e *= 1.5  # queueing shows up in the time to the first token
     return {"ttft": ttft, "itl": itl, "e2e": e2e, "rps": rps, "osl": osl, "isl": isl}
 
 
@@ -232,7 +236,13 @@ def assumptions_yaml(configs: list[Config]) -> str:
 
 
 def make_sweep(
-    root: Path, n_configs: int, n_levels: int, seed: int = 1, csv: bool = True, raw_requests: int = 0
+    root: Path,
+    n_configs: int,
+    n_levels: int,
+    seed: int = 1,
+    csv: bool = True,
+    raw_requests: int = 0,
+    off_littles_law: bool = False,
 ) -> Path:
     """Write the sweep under ``root`` (replacing it) and return the assumptions file's path.
 
@@ -252,7 +262,7 @@ def make_sweep(
     root.mkdir(parents=True)
     for c in configs:
         for conc in levels:
-            v = run_point(c, conc, rng)
+            v = run_point(c, conc, rng, off_littles_law)
             run = root / c.name / "artifacts" / f"{MODEL_DIR}-openai-chat-concurrency{conc}"
             run.mkdir(parents=True)
             text = genai_perf_json(template, c, conc, v, rng)
@@ -282,8 +292,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="also write profile_export.json (N requests' timestamps) and inputs.json per run, as GenAI-Perf does",
     )
+    p.add_argument("--off-littles-law", action="store_true", help="every run's latency 1.5x what Little's law implies")
     args = p.parse_args(argv)
-    a = make_sweep(args.root, args.configs, args.levels, args.seed, csv=not args.no_csv, raw_requests=args.raw_requests)
+    a = make_sweep(
+        args.root,
+        args.configs,
+        args.levels,
+        args.seed,
+        csv=not args.no_csv,
+        raw_requests=args.raw_requests,
+        off_littles_law=args.off_littles_law,
+    )
     print(f"wrote {args.configs * args.levels} runs under {args.root}; assumptions: {a}", file=sys.stderr)
     return 0
 

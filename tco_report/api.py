@@ -20,6 +20,7 @@ from .assumptions import load as load_assumptions
 from .calculator import calculate
 from .ingest import IngestResult, read_paths
 from .model import Assumptions, BenchmarkPoint, Report
+from .outputs import HTML, OUTPUTS, PDF, SUMMARY, WORKBOOK, Staging
 from .resources import inputs_dir
 from .summary import config_dict, summary_dict
 
@@ -71,7 +72,55 @@ def run(
         paths = [sweep]
         assumptions = assumptions if assumptions is not None else example_assumptions
     ingest, a = load(paths, assumptions, workload)
-    return calculate(ingest.points, a)
+    return report_of(ingest, a)
+
+
+def report_of(ingest: IngestResult, a: Assumptions) -> Report:
+    """Calculate, keeping what the readers noted (skipped files, caveats) as the report's first warnings."""
+    report = calculate(ingest.points, a)
+    notes = (*(f"skipped {s}" for s in ingest.skipped), *ingest.warnings)
+    return replace(report, warnings=(*notes, *report.warnings)) if notes else report
+
+
+def write_outputs(
+    report: Report,
+    out_dir: PathLike,
+    names: Sequence[str] = OUTPUTS,
+    *,
+    page_size: str = "A4",
+    tool_version: str = __version__,
+    staging: type[Staging] = Staging,
+) -> list[str]:
+    """Write the outputs the command line writes (``names``: any of OUTPUTS) into ``out_dir``: each to a temporary
+    file, all renamed into place only when every one succeeded. Returns the names written.
+
+    The view model is built once; the charts are drawn once and go into both the HTML and the PDF."""
+    from .progress import stage as step
+    from .report import charts, html, pdf, view
+    from .summary import write_summary
+
+    unknown = [n for n in names if n not in OUTPUTS]
+    if unknown:
+        raise ValueError(f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
+    with staging(out_dir, names) as stage:
+        if HTML in names or PDF in names:
+            v = view.build(report, page_size=page_size, tool_version=tool_version)
+            with step("Drawing charts"):
+                svgs = charts.draw_all(v)
+            if HTML in names:
+                with step("Writing the HTML report"):
+                    html.write_html(v, svgs, stage.path(HTML))
+            if PDF in names:
+                with step("Printing the PDF"):
+                    pdf.write_pdf(v, svgs, stage.path(PDF))
+        if WORKBOOK in names:
+            from .workbook.writer import write_workbook
+
+            with step("Writing the workbook"):
+                write_workbook(report, stage.path(WORKBOOK), tool_version=tool_version, page_size=page_size)
+        if SUMMARY in names:
+            write_summary(report, stage.path(SUMMARY), tool_version)
+    return [n for n in OUTPUTS if n in names]
 
 
 def summary(report: Report) -> dict[str, Any]:

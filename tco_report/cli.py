@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import Report
-    from .second_process import SecondProcess
 
 from . import __version__
+from .outputs import OUTPUTS, WORKBOOK
 
 DEFAULT_OUT = "tco_report_out"
 
@@ -103,47 +103,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .clock import report_time
-    from .second_process import SecondProcess
-
-    report_time()  # a malformed SOURCE_DATE_EPOCH is bad input: stop before anything starts or is read
-
-    # Started first, so that its imports overlap the reading; it draws charts and prints the PDF (second_process).
-    # Where no second Python can be started (an embedded interpreter), everything is done here, in turn.
-    try:
-        second = SecondProcess()
-    except OSError:
-        return _run_with(args, None)
-    with second:
-        return _run_with(args, second)
-
-
-def _run_with(args: argparse.Namespace, second: SecondProcess | None) -> int:
     """The run, with every warning a library raises (XlsxWriter, matplotlib, openpyxl) caught and shown as the
     tool's own note instead of reaching the terminal raw."""
+    from .clock import report_time
+
+    report_time()  # a malformed SOURCE_DATE_EPOCH is bad input: stop before anything is read
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result, notes, written = _run_caught(args, second)
+        report, out, written = _run_caught(args)
     if not args.quiet:
-        from .terminal import safe, table
+        from .terminal import notes, safe, table
 
-        report, out = result
         print(table(report))
         seen = set()
         for w in caught:
-            text = f"a library warned: {w.category.__name__}: {w.message}"
+            text = f"note: a library warned: {w.category.__name__}: {safe(str(w.message))}"
             if text not in seen:
                 seen.add(text)
-                notes.append(text)
-        for n in notes + list(report.warnings):
-            print(f"note: {safe(n)}")
+                print(text)
+        for line in notes(report):  # the report's warnings, counted by kind and config, the first few in full
+            print(line)
         print(f"wrote {', '.join(str(out / name) for name in written)}")
     return 0
 
 
-def _run_caught(
-    args: argparse.Namespace, second: SecondProcess | None
-) -> tuple[tuple[Report, Path], list[str], list[str]]:
+def _run_caught(args: argparse.Namespace) -> tuple[Report, Path, list[str]]:
     from . import api
     from .errors import InputError
     from .outputs import Staging, check_out
@@ -152,7 +136,6 @@ def _run_caught(
     source = Path(os.path.realpath(args.from_workbook)) if args.from_workbook else None  # never raises (loops)
     names = [n for n in OUTPUTS if not (source and n == WORKBOOK)]  # the edited workbook is never replaced
     check_out(out, names)  # before the work: a bad --out or a folder where an output belongs stops the run now
-    notes: list[str] = []
     if args.from_workbook:
         if args.paths or args.assumptions or args.workload:
             raise InputError(
@@ -165,59 +148,19 @@ def _run_caught(
         else:
             sweep, example = api.example_paths()
             ingest, assumptions = api.load([sweep], args.assumptions or example, args.workload)
-        from .calculator import calculate
-
-        report = calculate(ingest.points, assumptions)
-        notes += [f"skipped {s}" for s in ingest.skipped]
-        notes += list(ingest.warnings)
+        report = api.report_of(ingest, assumptions)
 
     if source is not None and any((out / n).resolve() == source for n in names):
         raise InputError(source, None, "is where an output would be written; give another --out folder")
-    written = _write_outputs(report, out, names, args.page_size, Staging, second=second)
-    return (report, out), notes, written
+    written = _write_outputs(report, out, names, args.page_size, Staging)
+    return report, out, written
 
 
-WORKBOOK = "tco_report.xlsx"
-OUTPUTS = (WORKBOOK, "tco_report.html", "tco_report.pdf", "summary.json")
+def _write_outputs(report: Report, out: Path, names: Sequence[str], page_size: str, staging_cls: type) -> list[str]:
+    """Every output, all-or-nothing, through the API (one place that writes them; tests replace this hook)."""
+    from . import api
 
-
-def _write_outputs(
-    report: Report,
-    out: Path,
-    names: Sequence[str],
-    page_size: str,
-    staging_cls: type,
-    *,
-    second: SecondProcess | None = None,
-) -> list[str]:
-    """Every output to a temporary file in ``out``; all renamed into place only when all succeeded.
-
-    The HTML comes first because the PDF is printed from it: with a ``second`` process, that process draws part of
-    the charts and then prints the PDF while this one writes the workbook and summary.json; without one, all is
-    done here, in turn."""
-    from .progress import stage as step
-    from .render import write_html, write_pdf
-    from .summary import write_summary
-
-    with staging_cls(out, names) as stage:
-        with step("Drawing charts and the HTML report"):
-            html_path = stage.path("tco_report.html")
-            html = write_html(report, html_path, page_size=page_size, tool_version=__version__, second=second)
-        pdf_path = stage.path("tco_report.pdf")
-        if second is not None:
-            second.print_pdf(html_path, pdf_path)
-        if WORKBOOK in names:
-            from .workbook.writer import write_workbook
-
-            with step("Writing the workbook"):
-                write_workbook(report, stage.path(WORKBOOK), tool_version=__version__, page_size=page_size)
-        write_summary(report, stage.path("summary.json"), __version__)
-        with step("Printing the PDF"):
-            if second is not None:
-                second.wait_pdf()
-            else:
-                write_pdf(report, pdf_path, page_size=page_size, tool_version=__version__, html=html)
-    return list(names)
+    return api.write_outputs(report, out, names, page_size=page_size, tool_version=__version__, staging=staging_cls)
 
 
 def _from_workbook(path: Path) -> Report:

@@ -22,6 +22,13 @@ from types import TracebackType
 from .errors import InputError
 from .files import kind
 
+# The outputs of a run, by file name (the command line and api.write_outputs write these).
+WORKBOOK = "tco_report.xlsx"
+HTML = "tco_report.html"
+PDF = "tco_report.pdf"
+SUMMARY = "summary.json"
+OUTPUTS = (WORKBOOK, HTML, PDF, SUMMARY)
+
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 

@@ -152,7 +152,20 @@ def summary_dict(report: Report, tool_version: str) -> dict[str, Any]:
         "decisions": decisions_dict(report),
         "renting_basis": RENTING_BASIS,
         "warnings": list(report.warnings),
+        "warning_counts": warning_counts(report),
         "tool": {"name": "tco_report", "version": tool_version},
+    }
+
+
+def warning_counts(report: Report) -> dict[str, Any]:
+    """The warnings counted by kind and by config (the full list is "warnings")."""
+    from .warning_summary import summarise
+
+    s = summarise(report.warnings, report.configs)
+    return {
+        "total": s.total,
+        "by_kind": {kind: n for kind, _, n in s.by_kind},
+        "by_config": dict(s.by_config),
     }
 
 

@@ -126,3 +126,18 @@ def _decisions(report: Report) -> list[str]:
                 f"{money(r.total_yearly_cost)} a year{rent}{api}, {money(r.cost_per_1k_requests)} per 1K requests"
             )
     return out
+
+
+def notes(report: Report, shown: int | None = None) -> list[str]:
+    """The data warnings as the terminal shows them: all of a few; for many, the counts by kind and config and the
+    first few, with where the rest are."""
+    from .warning_summary import SHOWN, count_line, summarise
+
+    s = summarise(report.warnings, report.configs)
+    shown = SHOWN if shown is None else shown
+    if s.total <= shown:
+        return [f"note: {safe(w.text)}" for w in s.items]
+    out = [f"note: {safe(count_line(s))}; the first {shown}:"]
+    out += [f"note: {safe(w.text)}" for w in s.first(shown)]
+    out.append(f"note: ... and {s.total - shown:,} more in summary.json and on the workbook's Warnings sheet")
+    return out

@@ -84,13 +84,10 @@ def assert_refused(rc: int, err: str, fragments: list[str]) -> None:
 
 @pytest.fixture
 def fast(monkeypatch):
-    """No second process, and outputs written fast: summary.json for real, the other three as small files, all
+    """Outputs written fast: summary.json for real, the other three as small files, all
     four through the real Staging (so the all-or-nothing machinery is what runs)."""
     import tco_report.summary
     from tco_report.outputs import Staging
-
-    def no_second() -> None:
-        raise OSError("no second process in these tests")
 
     def write(report, out, names, page_size, staging_cls, **_):  # noqa: ANN001, ANN003, ANN202
         with Staging(out, names) as stage:
@@ -101,9 +98,6 @@ def fast(monkeypatch):
                     stage.path(name).write_text(f"new {name}\n")
         return list(names)
 
-    import tco_report.second_process
-
-    monkeypatch.setattr(tco_report.second_process, "SecondProcess", no_second)
     monkeypatch.setattr(cli, "_write_outputs", write)
     before = children()
     yield
@@ -327,9 +321,7 @@ def test_fifos_and_devices_in_a_folder_are_skipped_with_a_note(tmp_path):
     a = write(tmp_path, "a.yaml", RULES)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     code = (
-        "import sys, tco_report.cli as c, tco_report.second_process as s\n"
-        "def no(): raise OSError\n"
-        "s.SecondProcess = no\n"
+        "import sys, tco_report.cli as c\n"
         "from tco_report.summary import write_summary\n"
         "from tco_report.outputs import Staging\n"
         "def w(report, out, names, *a, **k):\n"

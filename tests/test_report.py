@@ -1,27 +1,30 @@
-"""The HTML and PDF report: content, self-containment, reproducibility, escaping, and how it looks.
-
-The PDF is rendered once per module (it is the slow part). Page images and a Chromium screenshot go to
-ci-artifacts/report/, which CI keeps.
+"""The HTML and PDF report (tco_report/report/): content, self-containment, reproducibility, escaping, and how it
+looks. The sample is rendered once per module. Page images and a Chromium screenshot go to ci-artifacts/report/,
+which CI keeps.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import json
-import logging
 import os
 import re
 import subprocess
 import sys
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 
+import openpyxl
 import pypdf
 import pytest
 
-from tco_report import charts, formatting, render
+from tco_report import api, formatting
 from tco_report.calculator import calculate
+from tco_report.errors import InputError
 from tco_report.model import HardwareProfile
+from tco_report.report import charts, html, pdf, view
 
 from .conftest import ROOT, require_program
 from .report_sample import assumptions, sample_report, sweep
@@ -40,55 +43,50 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+HOSTILE = '#panic("typst") *bold* $x^2$ <script>alert(1)</script> =1+1 @ref [link](x) \\u{41} // c'
 
 
 def render_both(report, out: Path, page_size: str = "A4") -> tuple[str, bytes]:
-    html = render.write_html(report, out / "tco_report.html", page_size=page_size, tool_version=VERSION)
-    render.write_pdf(report, out / "tco_report.pdf", page_size=page_size, tool_version=VERSION, html=html)
-    return html, (out / "tco_report.pdf").read_bytes()
+    """The HTML and the PDF of ``report`` in ``out``, as the command line writes them."""
+    v = view.build(report, page_size=page_size, tool_version=VERSION)
+    svgs = charts.draw_all(v)
+    text = html.write_html(v, svgs, out / "tco_report.html")
+    pdf.write_pdf(v, svgs, out / "tco_report.pdf")
+    return text, (out / "tco_report.pdf").read_bytes()
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [flat(p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """The sample report as HTML and PDF, with SOURCE_DATE_EPOCH set."""
+    """The sample report as HTML and PDF, with SOURCE_DATE_EPOCH set; Typst's warnings kept."""
     out = tmp_path_factory.mktemp("report")
     report = sample_report()
-    warnings: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: warnings.append(record.getMessage())
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-            html, pdf = render_both(report, out)
-    finally:
-        logger.removeHandler(handler)
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        v = view.build(report, tool_version=VERSION)
+        svgs = charts.draw_all(v)
+        page = html.write_html(v, svgs, out / "tco_report.html")
+        data, typst_warnings = pdf.compile_pdf(v, svgs)
+    (out / "tco_report.pdf").write_bytes(data)
+    reader = pypdf.PdfReader(io.BytesIO(data))
     pages = [p.extract_text() for p in reader.pages]
     return {
         "report": report,
-        "html": html,
-        "pdf": pdf,
+        "view": v,
+        "html": page,
+        "pdf": data,
         "reader": reader,
         "pages": pages,
         "dir": out,
-        "warnings": warnings,
+        "warnings": typst_warnings,
     }
-
-
-@pytest.fixture
-def stub_charts(monkeypatch):
-    """For tests of the template's text only: cheap stand-in charts (the charts have their own tests)."""
-    stubs = [
-        charts.Chart(f"chart-{i}", f"Chart {i}", "", f'<svg class="chart" id="chart-{i}"></svg>') for i in range(4)
-    ]
-    monkeypatch.setattr(render.charts, "all_charts", lambda report: stubs)
-
-    def decision_stubs(report, parts):
-        return {p: charts.Chart(f"chart-{p}", p, "", f'<svg class="chart" id="chart-{p}"></svg>') for p in parts}
-
-    monkeypatch.setattr(render.charts, "decision_charts", decision_stubs)
 
 
 def headline(rec) -> list[str]:
@@ -104,8 +102,15 @@ def headline(rec) -> list[str]:
     ]
 
 
-def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+def html_of(report) -> str:
+    """The HTML alone, charts left out (their own tests draw them): for tests of the text."""
+    v = view.build(report, tool_version=VERSION)
+    return html.render_html(v, {k: f'<svg id="{k}"></svg>' for k in v.charts})
+
+
+def pdf_of(report, page_size: str = "A4") -> bytes:
+    v = view.build(report, page_size=page_size, tool_version=VERSION)
+    return pdf.compile_pdf(v, charts.draw_all(v))[0]
 
 
 # --- content ----------------------------------------------------------------------------------------------------
@@ -115,7 +120,7 @@ def test_page_one_holds_the_answer(rendered):
     page1 = flat(rendered["pages"][0])
     for figure in headline(rec):
         assert figure in page1, f"{figure!r} is not on page 1"
-    assert "meta-llama/Llama-3.1-8B-Instruct" in page1.replace("- ", "-")  # the title may wrap at a hyphen
+    assert "meta-llama/Llama-3.1-8B-Instruct" in page1.replace("- ", "-")
     assert "concurrency 1, 2, 4, 8, 16, 32, 64, 128" in page1
     assert EPOCH_DATE in page1
     assert "(next: h100-bf16-tp1 at $262,500 a year)" in page1  # what the choice saves
@@ -135,6 +140,7 @@ def test_sections_in_order(rendered):
     ]
     positions = [text.find(h) for h in order]
     assert -1 not in positions and positions == sorted(positions), positions
+    assert [s.title for s in rendered["view"].sections] == order
 
 
 def test_page_count_and_running_header_footer(rendered):
@@ -143,35 +149,41 @@ def test_page_count_and_running_header_footer(rendered):
     assert 4 <= n <= 8, f"{n} pages: the report grew or lost a section"
     for i, text in enumerate(pages, start=1):
         assert f"Page {i} of {n}" in text
+        assert f"tco_report {VERSION}" in text
     title = "GPU sizing and TCO: meta-llama/Llama-3.1-8B-Instruct"
-    assert all(title in flat(t) for t in pages[1:])  # the running header, from page 2 on
+    assert all(title in flat(t) and EPOCH_DATE in t for t in pages[1:])  # the running header, from page 2 on
 
 
-def test_page_size_a4_and_letter(rendered, stub_charts):
+def test_page_size_a4_and_letter(rendered):
     box = rendered["reader"].pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
-    letter = render.render_html(rendered["report"], page_size="Letter", tool_version=VERSION)
-    assert "size: Letter;" in letter
-    box = pypdf.PdfReader(io.BytesIO(render.html_to_pdf(letter))).pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter in points
+    letter = pypdf.PdfReader(io.BytesIO(pdf_of(rendered["report"], "Letter")))
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in letter.pages} == {(612, 792)}
     with pytest.raises(ValueError, match="page_size"):
-        render.render_html(rendered["report"], page_size="A3", tool_version=VERSION)
+        view.build(rendered["report"], page_size="A3", tool_version=VERSION)
 
 
-def test_every_chart_is_present(rendered):
-    html = rendered["html"]
-    assert html.count('<svg class="chart"') == 6  # the post's four, interactivity, sensitivity
+def test_every_chart_is_present_as_vector_graphics(rendered):
+    assert rendered["html"].count('<svg class="chart"') == 6  # the post's four, interactivity, sensitivity
+    assert rendered["view"].charts == (
+        "chart-latency",
+        "chart-interactivity",
+        "chart-pareto",
+        "chart-yearly",
+        "chart-tokens",
+        "chart-tornado",
+    )
+    # the charts are drawn as vectors in the PDF: no raster image in the sample's PDF at all
+    assert sum(len(p.images) for p in rendered["reader"].pages) == 0
     text = flat(" ".join(rendered["pages"]))
     for words in (
         "Latency vs throughput, per config",
         "Interactivity: throughput per GPU vs tokens per second per user",
         "Sensitivity: what moves the cost",
-        "Interactivity (1000 / ITL) (tokens/s/user)",
-        "Output tokens per second per GPU (tokens/s/GPU)",
         "Pareto frontier: throughput per GPU vs latency",
         "Yearly cost per config, by component",
         "Cost per 1M input and output tokens, per config",
-        # axis and legend text drawn inside the SVGs, so the charts themselves made it into the PDF
+        # axis and legend text drawn inside the SVGs: the charts' text is searchable in the PDF
         "Requests/s per instance (req/s)",
         "Requests/s per GPU (req/s)",
         "Total yearly cost (USD/year)",
@@ -181,28 +193,50 @@ def test_every_chart_is_present(rendered):
         assert words in text, words
 
 
+def test_fonts_are_embedded_and_dejavu(rendered):
+    fonts = {}
+    for page in rendered["reader"].pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            fonts[str(font["/BaseFont"])] = "/FontFile2" in descendant["/FontDescriptor"]
+    assert fonts and all(fonts.values()), fonts
+    assert {name.split("+")[1] for name in fonts} <= {
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSans-BoldOblique",
+        "DejaVuSansMono",
+    }
+
+
+def test_typst_has_nothing_to_warn_about(rendered):
+    assert rendered["warnings"] == []
+
+
 def test_assumptions_table_has_units_and_provenance(rendered):
-    html = rendered["html"]
-    rows = dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">[^<]*</td><td>[^<]*</td><td>(\w+)</td></tr>", html))
-    assert rows["Planned peak demand"] == "file"
-    assert rows["Server price"] == "default"
-    assert rows["Latency limit (first SLA constraint): avg TTFT"] == "file"
-    assert '<td class="num">$320,000</td><td>USD</td>' in html
+    rows = {r.label: r for r in view.assumption_rows(rendered["report"].assumptions)}
+    assert rows["Planned peak demand"].source == "file"
+    assert rows["Server price"].source == "default" and rows["Server price"].value == "$320,000"
+    assert rows["Latency limit (first SLA constraint): avg TTFT"].source == "file"
+    page = rendered["html"]
+    assert '<td class="name">Server price</td><td class="num">$320,000</td><td>USD</td><td>default</td>' in page
     text = flat(" ".join(rendered["pages"]))
+    assert "Server price $320,000 USD default" in text
     assert "Software licence basis: charged per server" in text
     assert "Rounding: whole" in text
 
 
-def test_further_inputs_are_listed_only_when_set(rendered, stub_charts):
+def test_further_inputs_are_listed_only_when_set(rendered):
     """The example's reader sees the post's inputs; energy, spares and the like appear once the assumptions set them."""
     assert "Electricity price" not in rendered["html"] and "Spare servers" not in rendered["html"]
     hw = replace(HardwareProfile(), server_power_kw=10.0, electricity_price_per_kwh=0.12)
     a = assumptions(hardware=(hw,), spare_servers=1, provenance={"electricity_price_per_kwh": "file"})
-    html = render.render_html(calculate(sweep(), a), tool_version=VERSION)
-    assert '<td>Electricity price</td><td class="num">$0.12</td><td>USD/kWh</td><td>file</td>' in html
-    assert '<td>Spare servers (N+k)</td><td class="num">1</td>' in html
-    assert "plus 1 spare server" in html  # the method says so too
-    assert "+ energy" in html
+    page = html_of(calculate(sweep(), a))
+    assert '<td class="name">Electricity price</td><td class="num">$0.12</td><td>USD/kWh</td><td>file</td>' in page
+    assert '<td class="name">Spare servers (N+k)</td><td class="num">1</td>' in page
+    assert "plus 1 spare server" in page  # the method says so too
+    assert "+ energy" in page
 
 
 def test_sizing_table_lists_every_config_and_the_reason(rendered):
@@ -227,50 +261,98 @@ def test_method_and_appendix(rendered):
     assert "h100-fp8-tp2/concurrency32/profile_export_genai_perf.json" in text
 
 
-def test_data_warnings_are_counted_on_page_one_and_listed_in_the_appendix(rendered, stub_charts):
-    assert rendered["report"].warnings == ()  # the sample is consistent (Little's law holds)
-    assert 'href="#warnings"' not in rendered["html"]
-    warned = replace(rendered["report"], warnings=("odd <run> at c=4", "another"))
-    html = render.render_html(warned, tool_version=VERSION)
-    summary, appendix = html.split('<section class="assumptions"')[0], html.split('id="appendix"')[1]
-    assert "2 data warnings" in summary and "odd" not in summary
-    assert "<li>odd &lt;run&gt; at c=4</li>" in appendix
-
-
-def test_no_feasible_config_says_so_with_reasons(stub_charts):
+def test_no_feasible_config_says_so_with_reasons():
     report = calculate(sweep(), assumptions(sla=(replace(assumptions().sla[0], max_ms=10.0),)))
-    html = render.render_html(report, tool_version=VERSION)
-    assert "No config meets the SLA (avg TTFT &lt;= 10 ms)" in html
+    page = html_of(report)
+    assert "No config meets the SLA (avg TTFT &lt;= 10 ms)" in page
     for r in report.results:
-        assert f"<li><strong>{r.config}</strong>: {r.reason.replace('<', '&lt;')}</li>" in html
+        assert f"<li><strong>{r.config}</strong>: {r.reason.replace('<', '&lt;')}</li>" in page
+    text = flat(" ".join(pdf_pages(pdf_of(report))))
+    assert "No config meets the SLA (avg TTFT <= 10 ms)" in text
+
+
+# --- warnings ----------------------------------------------------------------------------------------------------
+def test_warnings_are_counted_by_kind_and_config_and_only_the_first_few_quoted():
+    report = sample_report()
+    assert report.warnings == ()  # the sample is consistent (Little's law holds)
+    assert 'id="warnings"' not in html_of(report)
+    many = tuple(
+        f"h100-fp8-tp2 at c={c}: requests/s x mean latency = 1 x 2 s = 2 requests in flight, 50% off the concurrency"
+        f" of {c} (Little's law; check the run and its units: f{c}.json)"
+        for c in range(12)
+    ) + ("a100-bf16-tp8 at c=1: odd <run> (Little's law; x)", "skipped big.json: 9 bytes")
+    warned = replace(report, warnings=many)
+    v = view.build(warned, tool_version=VERSION)
+    assert v.warnings.total == 14
+    assert v.warnings.by_kind == (("littles_law", "Little's law check failed", 13), ("skipped", "File skipped", 1))
+    assert v.warnings.by_config == (("h100-fp8-tp2", 12), ("a100-bf16-tp8", 1))
+    page = html.render_html(v, {k: "<svg></svg>" for k in v.charts})
+    summary, appendix = page.split('<section class="assumptions"')[0], page.split('id="appendix"')[1]
+    count = "14 data warnings (Little's law check failed: 13; File skipped: 1) about 2 configs: h100-fp8-tp2 (12),"
+    summary, appendix = unescape(summary), unescape(appendix)
+    assert count in summary and "odd" not in summary
+    quoted = re.findall(r"<li>(h100-fp8-tp2 at c=\d+:[^<]*)</li>", appendix)
+    assert len(quoted) == 5  # the first five, in full
+    assert "The other 9 are listed in summary.json" in appendix
+    text = flat(" ".join(pdf_pages(pdf.compile_pdf(v, charts.draw_all(v))[0])))
+    assert count in text and "The other 9 are listed in summary.json" in text
+    assert "h100-fp8-tp2 at c=4:" in text and "h100-fp8-tp2 at c=5:" not in text
+
+
+def test_failed_points_repeats_and_tools_are_shown():
+    """From BenchmarkPoint's own fields: a failed run is marked and counted, a point of repeated runs gives its
+    spread, and each source file its tool and version."""
+    pts = sweep()
+    pts = [
+        replace(p, failed=True, failure="all 100 requests failed: HTTP 500", rps=0.0)
+        if p.config == "h100-bf16-tp1" and p.concurrency == 128
+        else replace(p, repeats=3, spread={"rps": (p.rps * 0.97, p.rps * 1.02)}, tool="aiperf", tool_version="0.10.1")
+        if p.config == "h100-fp8-tp2"
+        else p
+        for p in pts
+    ]
+    report = calculate(pts, assumptions())
+    rec = report.recommended
+    assert rec.config == "h100-fp8-tp2" and rec.point.repeats == 3
+    v = view.build(report, tool_version=VERSION)
+    assert v.failed_runs == 1
+    text = flat(" ".join(pdf_pages(pdf.compile_pdf(v, charts.draw_all(v))[0])))
+    assert "1 benchmark run failed and was left out of the sizing" in text
+    assert "h100-bf16-tp1 at c=128: all 100 requests failed: HTTP 500" in text
+    assert "128 (failed)" in text  # its level in the sources appendix
+    lo, hi = rec.point.spread["rps"]
+    assert f"3 runs: {formatting.rate(lo)} to {formatting.rate(hi)} req/s" in text  # under the best point
+    assert "32 (×3)" in text
+    assert "aiperf 0.10.1" in text and "genai-perf 0.0.9" in text
+    latency = charts.draw("chart-latency", v.plots)
+    assert "1 failed run (not drawn)" in latency
 
 
 # --- self-contained, reproducible, escaped -------------------------------------------------------------------------
 def test_html_is_self_contained(rendered):
-    html = rendered["html"]
-    assert "http" not in html.lower()
-    assert "src=" not in html.lower()
-    assert "@import" not in html
-    assert "<link" not in html.lower()
+    page = rendered["html"]
+    assert "http" not in page.lower()
+    assert "src=" not in page.lower()
+    assert "@import" not in page
+    assert "<link" not in page.lower()
     # The only scripts are the explorer's: its data (JSON) and its own code, both inline.
-    assert re.findall(r"<script\b[^>]*>", html) == [
+    assert re.findall(r"<script\b[^>]*>", page) == [
         '<script type="application/json" id="explorer-data">',
         '<script id="explorer-script">',
     ]
-    assert re.findall(r"url\((?!#)", html) == []  # only references to ids inside the document
-    assert re.findall(r'href="(?!#)', html) == []  # links only to anchors inside the document
-    ids = re.findall(r'\bid="([^"]+)"', html)
-    assert len(ids) == len(set(ids)), "duplicate ids: four inline SVGs must not share one"
+    assert re.findall(r"url\((?!#)", page) == []
+    assert re.findall(r'href="(?!#)', page) == []
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "duplicate ids: the inline SVGs must not share one"
 
 
-def test_weasyprint_has_nothing_to_warn_about(rendered):
-    """Our CSS and layout give WeasyPrint no warning (the SVG style-attribute noise is filtered out in render)."""
-    assert rendered["warnings"] == []
-
-
-def test_pdf_fetches_nothing():
-    with pytest.raises(ValueError, match="self-contained"):
-        render.html_to_pdf('<html><body><img src="file:///etc/hostname"></body></html>')
+def test_pdf_refers_to_nothing_outside(rendered):
+    data = rendered["pdf"]
+    for marker in (b"/URI", b"/Launch", b"/GoToR", b"/JavaScript", b"/EmbeddedFile"):
+        assert marker not in data
+    assert b"http" not in data.replace(b"http://ns.adobe.com", b"").replace(b"http://www.w3.org", b"").replace(
+        b"http://purl.org", b""
+    ).replace(b"http://www.aiim.org", b"")
 
 
 RENDER_AGAIN = """
@@ -294,27 +376,88 @@ def test_date_and_pdf_metadata_follow_source_date_epoch(rendered):
     assert f'content="{EPOCH_DATE}T' in rendered["html"]
     meta = rendered["reader"].metadata
     assert meta.creation_date.strftime("%Y-%m-%d") == EPOCH_DATE
-    assert meta.modification_date.strftime("%Y-%m-%d") == EPOCH_DATE
+    assert meta.title == "GPU sizing and TCO: meta-llama/Llama-3.1-8B-Instruct"
 
 
-def test_source_date_epoch_must_be_whole_seconds(monkeypatch):
+def test_source_date_epoch_must_be_whole_seconds(monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
-        render.report_time()
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        view.report_time()
+    env = dict(os.environ, SOURCE_DATE_EPOCH="yesterday", PYTHONPATH=str(ROOT))
+    r = subprocess.run(
+        [sys.executable, "-m", "tco_report", "--out", str(tmp_path / "o")], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 2 and "SOURCE_DATE_EPOCH" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    assert formatting.date(render.report_time()) == "1970-01-01"
+    assert formatting.date(view.report_time()) == "1970-01-01"
 
 
-def test_config_names_are_escaped():
-    evil = "<script>alert(1)</script>"
-    pts = [replace(p, config=evil) if p.config == "h100-fp8-tp2" else p for p in sweep()]
-    html = render.render_html(calculate(pts, assumptions()), tool_version=VERSION)
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+def test_hostile_config_name_is_text_in_the_pdf_the_html_and_the_workbook(tmp_path):
+    """A config name with Typst, HTML and formula syntax comes out as the same characters everywhere."""
+    pts = [replace(p, config=HOSTILE) if p.config == "h100-fp8-tp2" else p for p in sweep()]
+    report = calculate(pts, assumptions())
+    assert report.recommended.config == HOSTILE
+    names = api.write_outputs(report, tmp_path, tool_version=VERSION)
+    assert names == list(api.OUTPUTS)
+    text = flat(" ".join(pdf_pages((tmp_path / "tco_report.pdf").read_bytes())))
+    assert text.count(HOSTILE) >= 3  # the summary, the sizing table, the method's example line
+    page = (tmp_path / "tco_report.html").read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "#panic(&#34;typst&#34;) *bold* $x^2$" in page
+    wb = openpyxl.load_workbook(tmp_path / "tco_report.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value == HOSTILE]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert json.loads((tmp_path / "summary.json").read_text())["recommended"]["config"] == HOSTILE
 
 
-def test_css_strings_cannot_break_out():
-    assert render.css_string('a"b</style>') == '"a\\22 b\\3c /style\\3e "'
+def test_write_outputs_writes_what_the_cli_writes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    from tco_report import __version__
+    from tco_report.cli import main
+
+    assert main(["--out", str(tmp_path / "cli"), "-q"]) == 0
+    assert api.write_outputs(api.run(), tmp_path / "api") == list(api.OUTPUTS)
+    for name in api.OUTPUTS:
+        if name == api.WORKBOOK:  # XlsxWriter stamps the time of writing into the zip; compare the summary only
+            continue
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "api" / name).read_bytes(), name
+    assert __version__ in (tmp_path / "api" / "tco_report.html").read_text()
+    assert api.write_outputs(api.run(), tmp_path / "some", [api.SUMMARY]) == [api.SUMMARY]
+    assert sorted(p.name for p in (tmp_path / "some").iterdir()) == [api.SUMMARY]
+    with pytest.raises(ValueError, match="unknown output"):
+        api.write_outputs(api.run(), tmp_path / "x", ["report.docx"])
+
+
+def test_the_report_package_has_no_import_circle():
+    """report/: view <- charts <- small_multiples, html, pdf; nothing imports back up, nothing outside imports in."""
+    package = ROOT / "tco_report" / "report"
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        graph[path.stem] = {
+            n.module.lstrip(".")
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module and not n.module.startswith(".")
+        }
+    assert graph == {
+        "__init__": set(),
+        "svg": set(),
+        "view": set(),
+        "small_multiples": {"svg", "view"},
+        "charts": {"small_multiples", "svg", "view"},
+        "html": {"view"},
+        "pdf": {"view"},
+    }
+    # outside the package, only the API (the writers' one caller) imports it: it never imports back up
+    for path in (ROOT / "tco_report").rglob("*.py"):
+        if package in path.parents or path.name == "api.py":
+            continue
+        for n in ast.walk(ast.parse(path.read_text())):
+            if isinstance(n, ast.ImportFrom):
+                assert not (n.module or "").endswith("report") and "report" not in {a.name for a in n.names}, path
+            elif isinstance(n, ast.Import):
+                assert not any(a.name.startswith("tco_report.report") for a in n.names), path
 
 
 # --- how it looks -------------------------------------------------------------------------------------------------
@@ -324,8 +467,8 @@ def test_pdf_pages_render_to_png(rendered):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("sample-page-*.png"):
         old.unlink()
-    pdf = rendered["dir"] / "tco_report.pdf"
-    subprocess.run([pdftoppm, "-r", "60", "-png", str(pdf), str(ARTIFACTS / "sample-page")], check=True, timeout=120)
+    out = rendered["dir"] / "tco_report.pdf"
+    subprocess.run([pdftoppm, "-r", "60", "-png", str(out), str(ARTIFACTS / "sample-page")], check=True, timeout=120)
     pngs = sorted(ARTIFACTS.glob("sample-page-*.png"))
     assert len(pngs) == len(rendered["pages"])
     from PIL import Image
@@ -356,10 +499,7 @@ window.addEventListener("load", function () {
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
     exe = require_program("chromium", "chromium-browser", "google-chrome")
     return subprocess.run(
-        [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -378,9 +518,7 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
         profile=tmp_path / "profile1",
     )
     assert shot.exists() and shot.stat().st_size > 10_000, run.stderr[-2000:]
-    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
-    assert console == []
-    # The same document plus a test-only probe script (the report's own script is the explorer's).
+    assert [line for line in run.stderr.splitlines() if ":CONSOLE" in line] == []
     probe_path = tmp_path / "probe.html"
     probe_path.write_text(rendered["html"].replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = chromium(
@@ -388,7 +526,7 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
         "--window-size=1280,2000",
         "--dump-dom",
         probe_path.as_uri(),
-        profile=tmp_path / "profile2",
+        profile=tmp_path / "p2",
     ).stdout
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom)
     assert found, dom[-2000:]
@@ -397,7 +535,7 @@ def test_html_opens_in_chromium_without_errors(rendered, tmp_path):
     assert probe == {"broken_images": 0, "visible_svgs": svgs, "resources": [], "overflow": False}
 
 
-def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenario(stub_charts):
+def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenario():
     """Sections appear only when asked for; a scenario where nothing meets the SLA says so; a base where nothing
     does still renders its scenarios."""
     tight = assumptions(sla=(replace(assumptions().sla[0], max_ms=10.0),))
@@ -408,90 +546,16 @@ def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenari
         scenarios=(("tight SLA", tight), ("double peak", assumptions(peak_requests_per_second=200.0))),
     )
     report = calculate(sweep(), a)
-    html = render.render_html(report, tool_version=VERSION)
-    assert render.decision_parts(report) == ["scenarios", "api", "plan", "sensitivity"]
+    page = html_of(report)
+    assert view.decision_parts(report) == ["scenarios", "api", "plan", "sensitivity"]
     for section in ('id="scenarios"', 'id="api"', 'id="plan"', 'id="sensitivity"'):
-        assert section in html
-    row = html[html.index('<td class="name">tight SLA</td>') :]
+        assert section in page
+    row = page[page.index('<td class="name">tight SLA</td>') :]
     assert "no config meets the SLA" in row[: row.index("</tr>")]
-    assert "SLA avg TTFT &lt;= 10 ms" in row[: row.index("</tr>")]  # what the scenario changes
-    assert "Planned peak demand 200 req/s" in html
-    # nothing feasible in the base: no cost sections, no API or plan, but the scenarios still compare
+    assert "SLA avg TTFT &lt;= 10 ms" in row[: row.index("</tr>")]
+    assert "Planned peak demand 200 req/s" in page
     none = calculate(sweep(), replace(a, sla=tight.sla))
-    html = render.render_html(none, tool_version=VERSION)
-    assert render.decision_parts(none) == ["scenarios"]
-    assert 'id="costs"' not in html and 'id="api"' not in html and "double peak" in html
-    # the sample alone: sensitivity only (no prices, scenarios or growth given)
-    assert render.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
-
-
-def test_pdf_takes_inline_png_data_and_nothing_else():
-    import base64
-
-    from PIL import Image
-
-    png = io.BytesIO()
-    Image.new("RGB", (2, 2), "red").save(png, "PNG")
-    uri = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
-    assert render.html_to_pdf(f'<html><body><img src="{uri}"></body></html>').startswith(b"%PDF")
-    for url in ("data:text/html,<b>x</b>", "file:///etc/hostname", "http://example.invalid/x.png"):
-        with pytest.raises(ValueError, match="self-contained"):
-            render.html_to_pdf(f'<html><body><img src="{url}"></body></html>')
-
-
-def test_pdf_takes_inline_svg_data_but_not_what_the_svg_refers_to(tmp_path, caplog):
-    """The PDF's charts are SVG data URLs (render.charts_as_images); whatever such an SVG would load comes back
-    through the same fetcher and is refused: a real PNG file on disk stays out of the PDF."""
-    import base64
-
-    from PIL import Image
-
-    def svg_uri(inner: str) -> str:
-        svg = (
-            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="20" '
-            f'height="20">{inner}</svg>'
-        )
-        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-    def images(pdf: bytes) -> int:
-        return sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-    ok = svg_uri('<rect width="10" height="10" fill="red"/><text x="1" y="15">chart text</text>')
-    pdf = render.html_to_pdf(f'<html><body><img src="{ok}"></body></html>')
-    assert "chart text" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    png = tmp_path / "secret.png"
-    Image.new("RGB", (8, 8), "blue").save(png)
-    inline_png = svg_uri(f'<image xlink:href="{_png_uri(png)}" width="10" height="10"/>')
-    assert images(render.html_to_pdf(f'<html><body><img src="{inline_png}"></body></html>')) == 1  # can embed
-    for url in (png.as_uri(), "http://example.invalid/x.png"):
-        bad = svg_uri(f'<image xlink:href="{url}" width="10" height="10"/>')
-        try:
-            pdf = render.html_to_pdf(f'<html><body><img src="{bad}"></body></html>')
-        except ValueError as e:  # refused outright ...
-            assert "self-contained" in str(e)
-        else:  # ... or refused inside the SVG, which WeasyPrint then draws without it
-            assert images(pdf) == 0
-
-
-def _png_uri(path: Path) -> str:
-    import base64
-
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
-
-
-def test_pdf_charts_are_the_html_charts_as_svg_images():
-    """charts_as_images turns each inline chart into an <img> holding the very same SVG, and touches nothing else."""
-    import base64
-
-    html = render.render_html(sample_report(), tool_version=VERSION)
-    printed = render.charts_as_images(html)
-    inline = re.findall(r'<svg class="chart"[^>]*>.*?</svg>', html, re.S)
-    images = re.findall(r'<img class="chart" alt="" src="data:image/svg\+xml;base64,([^"]+)">', printed)
-    assert len(inline) == len(images) >= 4 and '<svg class="chart"' not in printed
-    for svg, data in zip(inline, images, strict=True):
-        decoded = base64.b64decode(data).decode()
-        ns = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        assert decoded == svg.replace('<svg class="chart"', f"<svg {ns}", 1)
-    assert re.sub(r'<svg class="chart".*?</svg>', "", html, flags=re.S) == re.sub(
-        r'<img class="chart"[^>]*>', "", printed
-    )
+    page = html_of(none)
+    assert view.decision_parts(none) == ["scenarios"]
+    assert 'id="costs"' not in page and 'id="api"' not in page and "double peak" in page
+    assert view.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]

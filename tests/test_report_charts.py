@@ -1,15 +1,16 @@
-"""The four charts: inline-safe, deterministic SVG with the parts the issue asks for."""
+"""The charts (tco_report/report/charts.py): drawn from the view model's plots as deterministic SVG documents with
+the parts the issue asks for."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 
-from tco_report import charts
 from tco_report.calculator import calculate
 from tco_report.model import HardwareProfile
+from tco_report.report import charts, svg, view
 
 from .report_sample import CONFIGS, assumptions, sample_report, sweep
 
@@ -19,9 +20,24 @@ def report():
     return sample_report()
 
 
+@dataclass(frozen=True)
+class Drawn:
+    key: str
+    svg: str
+
+
+def draw_all(report) -> list[Drawn]:
+    v = view.build(report, tool_version="test")
+    return [Drawn(k, s) for k, s in charts.draw_all(v).items()]
+
+
+def plots(report) -> view.Plots:
+    return view.build(report, tool_version="test").plots
+
+
 @pytest.fixture(scope="module")
 def all_charts(report):
-    return charts.all_charts(report)
+    return draw_all(report)
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +53,22 @@ def test_charts_in_reading_order(all_charts):
         "chart-pareto",
         "chart-yearly",
         "chart-tokens",
+        "chart-tornado",
     ]
     for c in all_charts:
         assert c.svg.startswith("<svg ") and c.svg.rstrip().endswith("</svg>")
-        assert c.title and c.caption
 
 
-def test_svg_is_inline_safe(all_charts):
-    """No prolog, no metadata, no URL; every id prefixed with its chart so four SVGs can share one page."""
+def test_svg_is_self_contained_with_ids_per_chart(all_charts):
+    """No prolog, no metadata, no URL but the SVG namespaces; every id prefixed with its chart so that the SVGs can
+    share one page."""
     ids = []
     for c in all_charts:
         assert "<?xml" not in c.svg and "<!DOCTYPE" not in c.svg and "<metadata" not in c.svg
-        assert "http" not in c.svg
+        assert (
+            c.svg.replace("http://www.w3.org/2000/svg", "").replace("http://www.w3.org/1999/xlink", "").count("http")
+            == 0
+        )
         chart_ids = re.findall(r'\bid="([^"]+)"', c.svg)
         assert chart_ids and all(i.startswith(c.key + "-") for i in chart_ids)
         for ref in re.findall(r'href="#([^"]+)"', c.svg) + re.findall(r"url\(#([^)]+)\)", c.svg):
@@ -58,25 +78,25 @@ def test_svg_is_inline_safe(all_charts):
 
 
 def test_charts_are_deterministic(report, all_charts):
-    again = charts.all_charts(report)
+    again = draw_all(report)
     assert [c.svg for c in again] == [c.svg for c in all_charts]
 
 
 def test_latency_chart_has_labels_sla_line_grey_points_and_marks(report, by_key):
-    svg = by_key["chart-latency"].svg
+    chart = by_key["chart-latency"].svg
     for config in report.configs:
-        assert f">{config}<" in svg
-    assert "SLA limit: avg TTFT &lt;= 250 ms" in svg
+        assert f">{config}<" in chart
+    assert "SLA limit: avg TTFT &lt;= 250 ms" in chart
     # every concurrency level labels its point
     for level in ("1", "2", "4", "8", "16", "32", "64", "128"):
-        assert f">{level}<" in svg
-    assert charts.GREY.lower() in svg.lower()  # infeasible points greyed
-    assert f"recommended: {report.recommended.config}" in svg
+        assert f">{level}<" in chart
+    assert svg.GREY.lower() in chart.lower()  # infeasible points greyed
+    assert f"recommended: {report.recommended.config}" in chart
 
 
 def test_pareto_chart_draws_the_frontier(by_key):
-    svg = by_key["chart-pareto"].svg
-    assert "Pareto frontier" in svg and "Requests/s per GPU" in svg
+    drawn = by_key["chart-pareto"].svg
+    assert "Pareto frontier" in drawn and "Requests/s per GPU" in drawn
 
 
 def test_cost_charts_show_formatted_values(report, by_key):
@@ -94,31 +114,31 @@ def test_cost_charts_show_formatted_values(report, by_key):
 
 def test_cost_chart_stacks_the_calculators_components(report, by_key):
     """The post's three components always; a further one (energy) appears as soon as the assumptions give it."""
-    svg = by_key["chart-yearly"].svg
+    drawn = by_key["chart-yearly"].svg
     for name in ("Depreciation / capital", "Software licences", "Hosting"):
-        assert name in svg
-    assert "Energy" not in svg
-    assert charts.stacked_components(report.results) == ["capex", "software", "hosting"]
+        assert name in drawn
+    assert "Energy" not in drawn
+    assert view.stacked_components(report.results) == ["capex", "software", "hosting"]
     hw = replace(HardwareProfile(), server_power_kw=10.0, electricity_price_per_kwh=0.1)
     powered = calculate(sweep(), assumptions(hardware=(hw,)))
-    assert charts.stacked_components(powered.results) == ["capex", "software", "hosting", "energy"]
-    assert "Energy" in charts.yearly_cost(powered)
+    assert view.stacked_components(powered.results) == ["capex", "software", "hosting", "energy"]
+    assert "Energy" in charts.draw("chart-yearly", plots(powered))
 
 
 def test_config_names_are_text_in_the_svg():
     """A config name with markup or a '$' is escaped text (no mathtext, no element)."""
     evil = "<script>alert(1)</script> $x$"
     pts = [replace(p, config=evil) if p.config == "h100-fp8-tp2" else p for p in sweep()]
-    svg = "".join(c.svg for c in charts.all_charts(calculate(pts, assumptions())))
-    assert "<script>" not in svg
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; $x$" in svg
+    drawn = "".join(c.svg for c in draw_all(calculate(pts, assumptions())))
+    assert "<script>" not in drawn
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; $x$" in drawn
 
 
 def test_no_feasible_config_still_draws(report):
     r = calculate(sweep(), assumptions(sla=(replace(report.assumptions.sla[0], max_ms=1.0),)))
     assert r.recommended is None
-    out = {c.key: c for c in charts.all_charts(r)}
-    assert len(out) == 5
+    out = {c.key: c for c in draw_all(r)}
+    assert len(out) == 5  # no sensitivity without a recommended config
     assert out["chart-yearly"].svg.count("not feasible") == 3
 
 
@@ -134,39 +154,39 @@ def test_control_characters_in_names_never_reach_a_chart():
     report = calculate(pts, assumptions())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        svg = "".join(c.svg for c in charts.all_charts(report))
-        svg += "".join(c.svg for c in charts.decision_charts(report, ["sensitivity"]).values())
+        drawn = "".join(c.svg for c in draw_all(report))
     assert not [w for w in caught if "Glyph" in str(w.message)]
-    assert "\x1b" not in svg and "\u202e" not in svg
-    assert safe(odd) == "h100?[31m-fp8?-tp2" and safe(odd) in svg
+    assert "\x1b" not in drawn and "\u202e" not in drawn
+    assert safe(odd) == "h100?[31m-fp8?-tp2" and safe(odd) in drawn
 
 
 def test_interactivity_is_1000_over_itl_against_output_tokens_per_gpu(report, by_key):
-    pts = charts.interactivity_points(report)
+    curve = next(c for c in plots(report).curves if c.config == "h100-fp8-tp2")
     # the sample's h100-fp8-tp2 at concurrency 1: ITL 12 ms -> 83.3 tokens/s per user; 2.1 x 1/(1 + 1/24) req/s
     # x 250 output tokens over 2 GPUs
-    tpu, per_gpu, p = min(pts["h100-fp8-tp2"], key=lambda t: t[2].load)
-    assert tpu == pytest.approx(1000 / 12)
-    assert per_gpu == pytest.approx(round(round(2.1 / (1 + 1 / 24), 4) * 250, 2) / 2)
+    p = curve.points[0]
+    assert p.load == 1
+    assert p.tokens_per_user == pytest.approx(1000 / 12)
+    assert p.tps_per_gpu == pytest.approx(round(round(2.1 / (1 + 1 / 24), 4) * 250, 2) / 2)
     assert "Pareto frontier" in by_key["chart-interactivity"].svg
     assert report.decisions.interactivity_frontier  # drawn from the decisions, not recomputed
 
 
 def test_no_itl_no_interactivity_chart():
     pts = [replace(p, latency_ms={k: v for k, v in p.latency_ms.items() if k != "itl"}) for p in sweep()]
-    keys = [c.key for c in charts.all_charts(calculate(pts, assumptions()))]
-    assert "chart-interactivity" not in keys and len(keys) == 4
+    keys = [c.key for c in draw_all(calculate(pts, assumptions()))]
+    assert "chart-interactivity" not in keys and len(keys) == 5
 
 
 def test_tornado_sorted_by_impact_and_marks_a_changed_recommendation(report):
-    rows = charts.sensitivity_order(report)
+    rows = view.sensitivity_order(report)
     base = report.decisions.sensitivity_base[0]
     impact = [max(abs(v - base) for v in r.cost_per_1m_output_tokens if v is not None) for r in rows]
     assert impact == sorted(impact, reverse=True)
-    svg = charts.decision_charts(report, ["sensitivity"])["sensitivity"].svg
+    drawn = charts.draw("chart-tornado", plots(report))
     switched = [r for r in rows if any(c not in (report.recommended.config, None) for c in r.recommended)]
-    assert (" *" in svg) == bool(switched)
-    assert "Planned peak demand" in svg and "input -20%" in svg and "input +20%" in svg
+    assert (" *" in drawn) == bool(switched)
+    assert "Planned peak demand" in drawn and "input -20%" in drawn and "input +20%" in drawn
 
 
 @pytest.fixture(scope="module")
@@ -177,30 +197,29 @@ def scenario_report():
     return api.run(None, inputs_dir() / "scenarios.yaml")
 
 
-def test_decision_charts_are_inline_safe_and_deterministic(scenario_report):
-    parts = ["scenarios", "api", "plan", "sensitivity"]
-    first = charts.decision_charts(scenario_report, parts)
-    assert [c.key for c in first.values()] == ["chart-scenarios", "chart-api", "chart-plan", "chart-tornado"]
-    again = charts.decision_charts(scenario_report, parts)
-    assert [c.svg for c in again.values()] == [c.svg for c in first.values()]
+def test_decision_charts_have_unique_ids_and_are_deterministic(scenario_report):
+    first = draw_all(scenario_report)
+    assert [c.key for c in first][-4:] == ["chart-scenarios", "chart-api", "chart-plan", "chart-tornado"]
+    assert [c.svg for c in draw_all(scenario_report)] == [c.svg for c in first]
     ids = []
-    for c in [*charts.all_charts(scenario_report), *first.values()]:
+    for c in first:
         chart_ids = re.findall(r'\bid="([^"]+)"', c.svg)
         assert all(i.startswith(c.key + "-") for i in chart_ids)
         ids += chart_ids
     assert len(ids) == len(set(ids))
-    assert charts.decision_charts(scenario_report, ["plan"]).keys() == {"plan"}
 
 
-def test_scenario_chart_leaves_out_series_nobody_has(report):
-    assert charts.scenario_series(report) == []  # no scenarios in the sample
+def test_scenario_chart_leaves_out_series_nobody_has(report, scenario_report):
+    assert plots(report).scenario_series == ()  # no scenarios in the sample
+    names = [n for n, _ in plots(scenario_report).scenario_series]
+    assert names == ["Owning (TCO)", "Renting, on demand", "Renting, reserved", "Hosted API"]
 
 
 def test_id_only_groups_are_flattened_and_the_rest_kept(all_charts):
-    """matplotlib's per-artist <g id=...> wrappers go (WeasyPrint styles and draws every element); groups that clip,
-    transform or style stay, balanced."""
-    svg = '<svg>\n <g id="a">\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n  <g id="b"/>\n </g>\n</svg>'
-    assert charts._flatten_groups(svg) == '<svg>\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n</svg>'
+    """matplotlib's per-artist <g id=...> wrappers go (half of an SVG's elements); groups that clip, transform or
+    style stay, balanced."""
+    doc = '<svg>\n <g id="a">\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n  <g id="b"/>\n </g>\n</svg>'
+    assert svg._flatten_groups(doc) == '<svg>\n  <g clip-path="url(#c)">\n   <path d="M 0 0"/>\n  </g>\n</svg>'
     for c in all_charts:
         assert c.svg.count("<g") == c.svg.count("</g>")
         assert not re.search(r'<g id="[^"]*">', c.svg)
@@ -209,18 +228,18 @@ def test_id_only_groups_are_flattened_and_the_rest_kept(all_charts):
 
 def test_dense_sweeps_label_only_the_chosen_points():
     """Past LABEL_ALL_POINTS_UP_TO points, the load-level labels (each a text and a box) go except the chosen ones:
-    readable, and far fewer SVG elements for WeasyPrint to draw."""
+    readable, and far fewer SVG elements to draw."""
     configs = {f"{name}-{k}": spec for k in range(4) for name, spec in CONFIGS.items()}
     report = calculate(sweep(configs), assumptions())
-    assert len(report.points) > charts.LABEL_ALL_POINTS_UP_TO
-    svg = charts.latency_throughput(report)
-    assert ">128<" not in svg  # never a chosen point
-    focus = set(charts.focus_configs(report))  # above FOCUS_LIMIT configs only these are drawn in colour
-    chosen = {charts.formatting.level(r.concurrency) for r in report.results if r.feasible and r.config in focus}
+    assert len(report.points) > view.LABEL_ALL_POINTS_UP_TO
+    drawn = charts.draw("chart-latency", plots(report))
+    assert ">128<" not in drawn  # never a chosen point
+    focus = set(view.focus_configs(report))  # above FOCUS_LIMIT configs only these are drawn in colour
+    chosen = {view.f.level(r.concurrency) for r in report.results if r.feasible and r.config in focus}
     for level in chosen:
-        assert f">{level}<" in svg
-    assert ">128<" in charts.latency_throughput(report_small := calculate(sweep(), assumptions()))
-    assert len(report_small.points) <= charts.LABEL_ALL_POINTS_UP_TO
+        assert f">{level}<" in drawn
+    assert ">128<" in charts.draw("chart-latency", plots(report_small := calculate(sweep(), assumptions())))
+    assert len(report_small.points) <= view.LABEL_ALL_POINTS_UP_TO
 
 
 def test_dense_sweeps_draw_their_markers_as_one_inline_image():
@@ -233,19 +252,18 @@ def test_dense_sweeps_draw_their_markers_as_one_inline_image():
         for p in sweep()
     ]
     report = calculate(pts, assumptions())
-    assert len(report.points) > charts.RASTERIZE_POINTS_OVER
-    svgs = {
-        "chart-latency": charts.latency_throughput(report),
-        "chart-pareto": charts.pareto(report),
-        "chart-interactivity": charts.interactivity(report),
-    }
+    assert len(report.points) > view.RASTERIZE_POINTS_OVER
+    p = plots(report)
+    svgs = {key: charts.draw(key, p) for key in ("chart-latency", "chart-pareto", "chart-interactivity")}
     for key in svgs:
         images = re.findall(r'<image\b[^>]*href="([^"]{0,40})', svgs[key])
         assert images and all(h.startswith("data:image/png;base64,") for h in images), key
         assert "<use" not in svgs[key].split("<image")[0][-200:]  # markers are not also drawn as vectors
         assert "Requests/s per" in svgs[key] or "Output tokens" in svgs[key]  # axis text stays text
-    small = sample_report()
-    assert "<image" not in charts.latency_throughput(small) + charts.pareto(small) + charts.interactivity(small)
+    small = plots(sample_report())
+    assert "<image" not in "".join(
+        charts.draw(k, small) for k in ("chart-latency", "chart-pareto", "chart-interactivity")
+    )
 
 
 def test_many_configs_draw_the_relevant_ones_in_colour_and_the_rest_as_one_grey_path():
@@ -253,13 +271,13 @@ def test_many_configs_draw_the_relevant_ones_in_colour_and_the_rest_as_one_grey_
     entries; every other config is one grey path, and the cost bars show the BAR_LIMIT cheapest."""
     configs = {f"{name}-{k}": spec for k in range(4) for name, spec in CONFIGS.items()}
     report = calculate(sweep(configs), assumptions())
-    assert len(report.configs) > charts.FOCUS_LIMIT
-    focus = charts.focus_configs(report)
-    assert len(focus) <= charts.FOCUS_LIMIT
+    assert len(report.configs) > view.FOCUS_LIMIT
+    focus = view.focus_configs(report)
+    assert len(focus) <= view.FOCUS_LIMIT
     assert report.recommended is None or focus[0] == report.recommended.config
-    assert {p.config for p in report.frontier} - set(focus) == set() or len(focus) == charts.FOCUS_LIMIT
-    svg = charts.latency_throughput(report)
-    assert f"{len(report.configs) - len(focus)} other configs" in svg
+    assert {p.config for p in report.frontier} - set(focus) == set() or len(focus) == view.FOCUS_LIMIT
+    drawn = charts.draw("chart-latency", plots(report))
+    assert f"{len(report.configs) - len(focus)} other configs" in drawn
     for config in set(report.configs) - set(focus):
-        assert config not in svg
-    assert len(charts.bar_results(report, limit=3)) == 3
+        assert config not in drawn
+    assert len(view.bar_results(report, limit=3)) == 3

@@ -14,8 +14,9 @@ import sys
 import pypdf
 import pytest
 
-from tco_report import api, calculator, formatting, render
+from tco_report import api, calculator, formatting
 from tco_report.names import HOURS_PER_YEAR, SECONDS_PER_YEAR
+from tco_report.report import view
 from tco_report.resources import inputs_dir
 
 from .conftest import ROOT, require_program
@@ -45,6 +46,12 @@ def scen(tmp_path_factory):
     return _render(tmp_path_factory, "scenarios")
 
 
+def formatting_label(snake: str) -> str:
+    from tco_report.names import label
+
+    return label(snake).split(" (")[0]
+
+
 def crf(rate: float, years: float) -> float:
     return rate / (1 - (1 + rate) ** -years)
 
@@ -69,7 +76,7 @@ def test_rich_assumptions_list_every_input_set_with_units_and_sources(rich):
     html = rich["html"]
 
     def row(label: str, value: str, unit: str, source: str) -> str:
-        return f'<tr><td>{label}</td><td class="num">{value}</td><td>{unit}</td><td>{source}</td></tr>'
+        return f'<tr><td class="name">{label}</td><td class="num">{value}</td><td>{unit}</td><td>{source}</td></tr>'
 
     derived = "Planned peak demand = 24,000 active users × 0.25 requests per user per minute ÷ 60 s"
     assert row(derived, "100", "req/s", "derived") in html
@@ -95,7 +102,9 @@ def test_rich_breakdown_table_has_every_component_per_server_and_fleet(rich):
     report, text = rich["report"], rich["text"]
     html = rich["html"]
     table = html[
-        html.index('<table class="breakdown"') : html.index("</table>", html.index('<table class="breakdown"'))
+        html.index('<table class="breakdown small"') : html.index(
+            "</table>", html.index('<table class="breakdown small"')
+        )
     ]
     for name in (
         "Depreciation / capital",
@@ -243,7 +252,7 @@ def test_plan_table_and_chart(scen):
     for y in plan:
         for value in (f.money(y.capex), f.money(y.opex), f.money(y.cumulative_cost), f.unit_cost(y.cost_per_1m_tokens)):
             assert value in text
-    table = html[html.index('<table class="plan"') :]
+    table = html[html.index('<table class="plan small"') :]
     table = table[: table.index("</table>")].replace("\n", "")
     # by hand, 50% growth: 100, 150, 225, 337.5 req/s at 15.93 req/s an instance, 8 per server -> 1, 2, 2, 3 servers;
     # a server costs $320,000 when bought and $7,500 a year to run
@@ -255,7 +264,7 @@ def test_plan_table_and_chart(scen):
     ]
     for year in expected:
         cells = '</td><td class="num">'.join(year[1:])
-        assert f'<tr><td>{year[0]}</td><td class="num">{cells}</td>' in table, year
+        assert f'<tr><td class="name">{year[0]}</td><td class="num">{cells}</td>' in table, year
     assert "Multi-year plan: cost per year and cumulative" in text
     chart = html[html.index('id="chart-plan"') :]
     assert "Cumulative cost" in chart[: chart.index("</svg>")]
@@ -263,20 +272,22 @@ def test_plan_table_and_chart(scen):
 
 def test_sensitivity_and_interactivity(scen):
     report, text, html = scen["report"], scen["text"], scen["html"]
-    lines = render.sensitivity_lines(report)
+    rows = view.sensitivity_order(report)
     # biggest effect on the cost per 1M output tokens first
     base = report.decisions.sensitivity_base[0]
-    impact = [
-        max(abs(v - base) for v in r.cost_per_1m_output_tokens if v is not None)
-        for r in sorted(report.decisions.sensitivity, key=lambda r: [x.input for x in lines].index(r.input))
-    ]
+    impact = [max(abs(v - base) for v in r.cost_per_1m_output_tokens if v is not None) for r in rows]
     assert impact == sorted(impact, reverse=True)
     chart = html[html.index('id="chart-tornado"') :]
     chart = chart[: chart.index("</svg>")]
-    for line in lines:
-        for change in (*line.cost_change, *line.tco_change):
-            if change not in ("no change", "nothing feasible"):
-                assert change in chart, (line.input, change)
+    tornado = view.build(report, tool_version=VERSION).plots.tornado
+    assert [t.name.split("\n")[0] for t in tornado] == [formatting_label(r.input) for r in rows]
+    for t in tornado:
+        for d, fmt in ((d, f.unit_cost) for d in t.cost):
+            if d:
+                assert ("+" if d > 0 else "") + fmt(d) in chart, (t.name, d)
+        for d in t.tco:
+            if d:
+                assert ("+" if d > 0 else "") + f.money(d) in chart, (t.name, d)
     assert "+$20,000" in chart  # depreciation over 3.2 instead of 4 years: $320,000 / 3.2 - $320,000 / 4
     assert "The recommended config changes when planned peak demand is 80 (llama3-8b-bf16-tp1)" in text
     assert "Interactivity: throughput per GPU vs tokens per second per user" in text

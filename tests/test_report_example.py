@@ -9,7 +9,8 @@ import subprocess
 import pypdf
 import pytest
 
-from tco_report import api, formatting, render
+from tco_report import api, formatting
+from tco_report.report import view
 
 from .conftest import require_program
 from .test_report import ARTIFACTS, EPOCH, VERSION, render_both
@@ -50,9 +51,9 @@ def test_every_config_and_source_file_is_listed(example):
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in example["reader"].pages))
     for r in report.results:
         assert r.config in text
-    root = render.source_root(report.points)
+    root = view.source_root(report.points)
     assert root and root.endswith("sweep")
-    assert len(render.sources(report.points)) == len(report.points)
+    assert len(view.sources(report.points)) == len(report.points)
     assert example["html"].count('<svg class="chart"') == 6  # the post's four, interactivity, sensitivity
     assert len(example["html"]) < 300_000, "the HTML grew: look for a chart that draws too much (hatches, points)"
     assert "http" not in example["html"].lower()

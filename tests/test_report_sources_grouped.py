@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from tco_report import render
 from tco_report.model import BenchmarkPoint
+from tco_report.report import view as render
 
 
 def _points(configs: int, levels: int) -> list[BenchmarkPoint]:

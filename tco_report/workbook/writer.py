@@ -20,6 +20,7 @@ from . import (
     sheet_sensitivity,
     sheet_summary,
     sheet_tco,
+    sheet_warnings,
 )
 from .context import Book
 from .styles import Styles
@@ -51,6 +52,7 @@ def write_workbook(report: Report, path: Path, *, tool_version: str, page_size: 
         sheet_scenarios.write(book)
         sheet_sensitivity.write(book)
         sheet_checks.write(book)
+        sheet_warnings.write(book)
         sheet_about.write(book)
         sheet_summary.write(book, summary)
         printing.apply_all(book, page_size)

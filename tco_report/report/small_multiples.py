@@ -1,23 +1,16 @@
-"""The small-multiples appendix (issue 8): one small latency-throughput panel per config that the main chart draws
-only as part of its grey path, so that a sweep of 200 configs still shows every curve.
+"""The small-multiples appendix: one small latency-throughput panel per config that the main chart leaves in its
+grey path, thirty to a page, so that a sweep of 200 configs still shows every curve.
 
-Speed is the constraint (issue 8 allows about 1.5 s more for the charts and 1.5 s more for the PDF at 200
-configs). Thirty matplotlib subplots with log axes took 6 s a page to draw here, and WeasyPrint styles and draws
-every SVG element in pure Python, so vector panels with thousands of markers would add many seconds to the PDF.
-So each page is ONE figure with ONE axes in which the panels are laid out by hand (each config's data mapped into
-its cell's box, each kind of mark on the page one artist, the text one filled path per style), saved as one RGB
-PNG that the HTML inlines as a data: URL. At 200 configs: 7 pages, about 0.6-0.9 s to draw and about 1 s for
-WeasyPrint to print. The panel titles in the image are shortened to fit; the template lists the full names as text
-under each grid, so that they can be searched and copied.
-
-Every panel of the appendix shares the same x and y scales, so readers can compare shapes across pages as well.
+Each page is ONE matplotlib figure with ONE axes in which the panels are laid out by hand (each config's data mapped
+into its cell's box, each kind of mark on the page one artist, the text one filled path per style), saved as one
+SVG: 30 matplotlib subplots with log axes took seconds a page. The panel titles are shortened to fit; the view lists
+the full names as text under each grid (``view.index_text``), so that they can be searched and copied. Every panel
+shares the same x and y scales, so readers can compare shapes across pages as well.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,28 +24,16 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import LogLocator, MaxNLocator
-from PIL import Image
 
-from . import formatting
-from .charts import (
-    FOCUS_LIMIT,
-    GREY,
-    INK,
-    PALETTE,
-    _by_config,
-    _chosen,
-    _latency_axis,
-    _styled,
-    focus_configs,
-)
-from .model import Report
-from .names import label, unit
-from .terminal import safe
+from .. import formatting
+from ..terminal import safe
+from .svg import GREY, INK, PALETTE, svg_of
+from .view import SM_PER_PAGE, Plots
 
 COLS = 5
 ROWS = 6
-PER_PAGE = COLS * ROWS
-DPI = 150  # a page is one image of about 1,050 x 980 pixels: small titles stay sharp, WeasyPrint re-encodes it fast
+PER_PAGE = SM_PER_PAGE  # COLS x ROWS
+DPI = 72
 WIDE = 30  # as charts._log_if_wide: a log scale when the values span more than 30x
 
 # The page's geometry in points (1/72 in); the figure is as wide as the main charts (charts.WIDTH_IN).
@@ -66,7 +47,6 @@ TITLE_SIZE = 5.6
 TICK_SIZE = 5.2
 NOTE_SIZE = 5.0
 LABEL_SIZE = 6.5
-PNG_COMPRESSION = 1  # zlib level 1: as small within 10%, in half the time; WeasyPrint re-encodes it anyway
 
 FEASIBLE_FILL = "#FFFFFF"
 INFEASIBLE_FILL = "#EFEFEF"
@@ -82,55 +62,6 @@ class Panel:
     number: int
     config: str
     feasible: bool
-
-
-@dataclass(frozen=True)
-class GridPage:
-    """One page of panels: the panels in reading order, the page drawn as a PNG ``data:`` URL, and the numbered
-    list of their full names in columns, as plain text for a monospaced block (see ``index_text``)."""
-
-    number: int
-    panels: tuple[Panel, ...]
-    png: str
-    index: str
-
-    @property
-    def first(self) -> int:
-        return self.panels[0].number
-
-    @property
-    def last(self) -> int:
-        return self.panels[-1].number
-
-
-@dataclass(frozen=True)
-class SmallMultiples:
-    """The appendix: its pages, the configs left out because the main chart colours them, and the axes."""
-
-    pages: tuple[GridPage, ...]
-    focus: tuple[str, ...]
-    xlabel: str
-    ylabel: str
-    log_x: bool
-    log_y: bool
-    sla: tuple[float, ...]  # the SLA limits drawn as dashed lines (those on the x axis's latency)
-
-    @property
-    def panels(self) -> int:
-        return sum(len(p.panels) for p in self.pages)
-
-    @property
-    def infeasible(self) -> int:
-        return sum(1 for p in self.pages for q in p.panels if not q.feasible)
-
-
-def appendix_configs(report: Report) -> list[str]:
-    """The configs that get a panel: those the main latency chart draws only as part of its grey path (none when it
-    colours every config), in the report's order (by name)."""
-    if len(report.configs) <= FOCUS_LIMIT:
-        return []
-    focus = set(focus_configs(report))
-    return [c for c in report.configs if c not in focus]
 
 
 # --- scales -----------------------------------------------------------------------------------------------------
@@ -313,12 +244,12 @@ def _draw_page(
     sla: Sequence[float],
     xlabel: str,
     ylabel: str,
-) -> str:
-    """One page of panels as a PNG data URL: every kind of mark is one artist, whatever the number of panels."""
+) -> Figure:
+    """One page of panels as one figure: every kind of mark is one artist, whatever the number of panels."""
     rows = math.ceil(len(panels) / COLS)
     height = _height(rows)
     fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI)
-    canvas = FigureCanvasAgg(fig)
+    FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(0, height)
@@ -395,12 +326,7 @@ def _draw_page(
     labels.draw(ax, INK, 7)
     ylabels.draw(ax, INK, 7)
     notes.draw(ax, "#444444", 7)
-    canvas.draw()
-    # RGB, not RGBA: WeasyPrint re-encodes an image's pixels for the PDF, and an alpha channel is a second image.
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="PNG", compress_level=PNG_COMPRESSION)  # no metadata: same bytes each run
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return fig
 
 
 def _path(ax, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None:  # noqa: ANN001, ANN003
@@ -414,71 +340,45 @@ def _path(ax, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None: 
         ax.plot(xs, ys, **style)
 
 
-# --- the list of names ---------------------------------------------------------------------------------------
-INDEX_CHARS = 118  # characters of the monospaced list per line: 6.5 pt DejaVu Sans Mono across A4's or Letter's text
-INDEX_GAP = 3
+@dataclass(frozen=True)
+class Grid:
+    """What every page shares: the panels' data and the scales."""
+
+    panels: tuple[Panel, ...]
+    curves: dict[str, list[tuple[float, float, bool]]]
+    chosen: dict[str, tuple[float, float]]
+    sx: _Scale
+    sy: _Scale
+    sla: tuple[float, ...]
 
 
-def index_text(panels: Sequence[Panel]) -> str:
-    """The panels' numbers and full names in up to three columns, numbered down each column; a name too long for
-    its column (most of the page's names fit) follows on a line of its own. Plain text, laid out with spaces for a
-    monospaced, pre-wrapped block: WeasyPrint lays out such a block in a few milliseconds, where a list in CSS
-    columns took 150 ms a page (and a name longer than the line wraps rather than overflowing)."""
-    digits = len(str(panels[-1].number))
-    entries = [safe(f"{p.number:>{digits}}. {p.config}") for p in panels]
-    for cols in (3, 2, 1):
-        fits = (INDEX_CHARS - (cols - 1) * INDEX_GAP) // cols
-        short = [e for e in entries if len(e) <= fits]
-        if cols == 1 or len(short) >= 0.8 * len(entries):
-            break
-    long = [e for e in entries if len(e) > fits]
-    width = max((len(e) for e in short), default=0)
-    rows = math.ceil(len(short) / cols)
-    lines = []
-    for r in range(rows):
-        cells = [short[c * rows + r] for c in range(cols) if c * rows + r < len(short)]
-        lines.append((" " * INDEX_GAP).join(e.ljust(width) for e in cells).rstrip())
-    return "\n".join(lines + long)
-
-
-# --- the appendix -----------------------------------------------------------------------------------------------
-@_styled
-def small_multiples(report: Report) -> SmallMultiples | None:
-    """The appendix's pages, or None when the main latency chart already colours every config."""
-    configs = appendix_configs(report)
-    if not configs:
-        return None
-    metric, statistic, xlabel = _latency_axis(report)
-    ylabel = f"{label('rps_per_instance')} ({unit('rps_per_instance')})"
-    feasible_config = {r.config: r.feasible for r in report.results}
-    index = {id(p): i for i, p in enumerate(report.points)}
-    by_config = _by_config(report.points)
-    raw = {
-        c: [
-            (p.latency(metric, statistic), p.rps, report.feasible.get(index[id(p)], False))
-            for p in by_config.get(c, [])
-        ]
-        for c in configs
-    }
-    sla = [c.max_ms for c in report.assumptions.sla if c.metric == metric and c.statistic == statistic]
+def grid(plots: Plots) -> Grid:
+    """The appendix's panels and shared scales, from the view model's curves."""
+    curves_by = {c.config: c for c in plots.curves}
+    raw = {c: [(p.latency, p.rps, p.feasible) for p in curves_by[c].points if not p.failed] for c in plots.appendix}
+    sla = [x for x, _ in plots.sla]
     sx = _scale([x for pts in raw.values() for x, _, _ in pts] + sla)
     sy = _scale([y for pts in raw.values() for _, y, _ in pts])
     curves = {c: [(x, y, ok) for x, y, ok in pts if sx.usable(x) and sy.usable(y)] for c, pts in raw.items()}
-    sla = [s for s in sla if sx.usable(s)]
     chosen = {}
-    for c, p in _chosen(report).items():
-        x = p.latency(metric, statistic)
-        if c in raw and sx.usable(x) and sy.usable(p.rps):
-            chosen[c] = (x, p.rps)
-    panels = [Panel(n, c, feasible_config.get(c, False)) for n, c in enumerate(configs, start=1)]
-    pages = tuple(
-        GridPage(
-            k // PER_PAGE + 1,
-            tuple(panels[k : k + PER_PAGE]),
-            _draw_page(panels[k : k + PER_PAGE], curves, chosen, sx, sy, sla, xlabel, ylabel),
-            index_text(panels[k : k + PER_PAGE]),
-        )
-        for k in range(0, len(panels), PER_PAGE)
-    )
-    focus = tuple(c for c in report.configs if c not in set(configs))
-    return SmallMultiples(pages, focus, xlabel, ylabel, sx.log, sy.log, tuple(sla))
+    for c in plots.appendix:
+        cv = curves_by[c]
+        if cv.chosen is not None:
+            p = cv.points[cv.chosen]
+            if sx.usable(p.latency) and sy.usable(p.rps):
+                chosen[c] = (p.latency, p.rps)
+    panels = tuple(Panel(n, c, curves_by[c].feasible) for n, c in enumerate(plots.appendix, start=1))
+    return Grid(panels, curves, chosen, sx, sy, tuple(s for s in sla if sx.usable(s)))
+
+
+@functools.lru_cache(maxsize=4)
+def _grid_cached(plots: Plots) -> Grid:
+    return grid(plots)
+
+
+def page_svg(plots: Plots, number: int) -> str:
+    """Page ``number`` (from 1) of the appendix as a standalone SVG document."""
+    g = _grid_cached(plots)
+    panels = g.panels[(number - 1) * PER_PAGE : number * PER_PAGE]
+    fig = _draw_page(panels, g.curves, g.chosen, g.sx, g.sy, g.sla, plots.xlabel, plots.ylabel)
+    return svg_of(fig, f"chart-sm-{number}")
