@@ -210,8 +210,11 @@ def test_fonts_are_embedded_and_dejavu(rendered):
     }
 
 
-def test_typst_has_nothing_to_warn_about(rendered):
+def test_typst_has_nothing_to_warn_about_and_fetches_nothing(rendered):
     assert rendered["warnings"] == []
+    template = (ROOT / "templates" / "report.typ").read_text()
+    assert "#import" not in template and "@preview" not in template and "#include" not in template
+    assert "eval(" not in template  # data is never evaluated as markup
 
 
 def test_assumptions_table_has_units_and_provenance(rendered):
@@ -555,3 +558,16 @@ def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenari
     assert view.decision_parts(none) == ["scenarios"]
     assert 'id="costs"' not in page and 'id="api"' not in page and "double peak" in page
     assert view.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
+
+
+def test_the_explorer_has_its_place_beside_the_latency_chart():
+    """The HTML writer takes a block for the interactive explorer and puts it right after the latency chart; with
+    none, nothing is there."""
+    v = view.build(sample_report(), tool_version=VERSION)
+    svgs = {k: f'<svg id="{k}"></svg>' for k in v.charts}
+    plain = html.render_html(v, svgs)
+    block = '<div id="explorer">points</div>'
+    page = html.render_html(v, svgs, explorer_html=block)
+    after = page.split('<figure class="chart" id="chart-latency">', 1)[1]
+    assert after.split("</figure>", 1)[1].lstrip().startswith(block)
+    assert page.count(block) == 1 and page.replace(block + "\n", "").replace(block, "") == plain

@@ -99,7 +99,9 @@ def test_rich_breakdown_table_has_every_component_per_server_and_fleet(rich):
     report, text = rich["report"], rich["text"]
     html = rich["html"]
     table = html[
-        html.index('<table class="breakdown small"') : html.index("</table>", html.index('<table class="breakdown small"'))
+        html.index('<table class="breakdown small"') : html.index(
+            "</table>", html.index('<table class="breakdown small"')
+        )
     ]
     for name in (
         "Depreciation / capital",
