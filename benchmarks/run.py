@@ -8,9 +8,9 @@ For each size it generates (once, cached under --work) a seeded synthetic GenAI-
 ``benchmarks/make_sweep.py`` and runs, each in a fresh Python process:
 
 * the full report, in-process through ``tco_report.cli.main`` (exactly what ``tco-report SWEEP -a FILE`` does), with
-  the stage functions wrapped by timers: read, analyse, view, charts, html, PDF, workbook, json; ``import`` is loading the
-  writer modules, ``other`` is the rest (terminal table, staging, ...). A stage whose module is not on this branch
-  yet shows "-". Times are exclusive.
+  the stage functions wrapped by timers: read, analyse, view, charts, html, PDF, workbook, json; ``import`` is
+  loading the writer modules, ``other`` is the rest (terminal table, staging, ...). A stage whose module is not on
+  this branch yet shows "-". Times are exclusive.
 * the floor: ``os.walk`` and ``json.load`` of every result file (``*_genai_perf.json``) plus the benchmark rows
   written to an xlsx, by XlsxWriter in constant_memory mode (no formulas, charts or styles) and by ``minimal_xlsx``
   (the parts joined as text): the least any tool must do with them.
@@ -23,10 +23,10 @@ short spike the way RSS sampling from a thread can. A stage's figure is the proc
 includes what earlier stages still hold: what the 1 GB target is about. Where clear_refs cannot be written, the
 figures fall back to ``resource.getrusage`` maxrss (cumulative).
 
-Also measured: ``tco-report --out DIR`` on the embedded example (median of 5, wall and CPU time) and ``tco-report --help`` (median
-of 7), both as subprocesses, with an empty ``python -c pass`` beside them for scale; and, when the large run wrote
-a workbook, LibreOffice headless opening and recalculating it (``--convert-to xlsx``, fresh profile with
-OOXMLRecalcMode 0 = always recalculate).
+Also measured: ``tco-report --out DIR`` on the embedded example (median of 5, wall and CPU time) and
+``tco-report --help`` (median of 7), both as subprocesses, with an empty ``python -c pass`` beside them for
+scale; and, when the large run wrote a workbook, LibreOffice headless opening and recalculating it
+(``--convert-to xlsx``, fresh profile with OOXMLRecalcMode 0 = always recalculate).
 """
 
 from __future__ import annotations

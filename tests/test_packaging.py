@@ -24,6 +24,7 @@ def test_installed_wheel_runs_the_example_from_elsewhere(tmp_path):
     assert "tco_report/templates/" in {n[: len("tco_report/templates/")] for n in names}
     assert "tco_report/inputs/assumptions.yaml" in names
     assert {f"tco_report/docs/{doc}" for doc in ("method.md", "formats.md")} <= set(names)  # what docstrings cite
+    assert {"tco_report/templates/report.typ", "tco_report/templates/report.html.j2"} <= set(names)
     assert any(n.startswith("tco_report/inputs/sweep/llama3-8b-fp8-tp1/") for n in names)
 
     # The test's own environment already has the dependencies: the new venv borrows them through a .pth file

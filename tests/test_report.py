@@ -210,8 +210,11 @@ def test_fonts_are_embedded_and_dejavu(rendered):
     }
 
 
-def test_typst_has_nothing_to_warn_about(rendered):
+def test_typst_has_nothing_to_warn_about_and_fetches_nothing(rendered):
     assert rendered["warnings"] == []
+    template = (ROOT / "templates" / "report.typ").read_text()
+    assert "#import" not in template and "@preview" not in template and "#include" not in template
+    assert "eval(" not in template  # data is never evaluated as markup
 
 
 def test_assumptions_table_has_units_and_provenance(rendered):
@@ -443,7 +446,8 @@ def test_the_report_package_has_no_import_circle():
     assert graph == {
         "__init__": set(),
         "svg": set(),
-        "view": set(),
+        "explorer": set(),
+        "view": {"explorer"},
         "small_multiples": {"svg", "view"},
         "charts": {"small_multiples", "svg", "view"},
         "html": {"view"},
@@ -559,3 +563,18 @@ def test_decision_sections_follow_their_inputs_and_survive_an_infeasible_scenari
     assert view.decision_parts(none) == ["scenarios"]
     assert 'id="costs"' not in page and 'id="api"' not in page and "double peak" in page
     assert view.decision_parts(calculate(sweep(), assumptions())) == ["sensitivity"]
+
+
+def test_the_explorer_has_its_place_beside_the_latency_chart():
+    """The HTML writer puts the interactive explorer right after the latency chart; a view without explorer data
+    has nothing there."""
+    from dataclasses import replace
+
+    v = view.build(sample_report(), tool_version=VERSION)
+    svgs = {k: f'<svg id="{k}"></svg>' for k in v.charts}
+    page = html.render_html(v, svgs)
+    after = page.split('<figure class="chart" id="chart-latency">', 1)[1]
+    assert after.split("</figure>", 1)[1].lstrip().startswith("<!-- explorer -->")
+    assert page.count('id="explorer-data"') == 1
+    plain = html.render_html(replace(v, explorer={}), svgs)
+    assert "<!-- explorer -->" not in plain and "<script" not in plain

@@ -28,7 +28,7 @@ def html(report):
 
 
 def _rows(html: str, table: str) -> list[str]:
-    body = re.split(f'<table class="{table}"[^>]*>', html, maxsplit=1)[1].split("</tbody>", 1)[0]
+    body = re.split(f'<table class="{table}(?: small)?"[^>]*>', html, maxsplit=1)[1].split("</tbody>", 1)[0]
     return re.findall(r'<td class="name"[^>]*>([^<]+)', body)
 
 

@@ -745,7 +745,10 @@ def _summary(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint]) ->
         blocks.append(Para(text(*parts), "lead"))
         alt: list[str | Span] = []
         if rec.yearly_cloud_cost is not None:
-            alt += [f"Renting the same {f.count(rec.total_gpus)} GPUs would cost ", b(f.money(rec.yearly_cloud_cost))]
+            alt += [
+                f"Renting the same {f.count(rec.rented_gpus)} GPUs (the owned fleet's, spares included) would cost ",
+                b(f.money(rec.yearly_cloud_cost)),
+            ]
             alt.append(" a year on demand")
             if rec.yearly_cloud_reserved_cost is not None:
                 alt.append(f" ({f.money(rec.yearly_cloud_reserved_cost)} reserved)")
@@ -1069,7 +1072,7 @@ def _costs(c: _Ctx) -> Section | None:
         blocks.append(Heading("Owning vs renting the same GPUs", "renting"))
         cols = (
             Column("Config", width=21),
-            Column(label("total_gpus"), num=True),
+            Column(label("rented_gpus"), num=True),
             Column("Owning (TCO)", unit("total_yearly_cost"), num=True),
             Column("Renting, on demand", unit("yearly_cloud_cost"), num=True),
             Column("Renting, reserved", unit("yearly_cloud_reserved_cost"), num=True),
@@ -1080,7 +1083,7 @@ def _costs(c: _Ctx) -> Section | None:
             Row(
                 (
                     Cell(x.config),
-                    Cell(f.count(x.total_gpus)),
+                    Cell(f.count(x.rented_gpus)),
                     Cell(f.money(x.total_yearly_cost)),
                     Cell(f.money(x.yearly_cloud_cost)),
                     Cell(f.money(x.yearly_cloud_reserved_cost)),
@@ -1100,11 +1103,9 @@ def _costs(c: _Ctx) -> Section | None:
         blocks.append(Table("renting", cols, rows))
         note = (
             "Renting: the same GPUs for every hour of the year at the cloud price per GPU-hour. Break-even: the months"
-            " after which owning (servers paid up front, then running costs) has cost less than renting on demand."
+            " after which owning (servers paid up front, then running costs) has cost less than renting on demand. "
+            + calculator.RENTING_BASIS
         )
-        if a.spare_servers:
-            spares = f"{f.count(a.spare_servers)} spare{_s(a.spare_servers)}"
-            note += f" Renting needs no spare servers; owning includes {spares}."
         blocks.append(Para(text(note), "note"))
     at_average = any(x.cost_per_1k_requests_at_average_load is not None for x in c.feasible)
     on_demand = any(x.yearly_cloud_cost is not None for x in c.feasible)
@@ -1557,7 +1558,7 @@ def _method(c: _Ctx, has_interactivity: bool) -> Section:
         ex = []
         if rec and rec.yearly_cloud_cost is not None:
             s = (
-                f"{f.count(rec.total_gpus)} \u00d7 {f.unit_cost(hw.cloud_price_per_gpu_hour)} \u00d7 8,760 ="
+                f"{f.count(rec.rented_gpus)} \u00d7 {f.unit_cost(hw.cloud_price_per_gpu_hour)} \u00d7 8,760 ="
                 f" {f.money(rec.yearly_cloud_cost)} a year on demand"
             )
             if rec.break_even_months is not None:
@@ -1566,7 +1567,8 @@ def _method(c: _Ctx, has_interactivity: bool) -> Section:
         step(
             "Renting the same GPUs.",
             formula(
-                "yearly cost of renting = GPUs \u00d7 cloud price per GPU-hour \u00d7 8,760 hours (on demand, and"
+                "yearly cost of renting = servers \u00d7 GPUs per server (spares included)"
+                " \u00d7 cloud price per GPU-hour \u00d7 8,760 hours (on demand, and"
                 " reserved); owning breaks even after: servers \u00d7 server price \u00f7 (monthly rent \u2212 monthly"
                 " running cost of the owned servers)"
             ),
