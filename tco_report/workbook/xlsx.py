@@ -17,9 +17,8 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
@@ -61,8 +60,9 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     return (int(m.group(2)), column_index(m.group(1))) if m else None
 
 
-@dataclass(frozen=True)
-class RawCell:
+class RawCell(NamedTuple):
+    """One cell as stored (a named tuple: millions are made, and a tuple is the cheapest object to build)."""
+
     formula: str | None  # the formula text (without '='), None for a typed value
     value: Any  # the typed value, or the formula's cached value (None when the file holds none)
     kind: str  # "n" number, "s" text, "b" boolean, "e" error value, "f" formula
@@ -235,44 +235,61 @@ class Package:
         strings: list[str] | None = None
         columns: dict[str, int] = {}
         n = 0
+        last_row, cur = -1, {}
         for m in _CELL.finditer(text):
-            letters, row_text, attrs, body = m.group(1), m.group(2), m.group(3), m.group(4)
+            letters, row_text, attrs, body = m.groups()
             n += 1
             col = columns.get(letters)
             if col is None:
                 col = columns[letters] = column_index(letters)
+                if col > MAX_COLUMNS:
+                    raise InputError(
+                        self.path,
+                        f"{title}!{letters}{row_text}",
+                        f"holds a value in column {col:,}; a workbook of tco_report uses fewer than {MAX_COLUMNS:,} "
+                        "columns (clear the cells beyond the tables)",
+                    )
             row = int(row_text)
-            ref = f"{title}!{letters}{row_text}"
-            if col > MAX_COLUMNS:
-                raise InputError(
-                    self.path,
-                    ref,
-                    f"holds a value in column {col:,}; a workbook of tco_report uses fewer than {MAX_COLUMNS:,} "
-                    "columns (clear the cells beyond the tables)",
-                )
-            if row > MAX_ROWS:
-                raise InputError(self.path, ref, "a row beyond Excel's last row")
-            if n > MAX_CELLS:
-                raise InputError(self.path, title, f"holds more than {MAX_CELLS:,} cells; expected far fewer")
-            t_match = _TYPE.search(attrs) if attrs else None
-            t = t_match.group(1) if t_match else "n"
+            if row != last_row:
+                if row > MAX_ROWS:
+                    raise InputError(self.path, f"{title}!{letters}{row_text}", "a row beyond Excel's last row")
+                if n > MAX_CELLS:
+                    raise InputError(self.path, title, f"holds more than {MAX_CELLS:,} cells; expected far fewer")
+                last_row, cur = row, rows.setdefault(row, {})
+            t = "n"
+            if attrs and 't="' in attrs:
+                t_match = _TYPE.search(attrs)
+                t = t_match.group(1) if t_match else "n"
+            if not body:
+                cur[col] = RawCell(None, "" if t == "inlineStr" else None, "s" if t == "inlineStr" else "n")
+                continue
+            if t == "n" and body.startswith("<v>") and body.endswith("</v>") and "<" not in body[3:-4]:
+                raw = body[3:-4]  # the common case, a typed or cached number: no further search
+                try:
+                    value: Any = float(raw)
+                except ValueError:
+                    value, _ = self._value(f"{title}!{letters}{row_text}", t, _unescape(raw), None, strings)
+                else:
+                    if value.is_integer() and raw.lstrip("-").isdigit():
+                        value = int(raw)
+                cur[col] = RawCell(None, value if raw else None, "n")
+                continue
             formula: str | None = None
-            raw: str | None = None
+            raw = None
             inline: str | None = None
-            if body:
-                if "<f" in body:
-                    f = _FORMULA.search(body)
-                    if f is not None:
-                        formula = _unescape(f.group(1) or "")
-                v = _VALUE.search(body)
-                if v is not None:
-                    raw = _unescape(v.group(1))
-                if t == "inlineStr":
-                    inline = "".join(_unescape(x) for x in _TEXT.findall(body))
+            if "<f" in body:
+                f = _FORMULA.search(body)
+                if f is not None:
+                    formula = _unescape(f.group(1) or "")
+            v = _VALUE.search(body)
+            if v is not None:
+                raw = _unescape(v.group(1))
+            if t == "inlineStr":
+                inline = "".join(_unescape(x) for x in _TEXT.findall(body))
             if strings is None and t == "s":
                 strings = self.strings
-            value, kind = self._value(ref, t, raw, inline, strings)
-            rows.setdefault(row, {})[col] = RawCell(formula, value, "f" if formula is not None else kind)
+            value, kind = self._value(f"{title}!{letters}{row_text}", t, raw, inline, strings)
+            cur[col] = RawCell(formula, value, "f" if formula is not None else kind)
         if n != text.count("<c ") + text.count("<c>"):
             return None  # a cell without its reference (or another layout): parse as elements
         return Sheet(title, rows)
