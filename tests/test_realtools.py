@@ -45,12 +45,18 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def benchmarks_sheet(runs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    """The Benchmarks sheet of a tco-report CLI run over the AIPerf sweep and both GuideLLM folders."""
+    """The Benchmarks sheet of a tco-report CLI run over the AIPerf sweep and both GuideLLM folders, laid out as a
+    user lays out a sweep: one folder per config under one PATH (all three measured the same mock server, so given
+    as three PATHs they would be one config, named after the model, with each load level twice)."""
+    import shutil
+
     work = tmp_path_factory.mktemp("cli")
     (work / "a.yaml").write_text('configs: [{match: "*", gpus_per_instance: 1}]\n')
-    paths = [str(runs[k]) for k in ("aiperf-concurrency", "guidellm-concurrency", "guidellm-rate")]
+    for k in CLI_RUNS:
+        shutil.copytree(runs[k], work / "sweep" / k)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    cmd = [sys.executable, "-m", "tco_report", *paths, "-a", str(work / "a.yaml"), "--out", str(work / "out")]
+    cmd = [sys.executable, "-m", "tco_report", str(work / "sweep"), "-a", str(work / "a.yaml")]
+    cmd += ["--out", str(work / "out")]
     p = subprocess.run(cmd + ["--quiet"], capture_output=True, text=True, env=env, timeout=300)
     assert p.returncode == 0, p.stderr
     return pd.read_excel(work / "out" / "tco_report.xlsx", sheet_name="Benchmarks")
@@ -156,18 +162,26 @@ def test_guidellm_json_csv_yaml(runs, run, loads):
     assert len(read_paths([folder]).points) == len(want)  # the three files of one run count once
 
 
+CLI_RUNS = ("aiperf-concurrency", "guidellm-concurrency", "guidellm-rate")
+
+
 def test_cli_reads_every_point(runs, benchmarks_sheet):
     """The command line over the fresh outputs: the workbook's Benchmarks sheet holds each point once, with the
     tool's own values."""
     sheet = benchmarks_sheet
     expected: dict[tuple[str, float], dict] = {}
+    # The workbook names each file relative to the folder that holds them all ("sweep/<config>/..."): no path of the
+    # machine that wrote it.
     for f in runs["aiperf-concurrency"].glob("concurrency_*/profile_export_aiperf.json"):
         w = _aiperf_expected(f)
-        expected[(str(f), w["concurrency"])] = w
+        expected[
+            (f"sweep/aiperf-concurrency/{f.relative_to(runs['aiperf-concurrency']).as_posix()}", w["concurrency"])
+        ] = w
     for run in ("guidellm-concurrency", "guidellm-rate"):
         for w in _guidellm_expected(runs[run]):
-            expected[(str(runs[run] / "benchmarks.json"), w["concurrency"] or w["rate"])] = w
+            expected[(f"sweep/{run}/benchmarks.json", w["concurrency"] or w["rate"])] = w
     assert len(sheet) == len(expected) == 7
+    assert set(sheet["config"]) == set(CLI_RUNS)  # one config per folder: the load levels left the names
     for _, row in sheet.iterrows():
         load = row["concurrency"] if pd.notna(row["concurrency"]) else row["request rate (req/s)"]
         w = expected[(row["source"], load)]
