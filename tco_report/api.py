@@ -141,7 +141,7 @@ def points_frame(points: Sequence[BenchmarkPoint] | Report) -> pd.DataFrame:
     import pandas as pd
 
     report = points if isinstance(points, Report) else None
-    pts = report.points if report else points
+    pts = points.points if isinstance(points, Report) else points
     rows = []
     for i, p in enumerate(pts):
         row: dict[str, Any] = {

@@ -15,10 +15,6 @@ MISSING = "\u2014"  # em dash: the value does not exist (an infeasible config, a
 CURRENCY = "$"
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
 def _significant(x: float, digits: int, min_decimals: int = 0) -> str:
     """``x`` to ``digits`` significant digits (never fewer than ``min_decimals``), with thousands separators."""
     if x == 0:
@@ -37,7 +33,7 @@ def _signed(x: float, body: str) -> str:
 
 def money(x: float | None) -> str:
     """An amount of money such as a price or a yearly cost: $320,000; $4,500; $12.50 below $1,000 with cents."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     a = abs(x)
     if a >= 1000 or float(a).is_integer():
@@ -47,7 +43,7 @@ def money(x: float | None) -> str:
 
 def unit_cost(x: float | None) -> str:
     """A cost per unit (per 1K requests, per 1M tokens): $1.23 at $1 or more, else two significant digits ($0.034)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     a = abs(x)
     if a >= 1 or a == 0:
@@ -57,7 +53,7 @@ def unit_cost(x: float | None) -> str:
 
 def count(x: float | None) -> str:
     """A count of instances, GPUs or servers: 1,234 when whole; three significant digits when fractional (0.661)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     if float(x).is_integer():
         return f"{int(x):,}"
@@ -66,7 +62,7 @@ def count(x: float | None) -> str:
 
 def rate(x: float | None) -> str:
     """A throughput (req/s, req/s per GPU): three significant digits, whole numbers from 100 up (4.57, 12.3, 1,235)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     if float(x).is_integer():
         return f"{int(x):,}"
@@ -75,21 +71,21 @@ def rate(x: float | None) -> str:
 
 def latency(x: float | None) -> str:
     """A latency in milliseconds: one decimal below 100 ms, whole milliseconds above (45.3, 1,234)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
 
 
 def tokens(x: float | None) -> str:
     """A token count such as a mean sequence length: whole tokens with separators (1,024)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     return f"{x:,.0f}"
 
 
 def level(x: float | None) -> str:
     """A load level (concurrency or request rate): 16, 0.5, or 'inf' for an unbounded rate."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     if math.isinf(x):
         return "inf"
@@ -98,7 +94,7 @@ def level(x: float | None) -> str:
 
 def plain(x: float | None) -> str:
     """Any other number (a fraction such as uptime, a number of years): up to four significant digits, no padding."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     if float(x).is_integer():
         return f"{int(x):,}"
@@ -107,21 +103,21 @@ def plain(x: float | None) -> str:
 
 def large(x: float | None) -> str:
     """A large count such as requests per server per year: whole, with separators (1,234,567,890)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     return f"{x:,.0f}"
 
 
 def months(x: float | None) -> str:
     """A number of months such as a break-even point: one decimal (61.9)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     return f"{x:,.1f}"
 
 
 def percent(x: float | None) -> str:
     """A share as a percentage: up to three significant digits (35%, 99%, 12.5%)."""
-    if _missing(x):
+    if x is None or math.isnan(x):
         return MISSING
     return f"{x * 100:,.3g}%"
 

@@ -14,7 +14,10 @@ def safe(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def money(x: float) -> str:
+def money(x: float | None) -> str:
+    """An amount of money; a dash when the value is missing (a field an infeasible result leaves unset)."""
+    if x is None:
+        return "-"
     if abs(x) >= 100:
         return f"${x:,.0f}"
     if abs(x) >= 1:
@@ -22,7 +25,10 @@ def money(x: float) -> str:
     return f"${x:.2g}"
 
 
-def count(x: float) -> str:
+def count(x: float | None) -> str:
+    """A count, whole when it is whole; a dash when the value is missing."""
+    if x is None:
+        return "-"
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 

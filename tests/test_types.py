@@ -1,8 +1,8 @@
-"""Types are checked, not only written: mypy passes on the core, with the strict flags pyproject.toml gives it.
+"""Types are checked, not only written: mypy passes on the package, strict for the core, with the flags
+pyproject.toml gives it (normal mode for the other modules).
 
 A test rather than a separate CI step, so that the README's one test command checks types on every machine, with
-the mypy the test extras pin (a missing mypy fails here, it is never skipped). It covers the core for now; the
-other modules are checked in normal mode by the same configuration once they pass (``mypy`` with no arguments).
+the mypy the test extras pin (a missing mypy fails here, it is never skipped).
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from .conftest import ROOT
 
 CORE = ("model", "names", "assumptions", "analysis", "sizing", "calculator", "decisions")
 CONFIG = ROOT / "pyproject.toml"
+# Every module of the package, found on disk so that a new one is checked without touching this list.
+# tco_report/workbook/ joins (plain ``mypy``, the configuration's files) once its sheets' rework lands.
+PACKAGE = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in (ROOT / "tco_report").rglob("*.py")
+    if not p.relative_to(ROOT).as_posix().startswith("tco_report/workbook/")
+)
 
 
 def mypy(*files: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -31,6 +38,14 @@ def test_core_passes_mypy_strict():
     r = mypy(*(f"tco_report/{m}.py" for m in CORE))
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"no issues found in {len(CORE)} source files" in r.stdout
+
+
+def test_package_passes_mypy():
+    """The whole package outside the workbook, the core strict and the rest in normal mode, in one run."""
+    assert len(PACKAGE) > len(CORE) and all(f"tco_report/{m}.py" in PACKAGE for m in CORE)
+    r = mypy(*PACKAGE)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"no issues found in {len(PACKAGE)} source files" in r.stdout
 
 
 def test_configuration_is_strict_for_the_core_only(tmp_path):

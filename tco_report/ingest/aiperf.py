@@ -33,6 +33,7 @@ from .common import (
     model_text,
     normalise_statistic,
     number,
+    text_at,
 )
 from .common import optional_number as opt
 from .genai_perf import METRICS, csv_sections, point_from_csv, point_from_metrics, requested_workload
@@ -96,7 +97,7 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
         )
     endpoint = cfg.get("endpoint")
     group, label = _repeat_of(o, file)
-    version = o.get("aiperf_version") if isinstance(o.get("aiperf_version"), str) else ""
+    version = text_at(o, "aiperf_version")
     if failure := error_only_failure(o):  # every request failed: a failed point
         failed = RawPoint(
             0.0,
@@ -196,8 +197,8 @@ def _repeat_of(o: Mapping[str, Any], file: Path) -> tuple[str, str]:
     """
     info = o.get("run_info") if isinstance(o, Mapping) else None
     if isinstance(info, Mapping) and isinstance(info.get("sweep_id"), str):
-        label = info.get("run_label") if isinstance(info.get("run_label"), str) else f"trial {info.get('trial')}"
-        variation = info.get("variation_label") if isinstance(info.get("variation_label"), str) else ""
+        label = text_at(info, "run_label", f"trial {info.get('trial')}")
+        variation = text_at(info, "variation_label")
         return f"aiperf:{info['sweep_id']}:{variation}", label
     parts = file.parts
     for i, part in enumerate(parts):

@@ -101,6 +101,18 @@ def optional_number(value: Any, file: Path | str, fld: str, **kw: Any) -> float 
     return None if value is None or value == "" else number(value, file, fld, **kw)
 
 
+def mapping_at(o: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``o[key]`` when it is an object, else an empty one: optional nested blocks read without a None check."""
+    v = o.get(key)
+    return v if isinstance(v, Mapping) else {}
+
+
+def text_at(o: Mapping[str, Any], key: str, default: str = "") -> str:
+    """``o[key]`` when it is a string, else ``default``: optional text fields typed as text."""
+    v = o.get(key)
+    return v if isinstance(v, str) else default
+
+
 def describe(v: Any) -> str:
     if v is None:
         return "null"
@@ -207,7 +219,8 @@ def error_only_failure(o: Mapping[str, Any]) -> str:
     if "request_throughput" in o or not isinstance(errors, list) or not errors:
         return ""
     first = errors[0] if isinstance(errors[0], Mapping) else {}
-    details = first.get("error_details") if isinstance(first.get("error_details"), Mapping) else first
+    details = first.get("error_details")
+    details = details if isinstance(details, Mapping) else first
     words = [str(details.get(k)) for k in ("code", "type", "message") if details.get(k) not in (None, "")]
     count = o.get("error_request_count")
     n = count.get("avg") if isinstance(count, Mapping) else count

@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, normalise_statistic, number, optional_number
+from .common import (
+    Parsed,
+    RawPoint,
+    check_latency,
+    describe,
+    get,
+    mapping_at,
+    normalise_statistic,
+    number,
+    optional_number,
+)
 from .naming import workload_name
 
 TOOL = "genai-perf"
@@ -76,14 +86,14 @@ def requested_workload(cfg: Mapping[str, Any]) -> str:
     """The workload ``input_config`` records as asked for: a dataset, else the synthetic input and the output
     lengths (GenAI-Perf's flat ``synthetic_input_tokens_mean``/``output_tokens_mean``, 2025's nested
     ``input.synthetic_tokens``/``input.output_tokens``, AIPerf's ``input.prompt.{input,output}_tokens``)."""
-    inp = cfg.get("input") if isinstance(cfg.get("input"), Mapping) else {}
+    inp = mapping_at(cfg, "input")
     dataset = next(
         (d for d in (cfg.get("input_dataset"), inp.get("public_dataset"), inp.get("dataset")) if isinstance(d, str)),
         "",
     )
     if dataset:
         return workload_name(dataset=dataset)
-    prompt = inp.get("prompt") if isinstance(inp.get("prompt"), Mapping) else {}
+    prompt = mapping_at(inp, "prompt")
 
     def mean(block: Any) -> float | None:
         return _positive(block.get("mean")) if isinstance(block, Mapping) else None

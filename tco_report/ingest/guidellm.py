@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, number
+from .common import Parsed, RawPoint, check_latency, describe, get, number, text_at
 from .common import optional_number as opt
 
 TOOL = "guidellm"
@@ -247,9 +247,9 @@ def _csv_benchmark(row: list[str], columns: dict[tuple[str, str, str], int], fil
         concurrency=conc,
         request_rate=rate,
         output_tps=tps,
-        model=backend.get("model") if isinstance(backend.get("model"), str) else "",
+        model=text_at(backend, "model"),
         tool=TOOL,
-        tool_version=meta.get("guidellm_version") if isinstance(meta.get("guidellm_version"), str) else "",
+        tool_version=text_at(meta, "guidellm_version"),
         record=line,
     )
 

@@ -108,8 +108,8 @@ def parse_name(name: str) -> NameInfo:
         prefix = name[: m.start()].rstrip("-_")
         sections: dict[str, str] = {}
         marks = list(_SECTION.finditer(name))
-        for k, mk in enumerate(marks):
-            end = marks[k + 1].start() if k + 1 < len(marks) else len(name)
+        for i, mk in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(name)
             sections[mk.group(1)] = name[mk.end() : end].strip("-")
         server, bench = sections.get("SERVE", ""), sections.get("BENCH", "")
         name = prefix

@@ -35,7 +35,7 @@ def detect(p: Parsed) -> bool:
     return "config" in h and "rps" in h
 
 
-def _cell(raw: str, file: Path, fld: str, *, positive: bool = False, allow_inf: bool = False) -> float | None:
+def _cell(raw: str, file: Path | str, fld: str, *, positive: bool = False, allow_inf: bool = False) -> float | None:
     raw = raw.strip()
     if raw == "":
         return None

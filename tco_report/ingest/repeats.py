@@ -30,10 +30,12 @@ def combine(runs: Sequence[BenchmarkPoint]) -> BenchmarkPoint:
     ok = [p for p in runs if not p.failed]
     versions = ", ".join(sorted({p.tool_version for p in runs} - {""}))
     tools = ", ".join(sorted({p.tool for p in runs} - {""}))
-    common = dict(repeats=len(runs), tool=tools, tool_version=versions, source=first.source, record=first.record)
+    common = replace(
+        first, repeats=len(runs), tool=tools, tool_version=versions, source=first.source, record=first.record
+    )
     if not ok:
         reasons = sorted({p.failure for p in runs})
-        return replace(first, **common, failure="; ".join(reasons), spread={})
+        return replace(common, failure="; ".join(reasons), spread={})
     spread: dict[str, tuple[float, float]] = {}
 
     def mean_of(key: str, values: list[float]) -> float:
@@ -47,8 +49,7 @@ def combine(runs: Sequence[BenchmarkPoint]) -> BenchmarkPoint:
     tps = [p.output_tps for p in ok]
     gpus = {p.gpus_per_instance for p in ok}
     return replace(
-        first,
-        **common,
+        common,
         rps=mean_of("rps", [p.rps for p in ok]),
         isl=mean_of("isl", [p.isl for p in ok]),
         osl=mean_of("osl", [p.osl for p in ok]),

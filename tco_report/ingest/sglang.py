@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number
+from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number, text_at
 from .common import optional_number as opt
 from .naming import workload_name
 from .vllm import failure, latency_ms, load_level
@@ -75,7 +75,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     where = f"{file} (line {line})" if line else str(file)
     completed = number(get(o, "completed", where), where, "completed")
     conc, rate = load_level(o, where)
-    tag = o.get("tag") if isinstance(o.get("tag"), str) else ""
+    tag = text_at(o, "tag")
     model = model_text(o.get("model_id") or o.get("model"))
     if completed == 0:
         return RawPoint(

@@ -19,10 +19,12 @@ from .common import (
     check_latency,
     describe,
     get,
+    mapping_at,
     model_text,
     normalise_statistic,
     number,
     optional_number,
+    text_at,
 )
 from .naming import parse_name, workload_name
 
@@ -58,7 +60,7 @@ def detect(p: Parsed) -> bool:
 def _sweep_failure(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
     """A failed sweep run as a failed point, its load level from the bench parameters or the folder name; [] when
     neither says it (the failure cannot be placed on a curve)."""
-    bench = o.get("bench_overrides") if isinstance(o.get("bench_overrides"), Mapping) else {}
+    bench = mapping_at(o, "bench_overrides")
     named = parse_name(file.parent.name)
     conc = optional_number(bench.get("max_concurrency"), file, "bench_overrides.max_concurrency", positive=True)
     rate_raw = bench.get("request_rate")
@@ -73,7 +75,7 @@ def _sweep_failure(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
     if (conc is None and rate is None) or not isinstance(run, int) or isinstance(run, bool) or run < 0:
         return []
     error = " ".join(str(o.get(k) or "") for k in ("error_type", "error")).strip()[:200]
-    serve = o.get("serve_overrides") if isinstance(o.get("serve_overrides"), Mapping) else {}
+    serve = mapping_at(o, "serve_overrides")
     return [
         RawPoint(
             rps=0.0,
@@ -142,7 +144,7 @@ def server_label(o: Mapping[str, Any]) -> str:
 def workload(o: Mapping[str, Any]) -> str:
     """The workload a run records as asked for: dataset and requested lengths (vllm bench sweep's bench
     parameters), '' when it records none (plain ``vllm bench serve`` files do not)."""
-    dataset = o.get("dataset_name") if isinstance(o.get("dataset_name"), str) else ""
+    dataset = text_at(o, "dataset_name")
     lengths = []
     for keys in (("random_input_len", "input_len"), ("random_output_len", "output_len")):
         v = next((o[k] for k in keys if isinstance(o.get(k), int) and not isinstance(o.get(k), bool)), None)

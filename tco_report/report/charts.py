@@ -135,16 +135,18 @@ def latency_throughput(plots: Plots) -> Figure:
         pts = [p for p in cv.points if p.latency is not None and not p.failed]
         if not pts:
             continue
-        xs = [p.latency for p in pts]
-        ys = [p.rps for p in pts]
+        placed = [(p.latency, p.rps, p.feasible) for p in pts if p.latency is not None]  # as pts, latency typed float
+        xs = [x for x, _, _ in placed]
+        ys = [y for _, y, _ in placed]
         xs_all += xs
         ys_all += ys
         ax.plot(xs, ys, color=st.colour, linestyle=st.linestyle, linewidth=1.2, zorder=2)
-        ok = [(p.latency, p.rps) for p in pts if p.feasible]
-        bad = [(p.latency, p.rps) for p in pts if not p.feasible]
+        ok = [(x, y) for x, y, feasible in placed if feasible]
+        bad = [(x, y) for x, y, feasible in placed if not feasible]
         if ok:
             ax.scatter(
-                *zip(*ok, strict=True),
+                [x for x, _ in ok],
+                [y for _, y in ok],
                 marker=st.marker,
                 s=30,
                 color=st.colour,
@@ -155,7 +157,8 @@ def latency_throughput(plots: Plots) -> Figure:
             )
         if bad:
             ax.scatter(
-                *zip(*bad, strict=True),
+                [x for x, _ in bad],
+                [y for _, y in bad],
                 marker=st.marker,
                 s=30,
                 color=GREY,
@@ -252,7 +255,8 @@ def pareto(plots: Plots) -> Figure:
         xs_all += [x for x, _ in pts]
         ys_all += [y for _, y in pts]
         ax.scatter(
-            *zip(*pts, strict=True),
+            [x for x, _ in pts],
+            [y for _, y in pts],
             marker=st.marker,
             s=28,
             color=st.colour,
@@ -282,7 +286,11 @@ def interactivity(plots: Plots) -> Figure:
     xs_all: list[float] = []
     ys_all: list[float] = []
     pts = {
-        cv.config: [(p.tokens_per_user, p.tps_per_gpu) for p in cv.points if p.tokens_per_user is not None]
+        cv.config: [
+            (p.tokens_per_user, p.tps_per_gpu)
+            for p in cv.points
+            if p.tokens_per_user is not None and p.tps_per_gpu is not None  # both or neither are known
+        ]
         for cv in plots.curves
     }
     pts = {k: v for k, v in pts.items() if v}

@@ -90,12 +90,9 @@ def explorer_payload(report: Report) -> dict[str, Any]:
         for key, value in row.items():
             points[key].append(value)
 
-    sla = [
-        {"value": c.max_ms, "label": f"SLA limit: {c.describe()}"}
-        for c in report.assumptions.sla
-        if c.metric == metric and c.statistic == statistic and c.max_ms > 0
-    ]
-    xs = [c[1] for c in plotted] + [s["value"] for s in sla]
+    limits = [c for c in report.assumptions.sla if c.metric == metric and c.statistic == statistic and c.max_ms > 0]
+    sla = [{"value": c.max_ms, "label": f"SLA limit: {c.describe()}"} for c in limits]
+    xs = [c[1] for c in plotted] + [c.max_ms for c in limits]
     name = LATENCY_METRICS.get(metric, metric.upper())
     return {
         "metric": what,  # "avg TTFT": the latency the chart shows

@@ -14,6 +14,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeGuard
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -80,7 +81,7 @@ class _Scale:
         a, b = self.t(self.lo), self.t(self.hi)
         return (self.t(v) - a) / (b - a)
 
-    def usable(self, v: float | None) -> bool:
+    def usable(self, v: float | None) -> TypeGuard[float]:
         return v is not None and math.isfinite(v) and (v > 0 or not self.log)
 
     def ticks(self) -> list[float]:
@@ -129,8 +130,8 @@ class _Font:
     4-5 ms apiece here, which was most of the appendix's time. Strings are set without kerning, which DejaVu Sans
     barely uses for names, digits and hyphens."""
 
-    def __init__(self, **props: str) -> None:
-        self.prop = FontProperties(family="DejaVu Sans", size=_EM, **props)
+    def __init__(self, style: Literal["normal", "italic", "oblique"] | None = None) -> None:
+        self.prop = FontProperties(family="DejaVu Sans", size=_EM, style=style)
         self._face = get_font(findfont(self.prop))
         self._glyphs: dict[str, tuple[np.ndarray, list[int], float]] = {}
         self._xx = text_to_path.get_text_width_height_descent("xx", self.prop, False)[0]
@@ -268,7 +269,12 @@ def _draw_page(
     )
     boxes: list[list[tuple[float, float]]] = []
     grey_boxes: list[list[tuple[float, float]]] = []
-    grid, frames, sla_lines, lines_ok, lines_bad = [], [], [], [], []
+    Line = list[tuple[float, float]]
+    grid: list[Line] = []
+    frames: list[Line] = []
+    sla_lines: list[Line] = []
+    lines_ok: list[Line] = []
+    lines_bad: list[Line] = []
     pts_ok: list[tuple[float, float]] = []
     pts_bad: list[tuple[float, float]] = []
     rings: list[tuple[float, float]] = []
@@ -357,10 +363,10 @@ def grid(plots: Plots) -> Grid:
     curves_by = {c.config: c for c in plots.curves}
     raw = {c: [(p.latency, p.rps, p.feasible) for p in curves_by[c].points if not p.failed] for c in plots.appendix}
     sla = [x for x, _ in plots.sla]
-    sx = _scale([x for pts in raw.values() for x, _, _ in pts] + sla)
+    sx = _scale([*(x for pts in raw.values() for x, _, _ in pts), *sla])
     sy = _scale([y for pts in raw.values() for _, y, _ in pts])
     curves = {c: [(x, y, ok) for x, y, ok in pts if sx.usable(x) and sy.usable(y)] for c, pts in raw.items()}
-    chosen = {}
+    chosen: dict[str, tuple[float, float]] = {}
     for c in plots.appendix:
         cv = curves_by[c]
         if cv.chosen is not None:

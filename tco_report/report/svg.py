@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008), ordered so that neighbours differ in lightness too; yellow is left out (unreadable on white).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -17,7 +21,7 @@ GREY = "#BBBBBB"
 INK = "#222222"
 FAILED = "#A33A00"
 
-RC = {
+RC: dict[RcKeyType, str | float | bool] = {
     "svg.hashsalt": "tco_report",
     "svg.fonttype": "none",  # text stays text: searchable in the PDF, small files
     "font.family": "DejaVu Sans",

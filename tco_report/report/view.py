@@ -24,6 +24,7 @@ from ..model import (
     Assumptions,
     BenchmarkPoint,
     ConfigResult,
+    Decisions,
     HardwareProfile,
     PlanYear,
     Report,
@@ -660,7 +661,12 @@ def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
-def _s(n: float | int) -> str:
+def _yearly_cost(r: ConfigResult) -> float:
+    """A feasible result's yearly TCO as a sort key (an infeasible one, which has none, sorts last)."""
+    return r.total_yearly_cost if r.total_yearly_cost is not None else math.inf
+
+
+def _s(n: float | None) -> str:
     return "" if n == 1 else "s"
 
 
@@ -711,7 +717,7 @@ def _summary(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint]) ->
     a, rec, r = c.a, c.rec, c.report
     blocks: list[Block] = []
     if rec is not None:
-        others = sorted((x for x in c.feasible if x is not rec), key=lambda x: x.total_yearly_cost)
+        others = sorted((x for x in c.feasible if x is not rec), key=_yearly_cost)
         lat = c.latency_of(rec)
         parts: list[str | Span] = [
             "Recommended config: ",
@@ -1070,7 +1076,7 @@ def _costs(c: _Ctx) -> Section | None:
     blocks: list[Block] = []
     if c.renting:
         blocks.append(Heading("Owning vs renting the same GPUs", "renting"))
-        cols = (
+        renting_cols = (
             Column("Config", width=21),
             Column(label("rented_gpus"), num=True),
             Column("Owning (TCO)", unit("total_yearly_cost"), num=True),
@@ -1079,7 +1085,7 @@ def _costs(c: _Ctx) -> Section | None:
             Column(label("break_even_months"), unit("break_even_months"), num=True),
             Column(label("owning_cost_per_gpu_hour"), unit("owning_cost_per_gpu_hour"), num=True),
         )
-        rows = tuple(
+        renting_rows = tuple(
             Row(
                 (
                     Cell(x.config),
@@ -1100,7 +1106,7 @@ def _costs(c: _Ctx) -> Section | None:
             )
             for x in c.renting
         )
-        blocks.append(Table("renting", cols, rows))
+        blocks.append(Table("renting", renting_cols, renting_rows))
         note = (
             "Renting: the same GPUs for every hour of the year at the cloud price per GPU-hour. Break-even: the months"
             " after which owning (servers paid up front, then running costs) has cost less than renting on demand. "
@@ -1159,8 +1165,7 @@ def _costs(c: _Ctx) -> Section | None:
     return Section("costs", title, tuple(blocks))
 
 
-def _scenarios(c: _Ctx) -> Section:
-    d = c.report.decisions
+def _scenarios(c: _Ctx, d: Decisions) -> Section:
     a = c.a
     by_name = dict(a.scenarios)
     cols = (
@@ -1213,8 +1218,8 @@ def _scenarios(c: _Ctx) -> Section:
     )
 
 
-def _api(c: _Ctx) -> Section:
-    a, rec, api = c.a, c.rec, c.report.decisions.api
+def _api(c: _Ctx, rec: ConfigResult, api: ApiBreakEven) -> Section:
+    a = c.a
     s = (
         f"At {f.unit_cost(a.api_input_price_per_1m)} per 1M input and {f.unit_cost(a.api_output_price_per_1m)} per 1M"
         f" output tokens, a request of {f.tokens(rec.isl)} input and {f.tokens(rec.osl)} output tokens costs"
@@ -1260,8 +1265,8 @@ def _api(c: _Ctx) -> Section:
     )
 
 
-def _plan(c: _Ctx) -> Section:
-    plan = c.report.decisions.plan
+def _plan(c: _Ctx, d: Decisions) -> Section:
+    plan = d.plan
     cols = (
         Column("Year"),
         Column(label("peak_requests_per_second"), "req/s", num=True),
@@ -1312,11 +1317,10 @@ def _plan(c: _Ctx) -> Section:
     )
 
 
-def _sensitivity(c: _Ctx) -> Section:
-    d = c.report.decisions
+def _sensitivity(c: _Ctx, base: tuple[float, float]) -> Section:
     a = c.a
     rec = c.rec.config if c.rec else None
-    base_cost, base_tco = d.sensitivity_base
+    base_cost, base_tco = base
     s = (
         f"Each input moved by \u2212{f.percent(a.sensitivity_step)} and +{f.percent(a.sensitivity_step)}, the rest"
         " held;"
@@ -1775,6 +1779,12 @@ def index_text(configs: Sequence[str], start: int) -> str:
 
 
 # --- plots --------------------------------------------------------------------------------------------------------
+def _shift(pair: tuple[float | None, float | None], base: float) -> tuple[float | None, float | None]:
+    """A (low, high) pair of values as changes from ``base``; a missing value stays missing."""
+    low, high = pair
+    return (None if low is None else low - base, None if high is None else high - base)
+
+
 def _plots(report: Report, c: _Ctx) -> Plots:
     metric, statistic = c.metric, c.statistic
     name = LATENCY_METRICS.get(metric, metric.upper())
@@ -1860,14 +1870,14 @@ def _plots(report: Report, c: _Ctx) -> Plots:
     rec = report.recommended.config if report.recommended else None
     if d is not None and d.sensitivity_base is not None:
         base_cost, base_tco = d.sensitivity_base
-        for r in sensitivity_order(report):
-            short = label(r.input).split(" (")[0].strip()
+        for row in sensitivity_order(report):
+            short = label(row.input).split(" (")[0].strip()
             tornado.append(
                 TornadoRow(
-                    f"{short}\n{f.quantity(r.input, r.low_value)} / {f.quantity(r.input, r.high_value)}",
-                    tuple(None if v is None else v - base_cost for v in r.cost_per_1m_output_tokens),  # type: ignore[arg-type]
-                    tuple(None if v is None else v - base_tco for v in r.total_yearly_cost),  # type: ignore[arg-type]
-                    tuple(x not in (rec, None) for x in r.recommended),  # type: ignore[arg-type]
+                    f"{short}\n{f.quantity(row.input, row.low_value)} / {f.quantity(row.input, row.high_value)}",
+                    _shift(row.cost_per_1m_output_tokens, base_cost),
+                    _shift(row.total_yearly_cost, base_tco),
+                    (row.recommended[0] not in (rec, None), row.recommended[1] not in (rec, None)),
                 )
             )
     return Plots(
@@ -1964,9 +1974,17 @@ def build(
     costs = _costs(c)
     if costs is not None:
         sections.append(costs)
-    for part, make in (("scenarios", _scenarios), ("api", _api), ("plan", _plan), ("sensitivity", _sensitivity)):
-        if part in c.parts:
-            sections.append(make(c))
+    # decision_parts() put a part in only when its inputs are there; the checks say so to the type checker too.
+    d = report.decisions
+    if d is not None:
+        if "scenarios" in c.parts:
+            sections.append(_scenarios(c, d))
+        if "api" in c.parts and d.api is not None and rec is not None:
+            sections.append(_api(c, rec, d.api))
+        if "plan" in c.parts:
+            sections.append(_plan(c, d))
+        if "sensitivity" in c.parts and d.sensitivity_base is not None:
+            sections.append(_sensitivity(c, d.sensitivity_base))
     sections.append(_method(c, has_interactivity))
     date = f.date(when)
     appendix = _appendix(c, warnings, failed, tool_version, date)
