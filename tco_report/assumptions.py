@@ -466,10 +466,10 @@ def load(path: str | os.PathLike[str]) -> Assumptions:
             p, None, "is empty; expected YAML with one or more of demand, sla, hardware, reference_prices, configs"
         )
     try:
-        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass: no tag runs code
+        data = yaml.load(text, Loader=unique_key_loader())  # noqa: S506 - a SafeLoader subclass: no tag runs code
     except RecursionError:
         raise InputError(p, None, "is nested too deeply to be an assumptions file") from None
-    except _DuplicateKey as e:
+    except DuplicateKey as e:
         raise InputError(
             p,
             str(e.key)[:60],
@@ -484,14 +484,16 @@ def load(path: str | os.PathLike[str]) -> Assumptions:
     return from_mapping(data, str(p))
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(Exception):
+    """A key given twice in one YAML mapping, with the lines of both."""
+
     def __init__(self, key: Any, first: int, second: int):
         super().__init__(key)
         self.key, self.first, self.second = key, first, second
 
 
 @functools.cache
-def _loader() -> type:
+def unique_key_loader() -> type:
     """PyYAML's SafeLoader (no tag constructs an object), refusing a key given twice in one mapping (PyYAML keeps
     the last silently) and cleaning every text (tco_report.text.clean) as it enters the tool."""
     import yaml
@@ -507,7 +509,7 @@ def _loader() -> type:
                     line = key_node.start_mark.line + 1
                     try:
                         if key in seen:
-                            raise _DuplicateKey(key, seen[key], line)
+                            raise DuplicateKey(key, seen[key], line)
                         seen[key] = line
                     except TypeError:  # an unhashable key: SafeLoader reports it
                         continue

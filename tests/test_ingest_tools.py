@@ -332,6 +332,20 @@ def test_guidellm_yaml_is_read_safely(tmp_path):
     )
 
 
+def test_guidellm_yaml_with_a_key_given_twice_is_refused(tmp_path):
+    """A key given twice in one mapping is an error naming the key and both lines, as in JSON result files and the
+    assumptions (PyYAML alone would keep the last value silently)."""
+    text = (GUIDELLM / "constant" / "benchmarks.yaml").read_text()
+    f = tmp_path / "benchmarks.yaml"
+    f.write_text(text.rstrip("\n") + "\nbenchmarks: []\n")
+    last = len(f.read_text().splitlines())
+    first = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("benchmarks:"))
+    with pytest.raises(InputError) as e:
+        read_paths([f])
+    assert e.value.field == "benchmarks"
+    assert f"the key appears twice in one mapping (lines {first} and {last})" in e.value.message
+
+
 # ---------------------------------------------------------------- invariants
 
 from hypothesis import given, settings  # noqa: E402

@@ -233,13 +233,22 @@ def error_only_failure(o: Mapping[str, Any]) -> str:
 
 
 def load_yaml(text: str, file: Path | str) -> Any:
-    """A YAML document through PyYAML's safe loader (no tag constructs an object; the C loader when built, for
-    GuideLLM reports of several MB); a syntax error is an InputError with its line."""
+    """A YAML document through the assumptions' loader: PyYAML's safe loader (no tag constructs an object) that
+    refuses a key given twice in one mapping, as JSON result files do; a syntax error is an InputError with its
+    line."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from ..assumptions import DuplicateKey, unique_key_loader
+
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=unique_key_loader())  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKey as e:
+        raise InputError(
+            file,
+            str(e.key)[:60],
+            f"the key appears twice in one mapping (lines {e.first} and {e.second}); "
+            "expected each key once (which value is meant?)",
+        ) from None
     except RecursionError:
         raise InputError(file, None, "is nested too deeply to be a benchmark result file") from None
     except yaml.YAMLError as e:
