@@ -17,8 +17,18 @@ from tco_report.model import SlaConstraint
 from tco_report.names import BY_SNAKE, RESULT_KEYS
 from tco_report.resources import inputs_dir
 from tco_report.workbook import compare_cached, read_workbook, regenerate, safety, write_workbook
+from tco_report.workbook.layout import HW_ROWS
+from tco_report.workbook.sheet_scenarios import ROWS
 
-from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
+from .lo_formulas import (
+    ALLOWED_FUNCTIONS,
+    cells_of,
+    defined_name_sheets,
+    formulas,
+    functions,
+    numeric_literals,
+    sheet_references,
+)
 from .lo_scenarios import example_assumptions, example_points, example_report, generated
 
 SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About"]
@@ -40,8 +50,11 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
     assert wb.sheetnames == SHEETS
     names = defined_name_sheets(str(example))
+    hardware = {snake: range_name for range_name, snake, _ in HW_ROWS if snake}
     for q in BY_SNAKE.values():
-        if q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
+        if q.snake in hardware:  # one column per quote on Inputs; the recommended config's profile on TCO
+            assert names.get(hardware[q.snake]) == {"Inputs"} and names.get(q.camel) == {"TCO"}, q.camel
+        elif q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
             assert names.get(q.camel) == {"Inputs"}, q.camel
     # The peak the sizing uses is a formula (users x requests per user, or the typed-in peak).
     assert names["peakRequestsPerSecondInput"] == {"Inputs"} and names["peakRequestsPerSecond"] == {"TCO"}
@@ -116,10 +129,9 @@ def test_compare_cached_names_the_disagreeing_cells(tmp_path: Path) -> None:
 
 def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
-    names = wb.defined_names
-    for name in ("peakRequestsPerSecondInput", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
-        sheet, coord = next(iter(names[name].destinations))
-        cell = wb[sheet][coord.replace("$", "")]
+    for name in ("peakRequestsPerSecondInput", "hwInitialServerCost", "latencyLimitMs", "hwGPUsPerServer"):
+        cell = cells_of(wb, name)[0]
+        sheet = cell.parent.title
         assert cell.protection.locked is False, name
         assert cell.comment is not None and "Unit:" in cell.comment.text, name
         assert cell.fill.fgColor.rgb.endswith("FFF2CC"), name
@@ -230,8 +242,8 @@ def test_formula_in_an_input_cell_is_refused(example: Path, tmp_path: Path) -> N
         read_workbook(bad)
     msg = str(e.value)
     assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecondInput" in msg and "formula" in msg
-    _edit(example, bad, "Benchmarks", "G3", "=G2*2")
-    with pytest.raises(InputError, match=r"Benchmarks!G3 \(rps"):
+    _edit(example, bad, "Benchmarks", "F3", "=F2*2")  # F: rps (req/s)
+    with pytest.raises(InputError, match=r"Benchmarks!F3 \(rps"):
         read_workbook(bad)
     _edit(example, bad, sheet, coord, -5)
     with pytest.raises(InputError, match="greater than 0"):
@@ -338,7 +350,10 @@ def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> N
     assert "SNAPSHOT VALUES, NOT FORMULAS" in wb["Scenarios"]["A2"].value
     scen = wb["Scenarios"]
     assert [scen.cell(4, 3 + k).value for k in range(4)] == [s.name for s in report.decisions.scenarios]
-    assert not any(c.data_type == "f" for row in scen.iter_rows() for c in row)  # values, never formulas
+    table = range(4, 4 + len(ROWS) + 1)  # the scenario columns hold values, never formulas
+    assert not any(c.data_type == "f" for r in table for c in scen[r][1:])
+    # Below them, the inputs they were computed from (stored) beside formulas of the current ones.
+    assert cells_of(wb, "snapshotInputsChanged")[0].value.startswith("=COUNTIF(snapSame,FALSE)")
     cheaper = report.decisions.scenarios[3].recommended
     assert any(c.value == cheaper.total_yearly_cost for row in scen.iter_rows() for c in row)
     sens = wb["Sensitivity"]

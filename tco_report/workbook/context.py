@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
@@ -27,6 +28,9 @@ class Book:
     bm_last_data_col: int = 0
     cf_columns: dict[str, int] = field(default_factory=dict)  # key -> column on Configs
     sla_rows: list[int] = field(default_factory=list)  # Inputs rows of the SLA table
+    config_capacity: int = 0  # rows of the Inputs config table (configs written + empty ones) = rows of Configs
+    input_values: dict[str, Any] = field(default_factory=dict)  # Inputs scalar name -> the value written
+    hw_capacity: int = 0  # hardware profile columns on Inputs (profiles written + empty ones)
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
     _decisions: Decisions | None = None
 
@@ -48,10 +52,6 @@ class Book:
     @property
     def results(self) -> tuple[ConfigResult, ...]:
         return self.report.results
-
-    @property
-    def single_profile(self) -> bool:
-        return len(self.report.assumptions.hardware) == 1
 
     def sla_header_positions(self) -> list[int | None]:
         """1-based position of each SLA constraint's latency column in a Benchmarks row, None when absent."""

@@ -24,6 +24,7 @@ from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, Sl
 from ..names import BY_SNAKE, SECONDS_PER_MINUTE
 from . import layout
 from .safety import check_archive
+from .tables import column_reference, read_tables
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class WorkbookInput:
     points: tuple[BenchmarkPoint, ...]
     assumptions: Assumptions
     cached: dict[str, CachedCell] = field(default_factory=dict)  # defined name -> cached value (TCO, Summary)
+    notes: list[str] = field(default_factory=list)  # rows and inputs the workbook ignores (so does the Python run)
     config_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Configs rows: key -> cached value
     plan_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Plan rows: key -> cached value
     sensitivity_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Sensitivity rows
@@ -83,6 +85,24 @@ class _Names:
     def __init__(self, path: Path, wb: Workbook, values: Workbook):
         self.path, self.wb, self.values = path, wb, values
         self._grids: dict[tuple[int, str], _Grid] = {}
+        self.tables = read_tables(path)
+        self.config_names: list[str] = []  # the Inputs config table's names, as typed
+        self.notes: list[str] = []  # what the workbook itself ignores, and so does the Python run (read_workbook)
+
+    def destinations(self, name: str) -> list[tuple[str, str]]:
+        """(sheet, A1 range) of a defined name; a table column (BenchmarkPoints[rps (req/s)]) is its data cells."""
+        text = str(self.wb.defined_names[name].attr_text)
+        ref = column_reference(text)
+        if ref is None:
+            return list(self.wb.defined_names[name].destinations)
+        table = self.tables.get(ref[0])
+        col = None if table is None else table.column(ref[1])
+        if table is None or col is None:
+            raise InputError(self.path, name, f"refers to {text}, which is not a column of a table in the workbook")
+        if table.last_row <= table.first_row:
+            return []
+        letter = get_column_letter(col)
+        return [(table.sheet, f"{letter}{table.first_row + 1}:{letter}{table.last_row}")]
 
     def has(self, name: str) -> bool:
         return name in self.wb.defined_names
@@ -100,7 +120,7 @@ class _Names:
                 self.path, name, "the workbook has no such defined name; expected a workbook written by tco_report"
             )
         out: list[Cell] = []
-        for sheet, coord in self.wb.defined_names[name].destinations:
+        for sheet, coord in self.destinations(name):
             if sheet not in book.sheetnames:
                 raise InputError(self.path, name, f"refers to a missing sheet '{sheet}'")
             grid = self.grid(book, sheet)
@@ -178,8 +198,8 @@ def read_workbook(path: str | Path) -> WorkbookInput:
 def _read(n: _Names) -> WorkbookInput:
     path = n.path
     assumptions = _assumptions(n)
-    points = _points(n)
-    out = WorkbookInput(path=path, points=points, assumptions=assumptions)
+    points = _points(n, set(n.config_names))
+    out = WorkbookInput(path=path, points=points, assumptions=assumptions, notes=n.notes)
     for name in _cached_names(n):
         out.cached[name] = n.cached(name)[0]
     out.config_rows = _table(n, [(key, range_name) for key, _, range_name, _ in layout.CF_COLUMNS])
@@ -202,7 +222,7 @@ def _cached_names(n: _Names) -> list[str]:
     out = []
     for name in wanted:
         if n.has(name):
-            dest = list(n.wb.defined_names[name].destinations)
+            dest = n.destinations(name)
             if dest and dest[0][0] in ("TCO", "Checks", "Plan", "Sensitivity"):
                 out.append(name)
     return out
@@ -231,7 +251,10 @@ def _assumptions(n: _Names) -> Assumptions:
             sla.append(SlaConstraint(metric, stat, limit))
     rules = []
     for nc, gc, hc in zip(*(n.cells(x) for x in (layout.CFG_NAME, layout.CFG_GPUS, layout.CFG_HARDWARE)), strict=True):
+        if nc.value is None or (isinstance(nc.value, str) and not nc.value.strip()) and nc.data_type != "f":
+            continue  # an empty row of the config table: room for a config, not one
         config = n.text(nc, "config name")
+        n.config_names.append(config)
         gpus = n.number(gc, f"GPUs per instance of '{config}'", positive=True, whole=True)
         hw = n.text(hc, f"hardware profile of '{config}'", options=tuple(sorted(profiles)))
         rules.append(ConfigRule(match=glob.escape(config), gpus_per_instance=int(gpus), hardware=hw))
@@ -297,6 +320,13 @@ def _peak(n: _Names, fields: dict[str, Any]) -> float:
             raise InputError(
                 n.path, "activeUsersAtPeak", "active users and requests per user must be greater than 0 when given"
             )
+        typed = n.scalar(layout.PEAK_INPUT)
+        if isinstance(typed.value, int | float) and not isinstance(typed.value, bool):
+            n.notes.append(
+                f"{n.where(typed, layout.PEAK_INPUT)} holds the peak {typed.value!r} req/s, which is ignored: active "
+                f"users x requests per user per minute / 60 give the peak ({users * per_user / SECONDS_PER_MINUTE:g}"
+                " req/s); clear the users to use the typed peak (Summary's status block says so too)"
+            )
         return users * per_user / SECONDS_PER_MINUTE
     return num_required(n, layout.PEAK_INPUT)
 
@@ -316,6 +346,8 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
     }
     profiles = []
     for k, name_cell in enumerate(columns["hwName"]):
+        if name_cell.data_type != "f" and (name_cell.value is None or str(name_cell.value).strip() == ""):
+            continue  # an empty column: room for another vendor's quote
         name = n.text(name_cell, "hardware profile name")
 
         def num(range_name: str, label: str, kw: dict[str, bool], k: int = k, name: str = name) -> float:
@@ -335,12 +367,22 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
                 values[snake] = n.number(cell, label, positive=snake == "depreciation_period")
         profiles.append(HardwareProfile(**values))
     names = [p.name for p in profiles]
+    if not profiles:
+        raise InputError(n.path, "hwName", "no hardware profile has a name; expected at least one")
     if len(set(names)) != len(names):
         raise InputError(n.path, "hwName", f"hardware profile names must be unique, got {names}")
     return tuple(profiles)
 
 
-def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
+def _blank(cell: Cell) -> bool:
+    return cell.data_type != "f" and (cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()))
+
+
+def _points(n: _Names, configs: set[str]) -> tuple[BenchmarkPoint, ...]:
+    """The rows the workbook computes with: those inside the Benchmarks table, with their calculated columns, whose
+    config is on Inputs. Any other row is left out here too, with a note saying which and why (the Python run must
+    agree with the recalculated workbook, and the user must learn what it left out)."""
+    table = n.tables.get(layout.BM_TABLE)
     header = [c.value for c in n.cells(layout.BM_HEADER)]
     col = {h: i for i, h in enumerate(header) if isinstance(h, str)}
     for h, _, _ in (*layout.BM_LEAD, layout.BM_SOURCE):
@@ -351,11 +393,26 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
         if h.endswith(layout.LATENCY_SUFFIX) and "_" in h:
             metric, stat = h[: -len(layout.LATENCY_SUFFIX)].split("_", 1)
             latency.append((metric, stat, i))
-    first = n.cells("bmPoint")
-    grid = n.grid(n.wb, first[0].sheet)
+    first = n.cells("bmConfig")
+    sheet = first[0].sheet if first else (table.sheet if table else "Benchmarks")
+    grid = n.grid(n.wb, sheet)
+    first_row = table.first_row + 1 if table else first[0].row
+    last_row = table.last_row if table else first[-1].row
+    meets = table.column(layout.BM_CALC[[rn for _, rn in layout.BM_CALC].index("bmMeetsSla")][0]) if table else None
     points = []
-    for r in range(first[0].row, first[-1].row + 1):
+    ignored: dict[str, list[int]] = {"outside": [], "formulas": [], "config": []}
+    unknown: dict[str, None] = {}  # configs named on Benchmarks but not on Inputs, in order
+    for r in range(first_row, len(grid.rows) + 1):
         row = tuple(grid.cell(r, c) for c in range(1, len(header) + 1))
+        data = [row[i] for h, i in col.items() if h != layout.BM_LEAD[0][0]]
+        if all(_blank(cell) for cell in data):
+            continue  # an empty row (a row cleared, or the space under the table)
+        if r > last_row:
+            ignored["outside"].append(r)
+            continue
+        if meets is not None and grid.cell(r, meets).data_type != "f":
+            ignored["formulas"].append(r)
+            continue
 
         def get(h: str, kind: str, row: tuple[Cell, ...] = row, **kw: Any) -> Any:
             cell = row[col[h]]
@@ -370,6 +427,11 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 return math.inf
             return n.number(cell, "request rate", optional=True)
 
+        config = get("config", "text")
+        if config not in configs:
+            ignored["config"].append(r)
+            unknown.setdefault(config, None)
+            continue
         lat: dict[str, dict[str, float]] = {}
         for metric, stat, i in latency:
             v = n.number(row[i], f"{metric}_{stat}", optional=True)
@@ -377,7 +439,7 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 lat.setdefault(metric, {})[stat] = v
         points.append(
             BenchmarkPoint(
-                config=get("config", "text"),
+                config=config,
                 rps=get("rps (req/s)", "number", positive=True),
                 isl=get("isl (tokens)", "number", positive=True),
                 osl=get("osl (tokens)", "number", positive=True),
@@ -389,7 +451,24 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 source=get("source", "text", optional=True),
             )
         )
+    named_unknown = ", ".join(f"'{c}'" for c in list(unknown)[:3])
+    why = {
+        "outside": f"outside the {layout.BM_TABLE} table (pasted under it?), so the workbook ignores it; extend the "
+        "table over it (Excel grows a table by itself on a paste right under it; in LibreOffice insert rows inside "
+        "the table, or Data > Define Range)",
+        "formulas": "inside the table but without its formula columns (inserted without them), so the workbook "
+        "ignores it; copy the formula columns down from the row above",
+        "config": f"for a config that is not in the Inputs config table ({named_unknown}), "
+        "so the workbook ignores it; add the config there (name, GPUs per instance, hardware profile)",
+    }
+    for kind, rows in ignored.items():
+        if rows:
+            shown = ", ".join(str(r) for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+            which = "row" if len(rows) == 1 else "rows"
+            n.notes.append(f"{sheet} {which} {shown}: {'it is' if len(rows) == 1 else 'each is'} {why[kind]}")
     if not points:
-        raise InputError(n.path, "Benchmarks", "the Benchmarks table has no rows")
+        raise InputError(
+            n.path, "Benchmarks", "the Benchmarks table has no rows the workbook computes with: " + "; ".join(n.notes)
+        )
     check_unique_loads(points)
     return tuple(points)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import names
-from . import cells
+from . import cells, status
 from .context import Book
 
 SHEET = "Scenarios"
@@ -50,8 +50,10 @@ def write(book: Book) -> None:
         ws.write_string(head, col, text, st.header)
     if not rows:
         ws.write_string(head + 1, 0, "No scenarios: the assumptions have no 'scenarios:' list.", st.note)
+        status.snapshot_block(book, ws, head + 4)
         ws.protect("", {"format_columns": True, "format_rows": True})
         return
+    status.stale_marker(ws, 2, 0, book)
     inputs = dict((("base", a), *a.scenarios))
     for k, s in enumerate(rows):
         ws.write_string(head, 2 + k, s.name, st.header)
@@ -75,5 +77,6 @@ def write(book: Book) -> None:
             else:
                 cells.number(ws, row, 2 + k, value, st.calc(unit if unit != "USD/year" else "USD_big"))
     ws.write_string(head + 2 + len(ROWS), 0, "Blank: not applicable (no cloud or API price given).", st.note)
+    status.snapshot_block(book, ws, head + 4 + len(ROWS))
     ws.freeze_panes(head + 1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True})
