@@ -7,6 +7,7 @@ import math
 import zipfile
 from dataclasses import asdict, is_dataclass, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -366,3 +367,83 @@ def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> N
         assert is_formula == (sens.cell(r, 3).value == "live"), r
     plan = wb["Plan"]
     assert sum(1 for r in range(8, 30) if plan.cell(r, 2).data_type == "f") == 10  # ten year rows, four in the plan
+
+
+def test_tables_have_calculated_columns_and_inputs_have_room(example: Path) -> None:
+    """Every formula column of Benchmarks and Configs is a calculated column (Excel fills it on a new row), written
+    in structured references; Inputs has six quote columns and empty config rows, and the dropdown lists them all."""
+    with zipfile.ZipFile(example) as z:
+        tables = {}
+        for name in z.namelist():
+            if name.startswith("xl/tables/"):
+                root = ElementTree.fromstring(z.read(name))
+                tables[root.get("displayName")] = root
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    wb = openpyxl.load_workbook(example)
+    for table, sheet in (("BenchmarkPoints", "Benchmarks"), ("ConfigResults", "Configs")):
+        columns = list(tables[table].iter(f"{main}tableColumn"))
+        calculated = {c.get("name"): c.find(f"{main}calculatedColumnFormula") for c in columns}
+        ws = wb[sheet]
+        for k, c in enumerate(columns, start=1):
+            cell = ws.cell(2, k)
+            formula = calculated[c.get("name")]
+            assert (cell.data_type == "f") == (formula is not None), (table, c.get("name"))
+            if formula is not None:  # the same formula in the cell as in the column definition, on every row
+                assert cell.value == "=" + formula.text and ws.cell(3, k).value == cell.value, (table, c.get("name"))
+                assert "[#This Row]" in formula.text or "ROW()" in formula.text, formula.text
+    assert len(cells_of(wb, "hwName")) == 6 and [c.value for c in cells_of(wb, "hwName")][1:] == [None] * 5
+    names = [c.value for c in cells_of(wb, "cfgName")]
+    assert names[:3] == [r.config for r in example_report().results] and names[3:] == [None] * 10
+    hw_range = str(wb.defined_names["hwName"].attr_text)
+    dropdowns = [dv for dv in wb["Inputs"].data_validations.dataValidation if dv.type == "list" and dv.formula1]
+    assert any(dv.formula1 == hw_range for dv in dropdowns), [dv.formula1 for dv in dropdowns]
+    assert len(openpyxl.load_workbook(example)["Configs"]["A"]) >= 14  # a Configs row for every Inputs row
+
+
+def test_rows_the_workbook_ignores_are_left_out_with_a_note(example: Path, tmp_path: Path) -> None:
+    """A row typed under the Benchmarks table, and one whose config is not on Inputs: the workbook ignores both
+    (its table and its config lookup do not reach them), so the Python run does too, and says which and why."""
+    wb = openpyxl.load_workbook(example)
+    ws = wb["Benchmarks"]
+    last = ws.max_row
+    for col in range(1, 17):
+        ws.cell(last + 1, col).value = ws.cell(2, col).value
+    ws.cell(last + 1, 4).value = 3  # a load the config does not have yet
+    ws.cell(5, 2).value = "not-on-inputs"
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    got = read_workbook(path)
+    report = example_report()
+    assert len(got.points) == len(report.points) - 1
+    assert not any(p.config == "not-on-inputs" for p in got.points)
+    outside = [x for x in got.notes if "outside the BenchmarkPoints table" in x]
+    assert len(outside) == 1 and f"row {last + 1}:" in outside[0]
+    unknown = [x for x in got.notes if "not in the Inputs config table" in x]
+    assert len(unknown) == 1 and "row 5:" in unknown[0] and "'not-on-inputs'" in unknown[0]
+    again, _ = regenerate(path)
+    assert again.warnings[:2] == tuple(got.notes)
+
+
+def test_scenarios_are_read_back_and_recomputed(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    path = tmp_path / "s.xlsx"
+    write_workbook(report, path, tool_version="t")
+    back = read_workbook(path).assumptions.scenarios
+    assert [n for n, _ in back] == [n for n, _ in report.assumptions.scenarios] and len(back) >= 3
+
+    def plain(x):  # noqa: ANN001, ANN202
+        return replace(x, source="", provenance={}, configs=())
+
+    assert [plain(s) for _, s in back] == [plain(s) for _, s in report.assumptions.scenarios]
+    again, found = regenerate(path)
+    assert found == []
+    for got, want in zip(again.decisions.scenarios, report.decisions.scenarios, strict=True):
+        assert got.name == want.name and got.recommended.config == want.recommended.config
+        assert math.isclose(got.recommended.total_yearly_cost, want.recommended.total_yearly_cost, rel_tol=1e-12)
+    # An edited base carries into the scenarios, as in the assumptions file: the peak-400 scenario keeps its peak.
+    wb = openpyxl.load_workbook(path)
+    cells_of(wb, "hwInitialServerCost")[0].value = 100_000
+    wb.save(path)
+    edited = dict(read_workbook(path).assumptions.scenarios)
+    assert all(s.hardware[0].initial_server_cost in (100_000, 250_000) for s in edited.values())
+    assert edited["peak 400 req/s"].peak_requests_per_second == 400

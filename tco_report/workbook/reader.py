@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..ingest import check_unique_loads
 from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
 from ..names import BY_SNAKE, SECONDS_PER_MINUTE
-from . import layout
+from . import layout, scenario_inputs
 from .safety import check_archive
 from .tables import column_reference, read_tables
 
@@ -293,11 +293,37 @@ def _assumptions(n: _Names) -> Assumptions:
         )
         fields[snake] = int(v) if v is not None and snake in layout.WHOLE else v
     fields["peak_requests_per_second"] = _peak(n, fields)
+    scenario_rows = _scenario_rows(n)
     if fields.get("target_utilisation", 1.0) > 1:
         raise InputError(n.path, "targetUtilisation", "expected a share of at most 1")
     keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
     keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
-    return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+    base = Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+    scenarios = []
+    for name, rows in scenario_rows.items():
+        try:
+            scenario = scenario_inputs.apply(base, [(k, v) for k, v, _ in rows], f"{n.path} (scenario '{name}')")
+        except ValueError as e:
+            raise InputError(n.path, f"{n.where(rows[0][2], 'scnInput')}, scenario '{name}'", str(e)) from None
+        scenarios.append((name, scenario))
+    return replace(base, scenarios=tuple(scenarios))
+
+
+def _scenario_rows(n: _Names) -> dict[str, list[tuple[str, Any, Cell]]]:
+    """The Scenarios sheet's stored scenario inputs by scenario, in order (none in older workbooks)."""
+    if not n.has("scnName"):
+        return {}
+    out: dict[str, list[tuple[str, Any, Cell]]] = {}
+    for nc, ic, vc in zip(n.cells("scnName"), n.cells("scnInput"), n.cells("scnValue"), strict=True):
+        if _blank(nc) and _blank(ic):
+            continue
+        name = n.text(nc, "scenario name")
+        if name == "base":
+            raise InputError(n.path, n.where(nc, "scnName"), "expected a scenario name other than 'base'")
+        out.setdefault(name, []).append(
+            (n.text(ic, f"input of scenario '{name}'"), n.value(vc, "scnValue", "a value"), ic)
+        )
+    return out
 
 
 def _peak(n: _Names, fields: dict[str, Any]) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import names
-from . import cells, status
+from . import cells, scenario_inputs, status
 from .context import Book
 
 SHEET = "Scenarios"
@@ -77,6 +77,37 @@ def write(book: Book) -> None:
             else:
                 cells.number(ws, row, 2 + k, value, st.calc(unit if unit != "USD/year" else "USD_big"))
     ws.write_string(head + 2 + len(ROWS), 0, "Blank: not applicable (no cloud or API price given).", st.note)
-    status.snapshot_block(book, ws, head + 4 + len(ROWS))
+    row = _scenario_inputs(book, ws, head + 4 + len(ROWS))
+    status.snapshot_block(book, ws, row + 1)
     ws.freeze_panes(head + 1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+SCN_NAME, SCN_INPUT, SCN_VALUE = "scnName", "scnInput", "scnValue"
+
+
+def _scenario_inputs(book: Book, ws: Any, row: int) -> int:
+    """What each scenario changes in the base, one input a row (read back by --from-workbook); the next row."""
+    st, a = book.st, book.report.assumptions
+    ws.write_string(
+        row, 0, "What each scenario changes in the base (tco-report --from-workbook reads it back)", st.section
+    )
+    row += 1
+    for col, text in enumerate(("Scenario", "Input", "Value")):
+        ws.write_string(row, col, text, st.header)
+    row += 1
+    first = row
+    for name, scenario in a.scenarios:
+        for key, value in scenario_inputs.overrides(a, scenario):
+            cells.text(ws, row, 0, name, st.input("text"))
+            cells.text(ws, row, 1, key, st.input("text"))
+            if isinstance(value, str):
+                cells.text(ws, row, 2, value, st.input("text"))
+            else:
+                cells.number(ws, row, 2, value, st.input(""))
+            row += 1
+    if row == first:  # every scenario equal to the base: one empty row keeps the names valid
+        row += 1
+    for col, range_name in enumerate((SCN_NAME, SCN_INPUT, SCN_VALUE)):
+        book.define(range_name, cells.col_range(ws.name, col, first, row - 1))
+    return row
