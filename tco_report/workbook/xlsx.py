@@ -11,7 +11,6 @@ no entity expansion).
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -487,8 +486,23 @@ _VALUE = re.compile(r"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 
 
+_ENTITY = re.compile(r"&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
 def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
+    """XML's character references and its five entities, exactly: html.unescape would map &#155; to U+203A (the
+    HTML5 rule for Windows-1252 code points), so a C1 control in a name would come back as another character."""
+    if "&" not in text:
+        return text
+
+    def char(m: re.Match[str]) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+
+    return _ENTITY.sub(char, text)
 
 
 def _events(data: bytes) -> Iterator[tuple[str, Any]]:
