@@ -438,7 +438,6 @@ def good_workbook(tmp_path_factory) -> Path:  # noqa: ANN001
 
 def _workbook_with(good: Path, tmp: Path, snake: str, value: float) -> Path:
     from tco_report.names import BY_SNAKE
-
     from tco_report.workbook import layout
 
     wb = openpyxl.load_workbook(good)
