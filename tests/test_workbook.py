@@ -494,3 +494,33 @@ def test_scenarios_are_read_back_and_recomputed(tmp_path: Path) -> None:
     edited = dict(read_workbook(path).assumptions.scenarios)
     assert all(s.hardware[0].initial_server_cost in (100_000, 250_000) for s in edited.values())
     assert edited["peak 400 req/s"].peak_requests_per_second == 400
+
+
+def test_from_workbook_says_which_cell_differs_and_what_can_explain_it(tmp_path: Path) -> None:
+    """A cached value no input explains is named with its cell and both values; rows the workbook ignores are
+    named as such, and are not called a formula edit."""
+    import json
+
+    from tco_report.cli import main
+
+    report = example_report()
+    rec = report.recommended
+    wrong = replace(report, recommended=replace(rec, total_yearly_cost=rec.total_yearly_cost * 1.5))
+    path = tmp_path / "wrong.xlsx"
+    write_workbook(wrong, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    wb["Benchmarks"].cell(wb["Benchmarks"].max_row + 2, 2).value = "h100-fp8-tp1"  # a row under the table
+    wb.save(path)  # openpyxl keeps no cached values: only the written file's are compared
+    path2 = tmp_path / "wrong2.xlsx"
+    write_workbook(wrong, path2, tool_version="t")
+    for source in (path, path2):
+        out = tmp_path / f"out-{source.stem}"
+        assert main(["--from-workbook", str(source), "--out", str(out)]) == 0
+        warnings = json.loads((out / "summary.json").read_text())["warnings"]
+        differ = [w for w in warnings if "disagrees" in w]
+        if source == path2:
+            assert len(differ) == 1 and "TCO!C" in differ[0] and "totalYearlyCost" in differ[0], differ
+            assert "no input explains it" in differ[0] and "was a formula edited?" not in differ[0]
+        else:
+            assert differ == []
+            assert any("outside the BenchmarkPoints table" in w for w in warnings), warnings
