@@ -171,8 +171,12 @@ def _from_workbook(path: Path) -> Report:
     from .workbook import regenerate
 
     report, discrepancies = regenerate(path)
+    # The rows and inputs the workbook ignores are already in report.warnings (the Python run ignored them too, so
+    # they explain no difference). What still differs comes from the workbook's formulas or its cached values.
     notes = [
-        f"the workbook's computed value disagrees with the Python calculation (was a formula edited?): {d.describe()}"
+        f"the workbook's computed value disagrees with the Python calculation: {d.describe()}; no input explains "
+        "it, so a formula on that sheet was changed, or the file was saved by a program that did not recalculate "
+        "it (open it in Excel or LibreOffice and save it again)"
         for d in discrepancies
     ]
     return replace(report, warnings=(*report.warnings, *notes))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 import openpyxl
+import openpyxl.utils.cell
 from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token
 
@@ -16,6 +17,8 @@ ALLOWED_FUNCTIONS = {
     "ABS", "AND", "CEILING", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "INT", "ISNUMBER", "MATCH",
     "MAX", "MIN", "ROWS", "SUMPRODUCT", "TRUE", "_XLFN.AGGREGATE",
     "ISEVEN", "MOD", "OR", "ROUND", "SUM", "SUMIFS",
+    "COLUMN", "COUNTA", "ISBLANK", "ISERROR", "ISLOGICAL", "LEN", "NA", "NOT", "ROW", "SUBSTITUTE", "TEXT",
+    "TRIM",
 }  # fmt: skip
 
 
@@ -69,9 +72,39 @@ def functions(formula: str) -> set[str]:
     }
 
 
+TABLE_COLUMN = re.compile(r"^=?([A-Za-z_][\w.]*)\[\[?((?:[^\[\]']|'.)*)\]?\]$")
+
+
+def destinations(wb: openpyxl.Workbook, name: str) -> list[tuple[str, str]]:
+    """(sheet, range) of a defined name; a table column (Table[header]) resolved through openpyxl's own tables
+    (an independent path from the package's reader, which parses the XML itself)."""
+    dn = wb.defined_names[name]
+    m = TABLE_COLUMN.match(str(dn.attr_text))
+    if not m:
+        return list(dn.destinations)
+    table_name, header = m.group(1), re.sub(r"'(.)", r"\1", m.group(2))
+    for ws in wb.worksheets:
+        if table_name in ws.tables:
+            t = ws.tables[table_name]
+            min_col, min_row, _, max_row = openpyxl.utils.cell.range_boundaries(t.ref)
+            heads = [c.name for c in t.tableColumns]
+            letter = openpyxl.utils.get_column_letter(min_col + heads.index(header))
+            return [(ws.title, f"${letter}${min_row + 1}:${letter}${max_row}")]
+    raise KeyError(f"{name}: no table {table_name}")
+
+
+def cells_of(wb: openpyxl.Workbook, name: str) -> list[openpyxl.cell.Cell]:
+    """The cells of a defined name, row by row."""
+    out = []
+    for sheet, coord in destinations(wb, name):
+        got = wb[sheet][coord.replace("$", "")]
+        out += [c for row in got for c in row] if isinstance(got, tuple) else [got]
+    return out
+
+
 def defined_name_sheets(path: str) -> dict[str, set[str]]:
     wb = openpyxl.load_workbook(path)
-    return {name: {sheet for sheet, _ in dn.destinations} for name, dn in wb.defined_names.items()}
+    return {name: {sheet for sheet, _ in destinations(wb, name)} for name in wb.defined_names}
 
 
 def error_cells(path: str | openpyxl.Workbook) -> list[tuple[str, object]]:

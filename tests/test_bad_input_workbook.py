@@ -32,8 +32,10 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _cell(wb: openpyxl.Workbook, name: str):  # noqa: ANN202
+    """The (first) cell of a defined name: a hardware row's first profile column."""
     sheet, coord = next(iter(wb.defined_names[name].destinations))
-    return wb[sheet][coord.replace("$", "")]
+    got = wb[sheet][coord.replace("$", "")]
+    return got[0][0] if isinstance(got, tuple) else got
 
 
 def edited(change: Callable[[openpyxl.Workbook], object]) -> Callable[[Path, Path], Path]:
@@ -95,9 +97,9 @@ CASES = [
         with_xml("xl/workbook.xml", lambda d: d.replace(b"?>", b"?>" + LAUGHS, 1)),
         ["cannot be read"],
     ),
-    ("text in a price", edited(set_value("initialServerCost", "320k")), ["initialServerCost", "'320k'"]),
-    ("negative price", edited(set_value("yearlyHostingCost", -3000)), ["yearlyHostingCost", "at least 0"]),
-    ("formula in an input", edited(set_value("GPUsPerServer", "=4*2")), ["GPUsPerServer", "formula"]),
+    ("text in a price", edited(set_value("hwInitialServerCost", "320k")), ["initialServerCost", "'320k'"]),
+    ("negative price", edited(set_value("hwYearlyHostingCost", -3000)), ["yearlyHostingCost", "at least 0"]),
+    ("formula in an input", edited(set_value("hwGPUsPerServer", "=4*2")), ["GPUsPerServer", "formula"]),
     (
         "zero peak demand",
         edited(set_value("peakRequestsPerSecondInput", 0)),
@@ -108,10 +110,10 @@ CASES = [
         edited(set_value("peakRequestsPerSecond", 0)),
         ["peakRequestsPerSecond"],
     ),
-    ("text rps", edited(set_bench("G3", "fast")), ["Benchmarks!G3", "rps", "'fast'"]),
-    ("zero rps", edited(set_bench("G4", 0)), ["Benchmarks!G4", "greater than 0"]),
-    ("negative isl", edited(set_bench("I2", -200)), ["Benchmarks!I2", "isl"]),
-    ("text latency", edited(set_bench("K5", "inf")), ["Benchmarks!K5", "ttft_avg"]),
+    ("text rps", edited(set_bench("F3", "fast")), ["Benchmarks!F3", "rps", "'fast'"]),
+    ("zero rps", edited(set_bench("F4", 0)), ["Benchmarks!F4", "greater than 0"]),
+    ("negative isl", edited(set_bench("H2", -200)), ["Benchmarks!H2", "isl"]),
+    ("text latency", edited(set_bench("J5", "inf")), ["Benchmarks!J5", "ttft_avg"]),
     ("empty config", edited(set_bench("B2", None)), ["Benchmarks!B2", "config"]),
 ]
 
@@ -152,7 +154,7 @@ def test_symlink_loop_workbook(tmp_path, capsys):
 
 
 def test_duplicate_load_level_in_benchmarks(good, tmp_path, capsys):
-    wb = edited(set_bench("E3", 1))(good, tmp_path)  # row 3 (c=2) now claims concurrency 1, like row 2
+    wb = edited(set_bench("D3", 1))(good, tmp_path)  # row 3 (c=2) now claims concurrency 1, like row 2
     assert main(["--from-workbook", str(wb), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "field 'concurrency'" in err and "c=1 twice" in err

@@ -430,10 +430,15 @@ def good_workbook(tmp_path_factory) -> Path:  # noqa: ANN001
 
 def _workbook_with(good: Path, tmp: Path, snake: str, value: float) -> Path:
     from tco_report.names import BY_SNAKE
+    from tco_report.workbook import layout
 
     wb = openpyxl.load_workbook(good)
-    camel = {"peak_requests_per_second": "peakRequestsPerSecondInput"}.get(snake, BY_SNAKE[snake].camel)
+    # A hardware figure is typed into its profile's column on Inputs (hwPUE, ...): the plain name (PUE) is the
+    # recommended config's profile value, looked up on TCO.
+    quote = {snake_: range_name for range_name, snake_, _ in layout.HW_ROWS if snake_}
+    camel = {"peak_requests_per_second": "peakRequestsPerSecondInput", **quote}.get(snake, BY_SNAKE[snake].camel)
     sheet, coord = next(iter(wb.defined_names[camel].destinations))
+    coord = coord.split(":")[0]  # the first (the only written) profile's column
     wb[sheet][coord.replace("$", "")].value = value
     out = tmp / f"{snake}.xlsx"
     wb.save(out)

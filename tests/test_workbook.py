@@ -8,6 +8,7 @@ import posixpath
 import zipfile
 from dataclasses import asdict, is_dataclass, replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -18,8 +19,18 @@ from tco_report.model import SlaConstraint
 from tco_report.names import BY_SNAKE, RESULT_KEYS
 from tco_report.resources import inputs_dir
 from tco_report.workbook import compare_cached, read_workbook, regenerate, safety, write_workbook
+from tco_report.workbook.layout import HW_ROWS
+from tco_report.workbook.sheet_scenarios import ROWS
 
-from .lo_formulas import ALLOWED_FUNCTIONS, defined_name_sheets, formulas, functions, numeric_literals, sheet_references
+from .lo_formulas import (
+    ALLOWED_FUNCTIONS,
+    cells_of,
+    defined_name_sheets,
+    formulas,
+    functions,
+    numeric_literals,
+    sheet_references,
+)
 from .lo_scenarios import example_assumptions, example_points, example_report, generated
 
 SHEETS = ["Summary", "Inputs", "Benchmarks", "Configs", "TCO", "Plan", "Scenarios", "Sensitivity", "Checks", "About"]
@@ -41,8 +52,11 @@ def test_sheets_in_order_and_vocabulary_names(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
     assert wb.sheetnames == SHEETS
     names = defined_name_sheets(str(example))
+    hardware = {snake: range_name for range_name, snake, _ in HW_ROWS if snake}
     for q in BY_SNAKE.values():
-        if q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
+        if q.snake in hardware:  # one column per quote on Inputs; the recommended config's profile on TCO
+            assert names.get(hardware[q.snake]) == {"Inputs"} and names.get(q.camel) == {"TCO"}, q.camel
+        elif q.kind in ("input", "constant") and q.snake != "peak_requests_per_second":
             assert names.get(q.camel) == {"Inputs"}, q.camel
     # The peak the sizing uses is a formula (users x requests per user, or the typed-in peak).
     assert names["peakRequestsPerSecondInput"] == {"Inputs"} and names["peakRequestsPerSecond"] == {"TCO"}
@@ -118,10 +132,9 @@ def test_compare_cached_names_the_disagreeing_cells(tmp_path: Path) -> None:
 
 def test_inputs_styled_validated_commented_and_protected(example: Path) -> None:
     wb = openpyxl.load_workbook(example)
-    names = wb.defined_names
-    for name in ("peakRequestsPerSecondInput", "initialServerCost", "latencyLimitMs", "GPUsPerServer"):
-        sheet, coord = next(iter(names[name].destinations))
-        cell = wb[sheet][coord.replace("$", "")]
+    for name in ("peakRequestsPerSecondInput", "hwInitialServerCost", "latencyLimitMs", "hwGPUsPerServer"):
+        cell = cells_of(wb, name)[0]
+        sheet = cell.parent.title
         assert cell.protection.locked is False, name
         assert cell.comment is not None and "Unit:" in cell.comment.text, name
         assert cell.fill.fgColor.rgb.endswith("FFF2CC"), name
@@ -237,8 +250,8 @@ def test_formula_in_an_input_cell_is_refused(example: Path, tmp_path: Path) -> N
         read_workbook(bad)
     msg = str(e.value)
     assert str(bad) in msg and f"{sheet}!{coord}" in msg and "peakRequestsPerSecondInput" in msg and "formula" in msg
-    _edit(example, bad, "Benchmarks", "G3", "=G2*2")
-    with pytest.raises(InputError, match=r"Benchmarks!G3 \(rps"):
+    _edit(example, bad, "Benchmarks", "F3", "=F2*2")  # F: rps (req/s)
+    with pytest.raises(InputError, match=r"Benchmarks!F3 \(rps"):
         read_workbook(bad)
     _edit(example, bad, sheet, coord, -5)
     with pytest.raises(InputError, match="greater than 0"):
@@ -345,7 +358,10 @@ def test_new_sheets_say_what_is_live_and_what_is_a_snapshot(tmp_path: Path) -> N
     assert "SNAPSHOT VALUES, NOT FORMULAS" in wb["Scenarios"]["A2"].value
     scen = wb["Scenarios"]
     assert [scen.cell(4, 3 + k).value for k in range(4)] == [s.name for s in report.decisions.scenarios]
-    assert not any(c.data_type == "f" for row in scen.iter_rows() for c in row)  # values, never formulas
+    table = range(4, 4 + len(ROWS) + 1)  # the scenario columns hold values, never formulas
+    assert not any(c.data_type == "f" for r in table for c in scen[r][1:])
+    # Below them, the inputs they were computed from (stored) beside formulas of the current ones.
+    assert cells_of(wb, "snapshotInputsChanged")[0].value.startswith("=COUNTIF(snapSame,FALSE)")
     cheaper = report.decisions.scenarios[3].recommended
     assert any(c.value == cheaper.total_yearly_cost for row in scen.iter_rows() for c in row)
     sens = wb["Sensitivity"]
@@ -398,3 +414,113 @@ def test_each_formula_is_written_once_and_the_about_text_prints_it(tmp_path: Pat
         assert live in ("=" + f.expr, f'=IF(hasRecommendation,{f.expr},"")'), name
         assert about[name] == text.replace(" ", ""), name  # the About text is the TCO sheet's formula
     assert "targetUtilisation" in about["modelInstances"] and "spareServers" in about["servers"]
+
+
+def test_tables_have_calculated_columns_and_inputs_have_room(example: Path) -> None:
+    """Every formula column of Benchmarks and Configs is a calculated column (Excel fills it on a new row), written
+    in structured references; Inputs has six quote columns and empty config rows, and the dropdown lists them all."""
+    with zipfile.ZipFile(example) as z:
+        tables = {}
+        for name in z.namelist():
+            if name.startswith("xl/tables/"):
+                root = ElementTree.fromstring(z.read(name))
+                tables[root.get("displayName")] = root
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    wb = openpyxl.load_workbook(example)
+    for table, sheet in (("BenchmarkPoints", "Benchmarks"), ("ConfigResults", "Configs")):
+        columns = list(tables[table].iter(f"{main}tableColumn"))
+        calculated = {c.get("name"): c.find(f"{main}calculatedColumnFormula") for c in columns}
+        ws = wb[sheet]
+        for k, c in enumerate(columns, start=1):
+            cell = ws.cell(2, k)
+            formula = calculated[c.get("name")]
+            assert (cell.data_type == "f") == (formula is not None), (table, c.get("name"))
+            if formula is not None:  # the same formula in the cell as in the column definition, on every row
+                assert cell.value == "=" + formula.text and ws.cell(3, k).value == cell.value, (table, c.get("name"))
+                assert "[#This Row]" in formula.text or "ROW()" in formula.text, formula.text
+    assert len(cells_of(wb, "hwName")) == 6 and [c.value for c in cells_of(wb, "hwName")][1:] == [None] * 5
+    names = [c.value for c in cells_of(wb, "cfgName")]
+    assert names[:3] == [r.config for r in example_report().results] and names[3:] == [None] * 10
+    hw_range = str(wb.defined_names["hwName"].attr_text)
+    dropdowns = [dv for dv in wb["Inputs"].data_validations.dataValidation if dv.type == "list" and dv.formula1]
+    assert any(dv.formula1 == hw_range for dv in dropdowns), [dv.formula1 for dv in dropdowns]
+    assert len(openpyxl.load_workbook(example)["Configs"]["A"]) >= 14  # a Configs row for every Inputs row
+
+
+def test_rows_the_workbook_ignores_are_left_out_with_a_note(example: Path, tmp_path: Path) -> None:
+    """A row typed under the Benchmarks table, and one whose config is not on Inputs: the workbook ignores both
+    (its table and its config lookup do not reach them), so the Python run does too, and says which and why."""
+    wb = openpyxl.load_workbook(example)
+    ws = wb["Benchmarks"]
+    last = ws.max_row
+    for col in range(1, 17):
+        ws.cell(last + 1, col).value = ws.cell(2, col).value
+    ws.cell(last + 1, 4).value = 3  # a load the config does not have yet
+    ws.cell(5, 2).value = "not-on-inputs"
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    got = read_workbook(path)
+    report = example_report()
+    assert len(got.points) == len(report.points) - 1
+    assert not any(p.config == "not-on-inputs" for p in got.points)
+    outside = [x for x in got.notes if "outside the BenchmarkPoints table" in x]
+    assert len(outside) == 1 and f"row {last + 1}:" in outside[0]
+    unknown = [x for x in got.notes if "not in the Inputs config table" in x]
+    assert len(unknown) == 1 and "row 5:" in unknown[0] and "'not-on-inputs'" in unknown[0]
+    again, _ = regenerate(path)
+    assert again.warnings[:2] == tuple(got.notes)
+
+
+def test_scenarios_are_read_back_and_recomputed(tmp_path: Path) -> None:
+    report = api.run(None, inputs_dir() / "scenarios.yaml")
+    path = tmp_path / "s.xlsx"
+    write_workbook(report, path, tool_version="t")
+    back = read_workbook(path).assumptions.scenarios
+    assert [n for n, _ in back] == [n for n, _ in report.assumptions.scenarios] and len(back) >= 3
+
+    def plain(x):  # noqa: ANN001, ANN202
+        return replace(x, source="", provenance={}, configs=())
+
+    assert [plain(s) for _, s in back] == [plain(s) for _, s in report.assumptions.scenarios]
+    again, found = regenerate(path)
+    assert found == []
+    for got, want in zip(again.decisions.scenarios, report.decisions.scenarios, strict=True):
+        assert got.name == want.name and got.recommended.config == want.recommended.config
+        assert math.isclose(got.recommended.total_yearly_cost, want.recommended.total_yearly_cost, rel_tol=1e-12)
+    # An edited base carries into the scenarios, as in the assumptions file: the peak-400 scenario keeps its peak.
+    wb = openpyxl.load_workbook(path)
+    cells_of(wb, "hwInitialServerCost")[0].value = 100_000
+    wb.save(path)
+    edited = dict(read_workbook(path).assumptions.scenarios)
+    assert all(s.hardware[0].initial_server_cost in (100_000, 250_000) for s in edited.values())
+    assert edited["peak 400 req/s"].peak_requests_per_second == 400
+
+
+def test_from_workbook_says_which_cell_differs_and_what_can_explain_it(tmp_path: Path) -> None:
+    """A cached value no input explains is named with its cell and both values; rows the workbook ignores are
+    named as such, and are not called a formula edit."""
+    import json
+
+    from tco_report.cli import main
+
+    report = example_report()
+    rec = report.recommended
+    wrong = replace(report, recommended=replace(rec, total_yearly_cost=rec.total_yearly_cost * 1.5))
+    path = tmp_path / "wrong.xlsx"
+    write_workbook(wrong, path, tool_version="t")
+    wb = openpyxl.load_workbook(path)
+    wb["Benchmarks"].cell(wb["Benchmarks"].max_row + 2, 2).value = "h100-fp8-tp1"  # a row under the table
+    wb.save(path)  # openpyxl keeps no cached values: only the written file's are compared
+    path2 = tmp_path / "wrong2.xlsx"
+    write_workbook(wrong, path2, tool_version="t")
+    for source in (path, path2):
+        out = tmp_path / f"out-{source.stem}"
+        assert main(["--from-workbook", str(source), "--out", str(out)]) == 0
+        warnings = json.loads((out / "summary.json").read_text())["warnings"]
+        differ = [w for w in warnings if "disagrees" in w]
+        if source == path2:
+            assert len(differ) == 1 and "TCO!C" in differ[0] and "totalYearlyCost" in differ[0], differ
+            assert "no input explains it" in differ[0] and "was a formula edited?" not in differ[0]
+        else:
+            assert differ == []
+            assert any("outside the BenchmarkPoints table" in w for w in warnings), warnings

@@ -24,7 +24,7 @@ from tco_report.workbook import compare_cached, read_workbook, regenerate, sheet
 from tco_report.workbook.layout import CF_COLUMNS, PLAN_COLUMNS, SENSITIVITY_COLUMNS
 
 from .conftest import require_program
-from .lo_formulas import error_cells
+from .lo_formulas import cells_of, error_cells
 from .lo_recalc import recalc
 from .lo_scenarios import example_assumptions, example_points, scenarios
 
@@ -51,10 +51,7 @@ def _set(path: Path, changes: dict[str | tuple[str, int], object]) -> None:
     wb = openpyxl.load_workbook(path)
     for key, value in changes.items():
         name, k = key if isinstance(key, tuple) else (key, 0)
-        sheet, coord = next(iter(wb.defined_names[name].destinations))
-        got = wb[sheet][coord.replace("$", "")]
-        cell = got if not isinstance(got, tuple) else [c for row in got for c in row][k]
-        cell.value = value
+        cells_of(wb, name)[k].value = value
     wb.save(path)
 
 
@@ -103,7 +100,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     hw = replace(a.hardware[0], initial_server_cost=90_000.0)
     edited.assumptions = replace(a, hardware=(hw,), sla=(replace(a.sla[0], max_ms=120.0),))
     edited.edited = True
-    _set(edited.written, {"initialServerCost": 90_000, "latencyLimitMs": 120})
+    _set(edited.written, {("hwInitialServerCost", 0): 90_000, "latencyLimitMs": 120})
     edited = add("edited-peak", pts, a)
     edited.assumptions = replace(a, peak_requests_per_second=45.0)
     edited.edited = True
@@ -188,15 +185,17 @@ def _outputs(path: Path) -> tuple[dict[str, object], dict[str, dict[str, object]
     wb = _values(path)
 
     def cells(name: str) -> list[object]:
-        sheet, coord = next(iter(wb.defined_names[name].destinations))
-        got = wb[sheet][coord.replace("$", "")]
-        return [row[0].value for row in got] if isinstance(got, tuple) else [got.value]
+        return [c.value for c in cells_of(wb, name)]
 
     named = {key: cells(BY_SNAKE[key].camel)[0] for key in RESULT_KEYS}
     named["config"] = cells("recommendedConfig")[0]
     named["checks"] = cells("allChecksPass")[0]
     columns = {key: cells(range_name) for key, _, range_name, _ in CF_COLUMNS}
-    table = {columns["config"][i]: {key: col[i] for key, col in columns.items()} for i in range(len(columns["config"]))}
+    table = {
+        columns["config"][i]: {key: col[i] for key, col in columns.items()}
+        for i in range(len(columns["config"]))
+        if columns["config"][i] not in (None, "")  # the empty rows left for configs added on Inputs
+    }
     return named, table
 
 
@@ -215,15 +214,23 @@ def _assert_matches_python(case: Case) -> None:
         assert row["recommended"] is (rec is not None and rec.config == r.config), r.config
         for key in (*RESULT_KEYS, "ref_cost_per_1k_requests"):
             assert _close(row[key], getattr(r, key)), (r.config, key, row[key], getattr(r, key))
-    assert named["checks"] is True or rec is None
+    if case.edited:  # an edited input puts the snapshot sheets out of date, and the checks say so
+        wb = _values(case.recalculated)
+        assert named["checks"] is False and _cells(wb, "snapshotInputsChanged")[0] >= 1
+        failing = [
+            r for r in wb["Checks"].iter_rows(min_row=2) if r[1].value is False and r[0].value != "All checks pass"
+        ]
+        assert [r[0].value for r in failing] == [
+            "The snapshot values (Sensitivity, Scenarios) were computed from the current inputs"
+        ]
+    else:
+        assert named["checks"] is True or rec is None
     _assert_new_outputs_match(case.recalculated, report, snapshots=not case.edited)
     assert compare_cached(report, read_workbook(case.recalculated)) == []
 
 
 def _cells(wb: openpyxl.Workbook, name: str) -> list[object]:
-    sheet, coord = next(iter(wb.defined_names[name].destinations))
-    got = wb[sheet][coord.replace("$", "")]
-    return [c.value for row in got for c in row] if isinstance(got, tuple) else [got.value]
+    return [c.value for c in cells_of(wb, name)]
 
 
 def _assert_new_outputs_match(path: Path, report: Report, *, snapshots: bool = True) -> int:
@@ -260,7 +267,7 @@ def _assert_new_outputs_match(path: Path, report: Report, *, snapshots: bool = T
     for key in EXTENDED_RESULT_KEYS:
         same(_cells(wb, BY_SNAKE[key].camel)[0], None if rec is None else getattr(rec, key), key)
         column = _cells(wb, next(rn for k, _, rn, _ in CF_COLUMNS if k == key))
-        for r, got in zip(report.results, column, strict=True):
+        for r, got in zip(report.results, column[: len(report.results)], strict=True):
             same(got, getattr(r, key), (r.config, key))
     for name, want in (*sheet_plan.parameters_python(report).items(), *sheet_sensitivity.api_python(report).items()):
         same(_cells(wb, name)[0], want, name)

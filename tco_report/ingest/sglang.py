@@ -61,14 +61,21 @@ def _workload(o: Mapping[str, Any]) -> str:
         return ""
     if dataset.startswith("random"):
         isl, osl = o.get("random_input_len"), o.get("random_output_len")
-        if isinstance(isl, int) and isinstance(osl, int):
+        if _setting(isl) and _setting(osl):
             ratio = o.get("random_range_ratio")
-            extra = f"ratio{ratio:g}" if isinstance(ratio, int | float) and ratio != 1 else ""
+            extra = f"ratio{ratio:g}" if _setting(ratio, whole=False) and ratio != 1 else ""
             return workload_name(float(isl), float(osl), dataset, extra)
     out = o.get("sharegpt_output_len")
-    if dataset == "sharegpt" and isinstance(out, int) and not isinstance(out, bool):
+    if dataset == "sharegpt" and _setting(out):
         return workload_name(None, float(out), dataset)
     return dataset
+
+
+def _setting(v: Any, *, whole: bool = True) -> bool:
+    """A length or ratio setting a workload can be named by: a number (an int when ``whole``) small enough to be a
+    float (a hostile 10**400 would overflow float() and name nothing sensible)."""
+    kinds = int if whole else int | float
+    return isinstance(v, kinds) and not isinstance(v, bool) and abs(v) < 1e15
 
 
 def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:

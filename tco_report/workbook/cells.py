@@ -113,3 +113,29 @@ def row_range(sheet: str, row: int, first_col: int, last_col: int) -> str:
 
 def cell_name(sheet: str, row: int, col: int) -> str:
     return f"={sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+
+def _column_specifier(header: str) -> str:
+    """A table column's name as a structured reference writes it: ' escapes ', #, [ and ]."""
+    for ch in ("'", "#", "[", "]"):
+        header = header.replace(ch, "'" + ch)
+    return f"[{header}]"
+
+
+def table_column(table: str, header: str) -> str:
+    """The whole data column of a table, e.g. BenchmarkPoints[rps (req/s)] (grows and shrinks with the table)."""
+    return f"{table}{_column_specifier(header)}"
+
+
+def this_row(table: str, header: str, last: str | None = None) -> str:
+    """This row's cell of a column (or its cells from ``header`` to ``last``) in a calculated column's formula.
+
+    Written in the Excel 2007 form with the table's name, BenchmarkPoints[[#This Row],[rps (req/s)]], which
+    Excel and LibreOffice both read (LibreOffice computes a reference without the table name as 0)."""
+    span = _column_specifier(header) + ("" if last is None else ":" + _column_specifier(last))
+    return f"{table}[[#This Row],{span}]"
+
+
+def exact(text: str) -> str:
+    """A lookup value that MATCH compares literally: the wildcards ~ * ? escaped (config names may hold them)."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({text},"~","~~"),"*","~*"),"?","~?")'

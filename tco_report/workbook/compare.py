@@ -8,7 +8,7 @@ that does not calculate) is not a disagreement: it holds nothing to compare.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +109,13 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
     by_name = {r.config: r for r in report.results}
     for row in wb.config_rows:
         config = row["config"].value
+        if config in (None, ""):
+            continue  # an empty row: room for a config added on Inputs
         result = by_name.get(config)
         if result is None:
+            feasible = row.get("feasible")
+            if feasible is None or feasible.value is not True:
+                continue  # a config on Inputs without benchmark rows: Python has no result for it, the row is empty
             out.append(Discrepancy(row["config"].cell, "cfConfig", config, None, math.inf))
             continue
         for key in _CONFIG_KEYS:
@@ -123,7 +128,12 @@ def _range(columns: tuple[tuple[str, str, str, str], ...], key: str) -> str:
 
 
 def regenerate(path: str | Path) -> tuple[Report, list[Discrepancy]]:
-    """Read an edited workbook, recompute in Python, and list the cells where the workbook disagrees."""
+    """Read an edited workbook, recompute in Python, and list the cells where the workbook disagrees.
+
+    The report's warnings begin with the reader's notes: the rows and typed inputs the workbook ignores (rows
+    outside the Benchmarks table, rows without their formula columns, a peak typed while the users give it), which
+    the Python run ignores too, so that both give the same figures."""
     wb = read_workbook(path)
     report = calculator.calculate(wb.points, wb.assumptions)
-    return report, compare_cached(report, wb)
+    found = compare_cached(report, wb)
+    return replace(report, warnings=(*wb.notes, *report.warnings)), found

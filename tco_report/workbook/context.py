@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
@@ -29,6 +30,9 @@ class Book:
     bm_last_data_col: int = 0
     cf_columns: dict[str, int] = field(default_factory=dict)  # key -> column on Configs
     sla_rows: list[int] = field(default_factory=list)  # Inputs rows of the SLA table
+    config_capacity: int = 0  # rows of the Inputs config table (configs written + empty ones) = rows of Configs
+    input_values: dict[str, Any] = field(default_factory=dict)  # Inputs scalar name -> the value written
+    hw_capacity: int = 0  # hardware profile columns on Inputs (profiles written + empty ones)
     names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
     # sheet -> (last row, last column) its print area must reach beyond the cells written (charts)
     print_extent: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -70,10 +74,6 @@ class Book:
     @property
     def results(self) -> tuple[ConfigResult, ...]:
         return self.report.results
-
-    @property
-    def single_profile(self) -> bool:
-        return len(self.report.assumptions.hardware) == 1
 
     def sla_header_positions(self) -> list[int | None]:
         """1-based position of each SLA constraint's latency column in a Benchmarks row, None when absent."""

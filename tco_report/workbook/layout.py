@@ -91,11 +91,20 @@ def latency_sort_key(column: tuple[str, str]) -> tuple[int, str, int, float, str
     return (m, metric, 1, q, stat)
 
 
-# Benchmarks data columns before the latency columns: (header, range name, unit).
+# The Excel tables of Benchmarks and Configs: every row-wise formula is a calculated column written with structured
+# references (BenchmarkPoints[@[rps (req/s)]]), so Excel fills it on a new row, and the defined names of their
+# columns are structured references too (bmRps = BenchmarkPoints[rps (req/s)]), so they grow with the table.
+BM_TABLE = "BenchmarkPoints"
+CF_TABLE = "ConfigResults"
+# Room on Inputs for hardware quotes side by side and for configs typed in below the written ones.
+HW_PROFILE_COLUMNS = 6
+SPARE_CONFIG_ROWS = 10
+
+# Benchmarks data columns before the latency columns: (header, range name, unit). "point" is a calculated column:
+# the row's position in the table (never typed, so inserting, deleting or reordering rows cannot shift a link).
 BM_LEAD = (
     ("point", "bmPoint", "#"),
     ("config", "bmConfig", "text"),
-    ("config #", "bmConfigIndex", "#"),
     ("model", "bmModel", "text"),
     ("concurrency", "bmConcurrency", "requests"),
     ("request rate (req/s)", "bmRequestRate", "req/s"),
@@ -118,6 +127,7 @@ BM_PROVENANCE = (
 )
 # Formula columns after the data: (header, range name).
 BM_CALC = (
+    ("config row on Configs", "bmConfigRow"),
     ("GPUs per instance", "bmGPUsPerInstance"),
     ("RPS per GPU (req/s)", "bmRpsPerGPU"),
     ("frontier latency (ms)", "bmFrontierLatency"),
@@ -132,9 +142,9 @@ BM_HEADER = "bmHeader"
 # Configs columns: (key, header, range name, unit). Keys that are RESULT_KEYS compare with ConfigResult fields.
 CF_COLUMNS = (
     ("config", "config", "cfConfig", "text"),
-    ("index", "config #", "cfIndex", "#"),
+    ("index", "row", "cfIndex", "#"),
     ("hardware", "hardware profile", "cfHardware", "text"),
-    ("hardware_index", "hardware #", "cfHardwareIndex", "#"),
+    ("hardware_index", "hardware column on Inputs", "cfHardwareIndex", "#"),
     ("gpus_per_instance", "GPUs per instance", "cfGPUsPerInstance", "GPUs"),
     ("gpus_per_server", "GPUs per server", "cfGPUsPerServer", "GPUs"),
     ("capital_recovery_factor", "capital recovery factor (per year)", "cfCapitalRecoveryFactor", "per year"),
@@ -148,7 +158,7 @@ CF_COLUMNS = (
     ("yearly_energy_cost", "yearly energy per server (USD/year)", "cfYearlyEnergyCost", "USD/year"),
     ("feasible", "feasible", "cfFeasible", "TRUE/FALSE"),
     ("rps_per_instance", "best feasible RPS per instance (req/s)", "cfRpsPerInstance", "req/s"),
-    ("best_point", "best point #", "cfBestPoint", "#"),
+    ("best_point", "best point", "cfBestPoint", "#"),
     ("best_row", "row in Benchmarks table", "cfBestRow", "#"),
     ("concurrency", "concurrency (or request rate)", "cfConcurrency", "requests"),
     ("isl", "ISL (tokens)", "cfISL", "tokens"),
@@ -173,10 +183,10 @@ CF_COLUMNS = (
         "USD",
     ),
     ("rented_gpus", "GPUs rented (the owned fleet's, spares included)", "cfRentedGPUs", "GPUs"),
-    ("yearly_cloud_cost", "renting on demand (USD/year; blank: no price)", "cfYearlyCloudCost", "USD/year"),
+    ("yearly_cloud_cost", "renting on demand (USD/year, blank without a price)", "cfYearlyCloudCost", "USD/year"),
     (
         "yearly_cloud_reserved_cost",
-        "renting reserved (USD/year; blank: no price)",
+        "renting reserved (USD/year, blank without a price)",
         "cfYearlyCloudReservedCost",
         "USD/year",
     ),
@@ -189,7 +199,7 @@ CF_COLUMNS = (
     ),
     (
         "break_even_months",
-        "owning breaks even with renting after (months; blank: never)",
+        "owning breaks even with renting after (months, blank if never)",
         "cfBreakEvenMonths",
         "months",
     ),

@@ -3,7 +3,7 @@
 The writer calls :func:`apply_all` once every sheet is written, so a sheet added later gets a page setup too
 (:data:`DEFAULT`, unless it is listed in :data:`SETUPS`): fit to one page wide, the header row repeated on every
 page, a print area over what the sheet holds, and a header and footer with the title, the sheet, the date and
-"page N of M". Summary and TCO fit on one page each.
+"page N of M". Summary, TCO and Scenarios fit on one page each.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ SETUPS = {
     "Configs": PageSetup(landscape=True, max_pages_wide=2, repeat_cols=0),
     "TCO": PageSetup(landscape=True, one_page=True),
     "Plan": PageSetup(landscape=True, repeat_rows=(6, 6)),
-    "Scenarios": PageSetup(landscape=True, repeat_rows=(3, 3)),
+    # The scenario columns and, below them, the inputs they were computed from (the snapshot block, about 50
+    # rows): portrait, on one page, as a landscape page would spill a dozen rows onto a second.
+    "Scenarios": PageSetup(one_page=True, repeat_rows=(3, 3)),
     "Sensitivity": PageSetup(landscape=True, repeat_rows=(6, 6)),
     "Checks": PageSetup(landscape=True),
     "About": PageSetup(repeat_rows=None, tight=True),

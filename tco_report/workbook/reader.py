@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..ingest import check_points, check_unique_loads
 from ..model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
 from ..names import BY_SNAKE, INPUT_BOUNDS, MAX_HARDWARE_PROFILES, MAX_SLA_CONSTRAINTS, SECONDS_PER_MINUTE, Bounds
 from ..text import clean
-from . import layout
+from . import layout, scenario_inputs
 from .safety import check_archive
 from .xlsx import Package, Sheet, column_letters
 
@@ -39,6 +39,7 @@ class WorkbookInput:
     points: tuple[BenchmarkPoint, ...]
     assumptions: Assumptions
     cached: dict[str, CachedCell] = field(default_factory=dict)  # defined name -> cached value (TCO, Summary)
+    notes: list[str] = field(default_factory=list)  # rows and inputs the workbook ignores (so does the Python run)
     config_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Configs rows: key -> cached value
     plan_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Plan rows: key -> cached value
     sensitivity_rows: list[dict[str, CachedCell]] = field(default_factory=list)  # Sensitivity rows
@@ -66,6 +67,11 @@ class _Grid:
         self.sheet, self.cached = sheet, cached
         self.title = sheet.title
 
+    @property
+    def last_row(self) -> int:
+        """The last row holding a cell (0 for an empty sheet)."""
+        return max(self.sheet.rows, default=0)
+
     def cell(self, row: int, column: int) -> Cell:
         raw = self.sheet.get(row, column)
         if raw is None:
@@ -82,6 +88,8 @@ class _Names:
     def __init__(self, path: Path, pkg: Package):
         self.path, self.pkg = path, pkg
         self._grids: dict[tuple[bool, str], _Grid] = {}
+        self.config_names: list[str] = []  # the Inputs config table's names, as typed
+        self.notes: list[str] = []  # what the workbook itself ignores, and so does the Python run (read_workbook)
 
     def has(self, name: str) -> bool:
         return name in self.pkg.defined_names
@@ -218,8 +226,8 @@ def _read(n: _Names) -> WorkbookInput:
             "the workbook again",
         )
     assumptions = _assumptions(n)
-    points = _points(n)
-    out = WorkbookInput(path=path, points=points, assumptions=assumptions)
+    points = _points(n, set(n.config_names))
+    out = WorkbookInput(path=path, points=points, assumptions=assumptions, notes=n.notes)
     for name in _cached_names(n):
         out.cached[name] = n.cached(name)[0]
     out.config_rows = _table(n, [(key, range_name) for key, _, range_name, _ in layout.CF_COLUMNS])
@@ -275,7 +283,10 @@ def _assumptions(n: _Names) -> Assumptions:
             sla.append(SlaConstraint(metric, stat, limit))
     rules = []
     for nc, gc, hc in zip(*(n.cells(x) for x in (layout.CFG_NAME, layout.CFG_GPUS, layout.CFG_HARDWARE)), strict=True):
+        if _blank(nc):
+            continue  # an empty row of the config table: room for a config, not one
         config = n.text(nc, "config name")
+        n.config_names.append(config)
         gpus = n.number(gc, f"GPUs per instance of '{config}'", bounds=INPUT_BOUNDS["gpus_per_instance"])
         hw = n.text(hc, f"hardware profile of '{config}'", options=tuple(sorted(profiles)))
         rules.append(ConfigRule(match=glob.escape(config), gpus_per_instance=int(gpus), hardware=hw))
@@ -298,9 +309,35 @@ def _assumptions(n: _Names) -> Assumptions:
         v = n.number(cell, name, bounds=INPUT_BOUNDS[snake], optional=snake in layout.OPTIONAL)
         fields[snake] = int(v) if v is not None and snake in layout.WHOLE else v
     fields["peak_requests_per_second"] = _peak(n, fields)
+    scenario_rows = _scenario_rows(n)
     keys = [*(k for k in fields if k not in ("hardware", "configs")), "latency_limit_ms"]
     keys += [snake for _, snake, _ in layout.HW_ROWS if snake]
-    return Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+    base = Assumptions(**fields, source=str(n.path), provenance=dict.fromkeys(keys, "workbook"))
+    scenarios = []
+    for name, rows in scenario_rows.items():
+        try:
+            scenario = scenario_inputs.apply(base, [(k, v) for k, v, _ in rows], f"{n.path} (scenario '{name}')")
+        except ValueError as e:
+            raise InputError(n.path, f"{n.where(rows[0][2], 'scnInput')}, scenario '{name}'", str(e)) from None
+        scenarios.append((name, scenario))
+    return replace(base, scenarios=tuple(scenarios))
+
+
+def _scenario_rows(n: _Names) -> dict[str, list[tuple[str, Any, Cell]]]:
+    """The Scenarios sheet's stored scenario inputs by scenario, in order (none in older workbooks)."""
+    if not n.has("scnName"):
+        return {}
+    out: dict[str, list[tuple[str, Any, Cell]]] = {}
+    for nc, ic, vc in zip(n.cells("scnName"), n.cells("scnInput"), n.cells("scnValue"), strict=True):
+        if _blank(nc) and _blank(ic):
+            continue
+        name = n.text(nc, "scenario name")
+        if name == "base":
+            raise InputError(n.path, n.where(nc, "scnName"), "expected a scenario name other than 'base'")
+        out.setdefault(name, []).append(
+            (n.text(ic, f"input of scenario '{name}'"), n.value(vc, "scnValue", "a value"), ic)
+        )
+    return out
 
 
 def _peak(n: _Names, fields: dict[str, Any]) -> float:
@@ -331,6 +368,13 @@ def _peak(n: _Names, fields: dict[str, Any]) -> float:
                 f"active users x requests per user per minute / 60 gives a peak of {peak:g} req/s; expected "
                 f"{INPUT_BOUNDS['peak_requests_per_second'].describe()}",
             )
+        typed = n.scalar(layout.PEAK_INPUT)
+        if isinstance(typed.value, int | float) and not isinstance(typed.value, bool) and typed.data_type != "f":
+            n.notes.append(
+                f"{n.where(typed, layout.PEAK_INPUT)} holds the peak {typed.value!r} req/s, which is ignored: active "
+                f"users x requests per user per minute / 60 give the peak ({peak:g} req/s); clear the users to use "
+                "the typed peak (Summary's status block says so too)"
+            )
         return peak
     return num_required(n, layout.PEAK_INPUT)
 
@@ -354,6 +398,8 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
             n.path, "hwName", f"holds {len(columns['hwName']):,} profiles; expected at most {MAX_HARDWARE_PROFILES}"
         )
     for k, name_cell in enumerate(columns["hwName"]):
+        if _blank(name_cell):
+            continue  # an empty column: room for another vendor's quote
         name = n.text(name_cell, "hardware profile name")
 
         def num(range_name: str, label: str, kw: dict[str, bool], k: int = k, name: str = name) -> float:
@@ -373,6 +419,8 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
                 values[snake] = n.number(cell, label, bounds=INPUT_BOUNDS[snake])
         profiles.append(HardwareProfile(**values))
     names = [p.name for p in profiles]
+    if not profiles:
+        raise InputError(n.path, "hwName", "no hardware profile has a name; expected at least one")
     if len(set(names)) != len(names):
         raise InputError(n.path, "hwName", f"hardware profile names must be unique, got {names}")
     return tuple(profiles)
@@ -429,7 +477,15 @@ def _provenance(n: _Names, row: tuple[Cell, ...], col: dict[str, int]) -> dict[s
     return out
 
 
-def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
+def _blank(cell: Cell) -> bool:
+    return cell.data_type != "f" and (cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()))
+
+
+def _points(n: _Names, configs: set[str]) -> tuple[BenchmarkPoint, ...]:
+    """The rows the workbook computes with: those inside the Benchmarks table, with their calculated columns, whose
+    config is on Inputs. Any other row is left out here too, with a note saying which and why (the Python run must
+    agree with the recalculated workbook, and the user must learn what it left out)."""
+    table = n.pkg.tables.get(layout.BM_TABLE)
     header = [c.value for c in n.cells(layout.BM_HEADER)]
     col = {h: i for i, h in enumerate(header) if isinstance(h, str)}
     for h, _, _ in (*layout.BM_LEAD, layout.BM_SOURCE):
@@ -440,11 +496,26 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
         if h.endswith(layout.LATENCY_SUFFIX) and "_" in h:
             metric, stat = h[: -len(layout.LATENCY_SUFFIX)].split("_", 1)
             latency.append((metric, stat, i))
-    first = n.cells("bmPoint")
-    grid = n.grid(first[0].sheet)
+    first = n.cells("bmConfig")
+    sheet = first[0].sheet if first else (table.sheet if table else "Benchmarks")
+    grid = n.grid(sheet)
+    first_row = table.first_row + 1 if table else first[0].row
+    last_row = table.last_row if table else first[-1].row
+    meets = table.column(layout.BM_CALC[[rn for _, rn in layout.BM_CALC].index("bmMeetsSla")][0]) if table else None
     points = []
-    for r in range(first[0].row, first[-1].row + 1):
+    ignored: dict[str, list[int]] = {"outside": [], "formulas": [], "config": []}
+    unknown: dict[str, None] = {}  # configs named on Benchmarks but not on Inputs, in order
+    for r in range(first_row, grid.last_row + 1):
         row = tuple(grid.cell(r, c) for c in range(1, len(header) + 1))
+        data = [row[i] for h, i in col.items() if h != layout.BM_LEAD[0][0]]
+        if all(_blank(cell) for cell in data):
+            continue  # an empty row (a row cleared, or the space under the table)
+        if r > last_row:
+            ignored["outside"].append(r)
+            continue
+        if meets is not None and grid.cell(r, meets).data_type != "f":
+            ignored["formulas"].append(r)
+            continue
 
         def get(h: str, kind: str, row: tuple[Cell, ...] = row, **kw: Any) -> Any:
             cell = row[col[h]]
@@ -459,6 +530,11 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 return math.inf
             return n.number(cell, "request rate", optional=True)
 
+        config = get("config", "text")
+        if config not in configs:
+            ignored["config"].append(r)
+            unknown.setdefault(config, None)
+            continue
         failed = _flag(n, row, col)
         lat: dict[str, dict[str, float]] = {}
         for metric, stat, i in latency:
@@ -467,7 +543,7 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 lat.setdefault(metric, {})[stat] = v
         points.append(
             BenchmarkPoint(
-                config=get("config", "text"),
+                config=config,
                 rps=get("rps (req/s)", "number", positive=not failed),
                 isl=get("isl (tokens)", "number", positive=True, optional=failed) or 0.0,
                 osl=get("osl (tokens)", "number", positive=True, optional=failed) or 0.0,
@@ -481,8 +557,25 @@ def _points(n: _Names) -> tuple[BenchmarkPoint, ...]:
                 **_provenance(n, row, col),
             )
         )
+    named_unknown = ", ".join(f"'{c}'" for c in list(unknown)[:3])
+    why = {
+        "outside": f"outside the {layout.BM_TABLE} table (pasted under it?), so the workbook ignores it; extend the "
+        "table over it (Excel grows a table by itself on a paste right under it; in LibreOffice insert rows inside "
+        "the table, or Data > Define Range)",
+        "formulas": "inside the table but without its formula columns (inserted without them), so the workbook "
+        "ignores it; copy the formula columns down from the row above",
+        "config": f"for a config that is not in the Inputs config table ({named_unknown}), "
+        "so the workbook ignores it; add the config there (name, GPUs per instance, hardware profile)",
+    }
+    for kind, rows in ignored.items():
+        if rows:
+            shown = ", ".join(str(r) for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+            which = "row" if len(rows) == 1 else "rows"
+            n.notes.append(f"{sheet} {which} {shown}: {'it is' if len(rows) == 1 else 'each is'} {why[kind]}")
     if not points:
-        raise InputError(n.path, "Benchmarks", "the Benchmarks table has no rows")
+        raise InputError(
+            n.path, "Benchmarks", "the Benchmarks table has no rows the workbook computes with: " + "; ".join(n.notes)
+        )
     check_unique_loads(points)
     check_points(points, n.path)
     return tuple(points)

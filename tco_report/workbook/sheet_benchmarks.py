@@ -1,14 +1,18 @@
-"""The Benchmarks sheet: one row per point (an Excel table), then formula columns.
+"""The Benchmarks sheet: one Excel table (BenchmarkPoints), one row per point: the measured values, then
+calculated columns.
 
-Formula columns: GPUs per instance (from the Inputs config table), RPS per GPU, the latency on the frontier's axis,
-meets-SLA (each constraint's column found by header name, so any metric and statistic works), best-of-config,
-on-Pareto-frontier, and the interactivity view's axes (tokens/s per user, output tokens/s per GPU). Every formula
-refers to whole table columns through defined names (bmRps, bmMeetsSla, ...).
+Calculated columns (one formula per column, in structured references, so Excel fills them on a row added to the
+table): the row's position, its config's row on Configs found by config name (MATCH, never a typed index, so
+deleting or reordering rows cannot shift a link), GPUs per instance, RPS per GPU, the latency on the frontier's
+axis, meets-SLA (each constraint's column found by header name, so any metric and statistic works),
+best-of-config, on-Pareto-frontier, and the interactivity view's axes (tokens/s per user, output tokens/s per
+GPU). Other sheets read whole table columns through defined names that are structured references (bmRps =
+BenchmarkPoints[rps (req/s)]), so they cover rows inserted anywhere in the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -88,13 +92,18 @@ def write(book: Book) -> None:
     limits = [layout.latency_limit_name(j) for j in range(len(a.sla))]
     slacols = [layout.sla_column_name(j) for j in range(len(a.sla))]
     units = {range_name: unit for _, range_name, unit in layout.BM_LEAD}
+    header_of = {k: h for k, h in enumerate(heads)}
 
     ws.set_row(0, 45)
     ws.set_column(0, len(heads) - 1, 13)
     ws.set_column(c["bmConfig"], c["bmConfig"], 24)
-    # A 6,400-row sheet writes ~300,000 cells: everything that does not change from row to row (formats, column
-    # letters, the SLA terms' shape) is worked out once here, not once per cell.
-    col = {name: xl_col_to_name(k) for name, k in c.items()}
+    # A 6,400-row sheet writes ~300,000 cells: everything that does not change from row to row (formats, the
+    # formulas, which are the same on every row of a calculated column) is worked out once here, not once per cell.
+    T = layout.BM_TABLE
+
+    def here(name: str) -> str:
+        return cells.this_row(T, header_of[c[name]])
+
     measured = [
         (c[name], attr, st.input(units[name]))
         for attr, name in (
@@ -109,20 +118,59 @@ def write(book: Book) -> None:
     latency = [(c[layout.latency_header(*key)], key) for key in book.latency_columns]
     f_index, f_text, f_ms = st.input("#"), st.input("text"), st.input("ms")
     f_gpus, f_rate, f_calc_ms, f_bool = st.calc("GPUs"), st.calc("req/s"), st.calc("ms"), st.calc("TRUE/FALSE")
-    last_letter = xl_col_to_name(last_data)
+    row_cells = cells.this_row(T, heads[0], heads[last_data])  # this row's data cells, point to source
+    g, cfg_row, rps = here("bmGPUsPerInstance"), here("bmConfigRow"), here("bmRps")
     sla_terms = [
-        f"ISNUMBER(INDEX({{row}},{col_name})),INDEX({{row}},{col_name})<={limit}"
+        f"ISNUMBER(INDEX({row_cells},{col_name})),INDEX({row_cells},{col_name})<={limit}"
         for col_name, limit in zip(slacols, limits, strict=True)
     ]
-    # A failed run meets nothing, whatever its row holds ({failed} is the row's bmFailed cell).
-    meets_template = f"=IFERROR(AND({{failed}}=FALSE,{','.join(sla_terms)}),FALSE)" if a.sla else "={failed}=FALSE"
-    interactivity = _InteractivityColumns(book, col)
-    for r, p in enumerate(book.rows, start=1):
+    pick = f"INDEX({row_cells},{layout.FRONTIER_COLUMN})"
+    lat_ref, tpg_ref, failed = here("bmFrontierLatency"), here("bmRpsPerGPU"), here("bmFailed")
+    interactivity = _InteractivityColumns(book, here)
+
+    def rows_of(name: str) -> str:
+        letter = xl_col_to_name(c[name])
+        return f"${letter}$2:${letter}${n + 1}"
+
+    calc = {
+        "bmPoint": "=ROW()-ROW($A$1)",
+        "bmConfigRow": f'=IF(LEN({here("bmConfig")})=0,"",'
+        f'IFERROR(MATCH({cells.exact(here("bmConfig"))},cfConfig,0),""))',
+        "bmGPUsPerInstance": f'=IF(ISNUMBER({cfg_row}),INDEX(cfGPUsPerInstance,{cfg_row}),"")',
+        "bmRpsPerGPU": f'=IF(ISNUMBER({g}),{rps}/{g},"")',
+        # A failed run (bmFailed TRUE) has no point on the frontier and meets nothing, whatever its row holds.
+        "bmFrontierLatency": f'=IF(AND(ISNUMBER({g}),{failed}<>TRUE),IFERROR(IF(ISNUMBER({pick}),{pick},""),""),"")',
+        "bmMeetsSla": f"=IFERROR(AND(ISNUMBER({g}),{failed}<>TRUE,{','.join(sla_terms)}),FALSE)"
+        if a.sla
+        else f"=AND(ISNUMBER({g}),{failed}<>TRUE)",
+        "bmBestOfConfig": f"=IFERROR(AND({here('bmMeetsSla')},{rps}=INDEX(cfRpsPerInstance,{cfg_row})),FALSE)",
+        # SUMPRODUCT, not COUNTIFS("<="&x): criteria strings carry 15 digits, so a point could beat itself. Over
+        # the table's rows as absolute ranges (they grow with rows inserted inside the table), not the structured
+        # names: LibreOffice takes 3.5x as long over those in this one formula that reads every row for every row.
+        "bmOnFrontier": f"=AND(ISNUMBER({lat_ref}),"
+        f"SUMPRODUCT(({rows_of('bmFrontierLatency')}<={lat_ref})*({rows_of('bmRpsPerGPU')}>{tpg_ref}))=0)",
+        **interactivity.formulas,
+    }
+    formula_of = {c[name]: text for name, text in calc.items()}
+    ws.add_table(
+        0,
+        0,
+        n,
+        len(heads) - 1,
+        {
+            "name": T,
+            "columns": [
+                {"header": h, "header_format": st.header, **({"formula": formula_of[k]} if k in formula_of else {})}
+                for k, h in enumerate(heads)
+            ],
+            "style": "Table Style Light 1",
+            "autofilter": True,
+        },
+    )
+    for r, p in enumerate(book.rows, start=1):  # after add_table: each formula cell gets its cached Python value
         i = book.row_index[r - 1]
-        n1 = r + 1  # the row's number in A1 references
-        cells.number(ws, r, c["bmPoint"], r, f_index)
+        cells.formula(ws, r, c["bmPoint"], calc["bmPoint"], r, f_index)
         cells.text(ws, r, c["bmConfig"], p.config, f_text)
-        cells.number(ws, r, c["bmConfigIndex"], book.config_rows[p.config], f_index)
         cells.text(ws, r, c["bmModel"], p.model, f_text)
         for k, attr, fmt in measured:  # a failed run measured no lengths: blank, not 0
             cells.number(ws, r, k, None if p.failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
@@ -130,61 +178,26 @@ def write(book: Book) -> None:
             cells.number(ws, r, k, p.latency(*key), f_ms)
         cells.text(ws, r, c[layout.BM_SOURCE[1]], book.source_label(p.source), f_text)
         _provenance(ws, r, c, p, st)
-        failed_ref = f"{col['bmFailed']}{n1}"
-
-        row_cells = f"$A{n1}:${last_letter}{n1}"
-        cfg_idx = f"{col['bmConfigIndex']}{n1}"
-        g = gpus[p.config]
-        cells.formula(ws, r, c["bmGPUsPerInstance"], f"=INDEX({layout.CFG_GPUS},{cfg_idx})", g, f_gpus)
-        tpg = p.rps / g
-        rps_ref = f"{col['bmRps']}{n1}"
-        cells.formula(ws, r, c["bmRpsPerGPU"], f"={rps_ref}/{col['bmGPUsPerInstance']}{n1}", tpg, f_rate)
+        gp = gpus[p.config]
         lat = None if p.failed else p.latency(*f_metric)
-        pick = f"INDEX({row_cells},{layout.FRONTIER_COLUMN})"
-        frontier_latency = f'=IF({failed_ref},"",IFERROR(IF(ISNUMBER({pick}),{pick},""),""))'
-        cells.formula(ws, r, c["bmFrontierLatency"], frontier_latency, lat, f_calc_ms)
-        meets = meets_template.replace("{row}", row_cells).replace("{failed}", failed_ref)
-        cells.formula(ws, r, c["bmMeetsSla"], meets, bool(report.feasible[i]), f_bool)
-        cells.formula(
-            ws,
-            r,
-            c["bmBestOfConfig"],
-            f"=AND({col['bmMeetsSla']}{n1},{rps_ref}=INDEX(cfRpsPerInstance,{cfg_idx}))",
-            id(p) in best,
-            f_bool,
-        )
-        # SUMPRODUCT, not COUNTIFS("<="&x): criteria strings carry 15 digits, so a point could beat itself.
-        lat_ref, tpg_ref = f"{col['bmFrontierLatency']}{n1}", f"{col['bmRpsPerGPU']}{n1}"
-        cells.formula(
-            ws,
-            r,
-            c["bmOnFrontier"],
-            f"=AND(ISNUMBER({lat_ref}),SUMPRODUCT((bmFrontierLatency<={lat_ref})*(bmRpsPerGPU>{tpg_ref}))=0)",
-            id(p) in frontier,
-            f_bool,
-        )
-        interactivity.write(ws, r, p, g)
+        cells.formula(ws, r, c["bmConfigRow"], calc["bmConfigRow"], book.config_rows[p.config], f_index)
+        cells.formula(ws, r, c["bmGPUsPerInstance"], calc["bmGPUsPerInstance"], gp, f_gpus)
+        cells.formula(ws, r, c["bmRpsPerGPU"], calc["bmRpsPerGPU"], p.rps / gp, f_rate)
+        cells.formula(ws, r, c["bmFrontierLatency"], calc["bmFrontierLatency"], lat, f_calc_ms)
+        cells.formula(ws, r, c["bmMeetsSla"], calc["bmMeetsSla"], bool(report.feasible[i]), f_bool)
+        cells.formula(ws, r, c["bmBestOfConfig"], calc["bmBestOfConfig"], id(p) in best, f_bool)
+        cells.formula(ws, r, c["bmOnFrontier"], calc["bmOnFrontier"], id(p) in frontier, f_bool)
+        interactivity.write(ws, r, p, gp)
 
-    ws.add_table(
-        0,
-        0,
-        n,
-        len(heads) - 1,
-        {
-            "name": "BenchmarkPoints",
-            "columns": [{"header": h, "header_format": st.header} for h in heads],
-            "style": "Table Style Light 1",
-            "autofilter": True,
-        },
-    )
     for name, col in c.items():
         if name.startswith("bm"):
-            book.define(name, cells.col_range(SHEET, col, 1, n))
+            book.define(name, "=" + cells.table_column(T, header_of[col]))
     book.define(layout.BM_HEADER, cells.row_range(SHEET, 0, 0, last_data))
     for key in book.latency_columns:
         ws.write_comment(0, c[layout.latency_header(*key)], f"{key[1]} {key[0].upper()} in ms")
     ws.freeze_panes(1, 2)
-    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
+    ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "insert_rows": True,
+                    "delete_rows": True})  # fmt: skip
 
 
 def format_spread(spread: Mapping[str, tuple[float, float]]) -> str:
@@ -210,27 +223,24 @@ class _InteractivityColumns:
     """The interactivity view's two axes (issue 7): tokens/s per user = 1000 / mean ITL (mean TPOT when the file has
     no ITL), and output tokens/s per GPU (measured, else requests/s x OSL), as decisions.py computes them."""
 
-    def __init__(self, book: Book, col: dict[str, str]) -> None:
+    def __init__(self, book: Book, here: Callable[[str], str]) -> None:
         c, st = book.bm_columns, book.st
         ms = BY_SNAKE["milliseconds_per_second"].camel
-        letters = [
-            xl_col_to_name(c[layout.latency_header(m, "avg")])
-            for m in ("itl", "tpot")
-            if (m, "avg") in book.latency_columns
-        ]
+        refs = [here(layout.latency_header(m, "avg")) for m in ("itl", "tpot") if (m, "avg") in book.latency_columns]
         expr = '""'
-        for letter in reversed(letters):
-            ref = letter + "{n}"
+        for ref in reversed(refs):
             expr = f"IF(AND(ISNUMBER({ref}),{ref}>0),{ms}/{ref},{expr})"
-        self._per_user = "=" + expr
-        tps, rps, osl, gref = (col[n] + "{n}" for n in ("bmOutputTps", "bmRps", "bmOsl", "bmGPUsPerInstance"))
-        self._per_gpu = f"=IF(ISNUMBER({tps}),{tps},{rps}*{osl})/{gref}"
+        tps, rps, osl, g = (here(n) for n in ("bmOutputTps", "bmRps", "bmOsl", "bmGPUsPerInstance"))
+        self.formulas = {
+            "bmTokensPerSecondPerUser": "=" + expr,
+            "bmOutputTpsPerGPU": f'=IF(ISNUMBER({g}),IF(ISNUMBER({tps}),{tps},{rps}*{osl})/{g},"")',
+        }
         self._cols = (c["bmTokensPerSecondPerUser"], c["bmOutputTpsPerGPU"])
         self._formats = (st.calc("tokens/s/user"), st.calc("tokens/s"))
 
     def write(self, ws: Worksheet, r: int, p: BenchmarkPoint, gpus: int) -> None:
-        n = str(r + 1)
         user_col, gpu_col = self._cols
         user_fmt, gpu_fmt = self._formats
-        cells.formula(ws, r, user_col, self._per_user.replace("{n}", n), tokens_per_second_per_user(p), user_fmt)
-        cells.formula(ws, r, gpu_col, self._per_gpu.replace("{n}", n), output_tps_per_gpu(p, gpus), gpu_fmt)
+        per_user, per_gpu = self.formulas.values()
+        cells.formula(ws, r, user_col, per_user, tokens_per_second_per_user(p), user_fmt)
+        cells.formula(ws, r, gpu_col, per_gpu, output_tps_per_gpu(p, gpus), gpu_fmt)

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from ..names import HOURS_PER_YEAR
-from . import cells, layout
+from . import cells, layout, status
 from .context import Book
 
 SHEET = "Checks"
@@ -102,19 +102,16 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
         ("Uptime is more than 0 and at most 1", "AND(uptime>0,uptime<=1)", 0 < a.uptime <= 1),
         (
             "Every config's GPUs per instance is a whole number of at least 1",
-            f"AND(MIN({layout.CFG_GPUS})>=1,SUMPRODUCT(--({layout.CFG_GPUS}<>INT({layout.CFG_GPUS})))=0)",
+            f"AND(MIN({layout.CFG_GPUS})>=1,SUMPRODUCT(--({layout.CFG_GPUS}<>INT({layout.CFG_GPUS})))=0,"
+            f"SUMPRODUCT((LEN({layout.CFG_NAME})>0)*NOT(ISNUMBER({layout.CFG_GPUS})))=0)",
             all(r.gpus_per_instance >= 1 and float(r.gpus_per_instance).is_integer() for r in report.results),
         ),
         (
-            "Every benchmark row's config index is a row of the config table",
-            f"AND(MIN(bmConfigIndex)>=1,MAX(bmConfigIndex)<=ROWS({layout.CFG_NAME}))",
-            True,
-        ),
-        (
             "Every benchmark row has a positive, finite request rate",
-            "AND(COUNT(bmRps)=ROWS(bmRps),MIN(bmRps)>0)",
+            "AND(COUNT(bmRps)=COUNTA(bmConfig),MIN(bmRps)>0)",
             all(math.isfinite(p.rps) and p.rps > 0 for p in report.points),
         ),
+        *status.checks(),
     ]
     return out
 
@@ -131,21 +128,25 @@ def write(book: Book) -> None:
     items = checks(book)
     for row, (label, expr, value) in enumerate(items, start=1):
         ws.write_string(row, 0, label)
-        cells.formula(ws, row, 1, "=" + expr, bool(value), st.calc("TRUE/FALSE"))
+        # An error value inside a check is a failed check (FALSE), never an error that hides the others.
+        cells.formula(ws, row, 1, f"=IFERROR({expr},FALSE)", bool(value), st.calc("TRUE/FALSE"))
         ws.write_string(row, 2, expr)
         ws.write_string(row, 3, "TRUE/FALSE")
     last = len(items)
+    book.define(status.CHECK_LABELS, cells.col_range(SHEET, 0, 1, last))
+    book.define(status.CHECK_RESULTS, cells.col_range(SHEET, 1, 1, last))
     row = last + 2
     ws.write_string(row, 0, "All checks pass", st.section)
     cells.formula(
         ws,
         row,
         1,
-        f"=AND({cells.ref(1, 1, absolute=True)}:{cells.ref(last, 1, absolute=True)})",
+        f"=IFERROR(AND({cells.ref(1, 1, absolute=True)}:{cells.ref(last, 1, absolute=True)}),FALSE)",
         all(bool(v) for _, _, v in items),
         st.output("TRUE/FALSE"),
     )
     book.define(layout.ALL_CHECKS, cells.cell_name(SHEET, row, 1))
+    status.write_counts(book, ws, row + 2)
     ws.conditional_format(
         1,
         1,

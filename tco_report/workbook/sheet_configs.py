@@ -1,8 +1,12 @@
-"""The Configs sheet: one row per config (by name), its best feasible point (the largest RPS meeting the SLA), sized
-and costed.
+"""The Configs sheet: an Excel table (ConfigResults), one row per row of the Inputs config table (the configs
+written, then empty rows for configs added on Inputs), its best feasible point (the largest RPS meeting the SLA),
+sized and costed.
 
-Each column is one formula pattern over the row; infeasible configs show empty cells, not errors. To the right,
-the SLA lookup block finds each constraint's column in Benchmarks by header name (slaColumn, slaColumn2, ...).
+Each column is one calculated column (a structured-reference formula, the same on every row); benchmark rows find
+their config's row here by config name (Benchmarks' "config row on Configs"), so rows added, deleted or reordered
+on either sheet cannot shift a link. Empty and infeasible rows show empty cells, not errors. The columns that are
+quantities of tco_report/formulas.py render its one formula for the row. To the right, the SLA lookup block finds
+each constraint's column in Benchmarks by header name (slaColumn, slaColumn2, ...).
 """
 
 from __future__ import annotations
@@ -19,25 +23,30 @@ from .context import Book
 SHEET = "Configs"
 
 
-def _formulas(book: Book, row: int) -> dict[str, str]:
-    """The formula of every column for one sheet row; each refers to its own row only."""
-    c = {key: cells.ref(row, col) for key, col in book.cf_columns.items()}
+def _formulas(book: Book) -> dict[str, str]:
+    """The formula of every column: one per column, the same on every row (a calculated column)."""
+    c = {key: cells.this_row(layout.CF_TABLE, header) for key, header, _, _ in layout.CF_COLUMNS}
     g = c["feasible"]
+    named = f"LEN({c['config']})>0"
 
     def gated(expr: str) -> str:
         return f'=IF({g},{expr},"")'
 
     hw = c["hardware_index"]
-    first_row_a = cells.ref(1, book.cf_columns["config"], absolute=True)
     return _registry(c, hw, gated) | {
-        "index": f"=ROWS({first_row_a}:{c['config']})",
-        "hardware": f"=INDEX({layout.CFG_HARDWARE},{c['index']})",
-        "hardware_index": f"=MATCH({c['hardware']},hwName,0)",
-        "gpus_per_instance": f"=INDEX({layout.CFG_GPUS},{c['index']})",
-        "gpus_per_server": f"=INDEX(hwGPUsPerServer,{hw})",
-        "feasible": f"=COUNTIFS(bmConfigIndex,{c['index']},bmMeetsSla,TRUE)>0",
-        "rps_per_instance": gated(cells.largest_where("bmRps", f"bmConfigIndex={c['index']}", "bmMeetsSla")),
-        "best_point": gated(cells.smallest_where("bmPoint", f"bmConfigIndex={c['index']}", "bmBestOfConfig")),
+        # Row k of this table is row k of the Inputs config table; an empty name there leaves the row empty.
+        "config": f'=IFERROR(INDEX({layout.CFG_NAME},{c["index"]})&"","")',
+        "index": "=ROW()-ROW($A$1)",
+        "hardware": f'=IF({named},INDEX({layout.CFG_HARDWARE},{c["index"]})&"","")',
+        # No profile named: #N/A (shown on Summary's status), never the empty profile column's zeros.
+        "hardware_index": f"=IF({named},IF(LEN({c['hardware']})=0,NA(),"
+        f'MATCH({cells.exact(c["hardware"])},hwName,0)),"")',
+        "gpus_per_instance": f'=IF({named},INDEX({layout.CFG_GPUS},{c["index"]}),"")',
+        "gpus_per_server": f'=IF({named},INDEX(hwGPUsPerServer,{hw}),"")',
+        "feasible": f"=IF({named},COUNTIFS(bmConfigRow,{c['index']},bmMeetsSla,TRUE)>0,FALSE)",
+        "rps_per_instance": gated(cells.largest_where("bmRps", f"bmConfigRow={c['index']}", "bmMeetsSla")),
+        # The first best row in the table's order (as written: the lowest load, as the calculator breaks ties).
+        "best_point": gated(cells.smallest_where("bmPoint", f"bmConfigRow={c['index']}", "bmBestOfConfig")),
         "best_row": gated(f"MATCH({c['best_point']},bmPoint,0)"),
         "concurrency": gated(
             f"IF(ISNUMBER(INDEX(bmConcurrency,{c['best_row']})),INDEX(bmConcurrency,{c['best_row']}),"
@@ -52,7 +61,7 @@ def _formulas(book: Book, row: int) -> dict[str, str]:
 def _registry(c: dict[str, str], hw: str, gated: Callable[[str], str]) -> dict[str, str]:
     """The columns that are quantities of tco_report/formulas.py, each its one formula rendered for this row: a
     quantity with a column here is that row's cell, a hardware input the config's profile value (INDEX(hwX, its
-    hardware #)); inputs and constants keep their names."""
+    hardware column)); inputs and constants keep their names."""
     cell = {BY_SNAKE[key].camel: ref for key, ref in c.items() if key in BY_SNAKE}
     profile = {plain: f"INDEX({range_name},{hw})" for range_name, _, plain in layout.HW_ROWS[1:]}
 
@@ -88,27 +97,43 @@ def python_values(book: Book, i: int, r: ConfigResult) -> dict[str, Any]:
     return out
 
 
+def empty_values(book: Book, i: int) -> dict[str, Any]:
+    """What an empty row (no config on its Inputs row) shows: blanks, FALSE for the TRUE/FALSE columns."""
+    out: dict[str, Any] = {key: None for key, *_ in layout.CF_COLUMNS}
+    out.update(config="", index=i + 1, hardware="", feasible=False, recommended=False)
+    return out
+
+
 def write(book: Book) -> None:
     ws = book.wb.add_worksheet(SHEET)
     st = book.st
     book.cf_columns = {key: col for col, (key, *_) in enumerate(layout.CF_COLUMNS)}
-    for col, (_, header, _, _) in enumerate(layout.CF_COLUMNS):
-        ws.write_string(0, col, header, st.header)
     ws.set_row(0, 80)
     ws.set_column(0, 0, 28)
     ws.set_column(1, len(layout.CF_COLUMNS) - 1, 12)
-    for i, r in enumerate(book.results):
-        row = i + 1
-        formulas = _formulas(book, row)
-        values = python_values(book, i, r)
+    formulas = _formulas(book)
+    rows = book.config_capacity
+    ws.add_table(
+        0,
+        0,
+        rows,
+        len(layout.CF_COLUMNS) - 1,
+        {
+            "name": layout.CF_TABLE,
+            "columns": [
+                {"header": header, "header_format": st.header, "formula": formulas[key]}
+                for key, header, _, _ in layout.CF_COLUMNS
+            ],
+            "style": "Table Style Light 1",
+            "autofilter": False,
+        },
+    )
+    for i in range(rows):  # after add_table: each formula cell gets its cached Python value
+        values = python_values(book, i, book.results[i]) if i < len(book.results) else empty_values(book, i)
         for col, (key, _, _, unit) in enumerate(layout.CF_COLUMNS):
-            if key == "config":
-                cells.text(ws, row, col, r.config)
-            else:
-                cells.formula(ws, row, col, formulas[key], values[key], st.calc(unit))
-    last = len(book.results)
-    for col, (_, _, range_name, _) in enumerate(layout.CF_COLUMNS):
-        book.define(range_name, cells.col_range(SHEET, col, 1, last))
+            cells.formula(ws, i + 1, col, formulas[key], values[key], st.calc(unit))
+    for _, header, range_name, _ in layout.CF_COLUMNS:
+        book.define(range_name, "=" + cells.table_column(layout.CF_TABLE, header))
     ws.freeze_panes(1, 1)
     _sla_lookup(book, ws, len(layout.CF_COLUMNS) + 1)
     ws.protect("", {"format_columns": True, "format_rows": True})

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import names
-from ..model import Assumptions
+from ..model import Assumptions, HardwareProfile
 from ..names import SECONDS_PER_MINUTE
 from . import cells, layout
 from .context import Book
@@ -32,7 +32,9 @@ def write(book: Book) -> None:
     ws.set_column(LABEL, LABEL, 66)
     ws.set_column(UNIT, UNIT, 13)
     ws.set_column(NAME, NAME, 31)
-    ws.set_column(VALUE, VALUE + max(3, len(a.hardware)), 18)
+    book.hw_capacity = max(layout.HW_PROFILE_COLUMNS, len(a.hardware))
+    book.config_capacity = len(book.results) + layout.SPARE_CONFIG_ROWS
+    ws.set_column(VALUE, VALUE + max(3, book.hw_capacity - 1), 18)
     for col, head in enumerate(("Input", "Unit", "Defined name", "Value")):
         ws.write_string(0, col, head, st.header)
     ws.freeze_panes(1, 0)
@@ -53,6 +55,7 @@ def write(book: Book) -> None:
         else:
             cells.number(ws, row, VALUE, value, fmt)
         if role == "input":
+            book.input_values[name] = value
             ws.data_validation(row, VALUE, row, VALUE, validation)
             ws.write_comment(row, VALUE, f"Unit: {unit}. Defined name: {name}.")
         book.define(name, cells.cell_name(SHEET, row, VALUE))
@@ -153,31 +156,48 @@ def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
     scalar(q.camel, q.label + blank, q.unit, getattr(a, snake), _bounded(snake, blank))
 
 
+# What an empty profile column holds before a quote is typed in: the extensions' neutral values (no energy, network,
+# operations or cloud price; PUE and load factor 1), so that a quote needs only the post's own figures.
+_NEUTRAL = HardwareProfile(name="")
+_BLANK_IN_EMPTY_COLUMN = {snake for range_name, snake, _ in layout.HW_ROWS if range_name in layout.HW_ROWS_REQUIRED}
+
+
 def _hardware(book: Book, ws: Any, row: int) -> int:
-    """One column per hardware profile; with one profile the plain names (initialServerCost, ...) point at it."""
+    """One column per hardware profile (a vendor's quote), then empty columns to add quotes in, up to
+    HW_PROFILE_COLUMNS. A column whose name is empty is not a profile; every named one is in each config's
+    hardware dropdown. The plain names (initialServerCost, ...) are the recommended config's profile, on TCO."""
     st, profiles = book.st, book.report.assumptions.hardware
-    ws.write_string(row, LABEL, "Hardware profiles (one column per profile)", st.section)
+    ws.write_string(
+        row,
+        LABEL,
+        "Hardware profiles: one column per quote; type a new vendor's quote into an empty column",
+        st.section,
+    )
     row += 1
     first = row
-    for range_name, snake, plain in layout.HW_ROWS:
+    last_col = VALUE + book.hw_capacity - 1
+    for range_name, snake, _ in layout.HW_ROWS:
         label = "Profile name" if snake is None else names.label(snake)
         unit = "text" if snake is None else names.unit(snake)
         ws.write_string(row, LABEL, label)
         ws.write_string(row, UNIT, unit)
-        ws.write_string(row, NAME, range_name if len(profiles) > 1 or plain is None else plain)
-        for k, hw in enumerate(profiles):
+        ws.write_string(row, NAME, range_name)
+        fmt = st.input(snake or "text")
+        for k in range(book.hw_capacity):
             col = VALUE + k
-            value = hw.name if snake is None else getattr(hw, snake)
-            fmt = st.input(snake or "text")
+            if k < len(profiles):
+                hw = profiles[k]
+                value = hw.name if snake is None else getattr(hw, snake)
+                ws.write_comment(row, col, f"Unit: {unit}. Profile '{hw.name}'.")
+            else:
+                value = None if snake is None or snake in _BLANK_IN_EMPTY_COLUMN else getattr(_NEUTRAL, snake)
             if isinstance(value, str):
                 ws.write_string(row, col, value, fmt)
+            elif value is None:
+                ws.write_blank(row, col, None, fmt)
             else:
                 ws.write_number(row, col, value, fmt)
-            ws.write_comment(row, col, f"Unit: {unit}. Profile '{hw.name}'.")
-        last_col = VALUE + len(profiles) - 1
         book.define(range_name, cells.row_range(SHEET, row, VALUE, last_col))
-        if plain is not None and len(profiles) == 1:
-            book.define(plain, cells.cell_name(SHEET, row, VALUE))
         if snake is None:
             validation = None
         elif snake == "software_licence_per":
@@ -188,6 +208,13 @@ def _hardware(book: Book, ws: Any, row: int) -> int:
             ws.data_validation(row, VALUE, row, last_col, validation)
         row += 1
     assert row == first + len(layout.HW_ROWS)
+    if len(profiles) < book.hw_capacity:
+        ws.write_comment(
+            first,
+            VALUE + len(profiles),
+            "Add a vendor's quote: type its name here and its figures below; it then appears in every config's "
+            "hardware dropdown (Deployment configs, below).",
+        )
     return row
 
 
@@ -229,6 +256,7 @@ def _sla(book: Book, ws: Any, row: int) -> int:
             )
         ws.write_comment(row, VALUE, "Unit: ms. A point meets the constraint when its value is <= this limit.")
         book.define(name, cells.cell_name(SHEET, row, VALUE))
+        book.input_values[name] = c.max_ms
         book.sla_rows.append(row)
         row += 1
     if sla:
@@ -242,9 +270,17 @@ def _sla(book: Book, ws: Any, row: int) -> int:
 
 
 def _configs(book: Book, ws: Any, row: int) -> int:
-    """Per-config inputs: GPUs per instance and hardware profile, one row per config in Configs order."""
+    """Per-config inputs: GPUs per instance and hardware profile, one row per config in Configs order, then empty
+    rows: a config typed into one (name, GPUs per instance, hardware) gets Configs' row of the same position, and
+    the Benchmarks rows with that config name are sized and costed there."""
     st = book.st
-    ws.write_string(row, LABEL, "Deployment configs (GPUs per instance and hardware profile are inputs)", st.section)
+    ws.write_string(
+        row,
+        LABEL,
+        "Deployment configs: name, GPUs per instance, hardware profile (add a config in an empty row, with its rows "
+        "on Benchmarks)",
+        st.section,
+    )
     row += 1
     for col, head in enumerate(("Config", "Unit", "Note", "GPUs per instance", "Hardware profile")):
         ws.write_string(row, col, head, st.header)
@@ -252,10 +288,16 @@ def _configs(book: Book, ws: Any, row: int) -> int:
     first = row
     hw_range = book.names["hwName"]
     for r in book.results:
-        ws.write_string(row, LABEL, r.config)
+        ws.write_string(row, LABEL, r.config, st.input("text"))
         ws.write_string(row, UNIT, "GPUs")
         ws.write_number(row, VALUE, r.gpus_per_instance, st.input("GPUs"))
         ws.write_string(row, VALUE + 1, r.hardware, st.input("text"))
+        row += 1
+    for _ in range(layout.SPARE_CONFIG_ROWS):
+        ws.write_blank(row, LABEL, None, st.input("text"))
+        ws.write_string(row, UNIT, "GPUs")
+        ws.write_blank(row, VALUE, None, st.input("GPUs"))
+        ws.write_blank(row, VALUE + 1, None, st.input("text"))
         row += 1
     last = row - 1
     ws.data_validation(first, VALUE, last, VALUE, _bounded("gpus_per_instance"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import names
-from . import cells
+from . import cells, scenario_inputs, status
 from .context import Book
 
 SHEET = "Scenarios"
@@ -50,8 +50,10 @@ def write(book: Book) -> None:
         ws.write_string(head, col, text, st.header)
     if not rows:
         ws.write_string(head + 1, 0, "No scenarios: the assumptions have no 'scenarios:' list.", st.note)
+        status.snapshot_block(book, ws, head + 4)
         ws.protect("", {"format_columns": True, "format_rows": True})
         return
+    status.stale_marker(ws, 2, 0, book)
     inputs = dict((("base", a), *a.scenarios))
     for k, s in enumerate(rows):
         ws.write_string(head, 2 + k, s.name, st.header)
@@ -75,5 +77,37 @@ def write(book: Book) -> None:
             else:
                 cells.number(ws, row, 2 + k, value, st.calc(key if key in names.BY_SNAKE else unit))
     ws.write_string(head + 2 + len(ROWS), 0, "Blank: not applicable (no cloud or API price given).", st.note)
+    row = _scenario_inputs(book, ws, head + 4 + len(ROWS))
+    status.snapshot_block(book, ws, row + 1)
     ws.freeze_panes(head + 1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+SCN_NAME, SCN_INPUT, SCN_VALUE = "scnName", "scnInput", "scnValue"
+
+
+def _scenario_inputs(book: Book, ws: Any, row: int) -> int:
+    """What each scenario changes in the base, one input a row (read back by --from-workbook); the next row."""
+    st, a = book.st, book.report.assumptions
+    ws.write_string(
+        row, 0, "What each scenario changes in the base (tco-report --from-workbook reads it back)", st.section
+    )
+    row += 1
+    for col, text in enumerate(("Scenario", "Input", "Value")):
+        ws.write_string(row, col, text, st.header)
+    row += 1
+    first = row
+    for name, scenario in a.scenarios:
+        for key, value in scenario_inputs.overrides(a, scenario):
+            cells.text(ws, row, 0, name, st.input("text"))
+            cells.text(ws, row, 1, key, st.input("text"))
+            if isinstance(value, str):
+                cells.text(ws, row, 2, value, st.input("text"))
+            else:
+                cells.number(ws, row, 2, value, st.input(""))
+            row += 1
+    if row == first:  # every scenario equal to the base: one empty row keeps the names valid
+        row += 1
+    for col, range_name in enumerate((SCN_NAME, SCN_INPUT, SCN_VALUE)):
+        book.define(range_name, cells.col_range(ws.name, col, first, row - 1))
+    return row

@@ -17,7 +17,7 @@ from ..decisions import SENSITIVITY_INPUTS
 from ..formulas import expand
 from ..model import Decisions, Report, SensitivityRow
 from ..names import SECONDS_PER_YEAR
-from . import cells, layout
+from . import cells, layout, status
 from .context import Book
 
 SHEET = "Sensitivity"
@@ -131,6 +131,7 @@ def write(book: Book) -> None:
         ws.write_string(2 + k, 0, label)
         cells.formula(ws, 2 + k, 1, f"={name}", value, st.output(unit))
         ws.write_string(2 + k, 2, unit)
+    status.stale_marker(ws, FIRST - 2, 0, book)
     for col, (_, header, _, _) in enumerate(COLUMNS):
         ws.write_string(FIRST, col, header, st.header)
     ws.set_row(FIRST, 60)

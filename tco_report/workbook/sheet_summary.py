@@ -12,7 +12,7 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from .. import names
-from . import cells, layout
+from . import cells, layout, status
 from .context import Book
 from .sheet_checks import checks
 
@@ -27,9 +27,11 @@ def write(book: Book, ws: Worksheet) -> None:
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 14)
     ws.write_string(0, 0, "LLM serving: GPU servers and TCO", st.title)
+    items = checks(book)
+    top = status.write_lines(book, ws, 1, items)  # what is wrong, if anything, before any figure
     for col, head in enumerate(("Figure", "Value", "Unit")):
-        ws.write_string(1, col, head, st.header)
-    ws.freeze_panes(2, 0)
+        ws.write_string(top, col, head, st.header)
+    ws.freeze_panes(top + 1, 0)
 
     def v(attr: str) -> Any:
         return None if rec is None else getattr(rec, attr)
@@ -71,17 +73,17 @@ def write(book: Book, ws: Worksheet) -> None:
                 "ms",
             )
         )
-    all_pass = all(bool(x) for _, _, x in checks(book))
+    all_pass = all(bool(x) for _, _, x in items)
     rows.append(("All checks pass (see Checks)", layout.ALL_CHECKS, all_pass, "TRUE/FALSE"))
-    for row, (label, name, value, unit) in enumerate(rows, start=2):
+    for row, (label, name, value, unit) in enumerate(rows, start=top + 1):
         ws.write_string(row, 0, label)
         cells.formula(ws, row, 1, f"={name}", value, st.output(name if name in names.BY_CAMEL else unit))
         ws.write_string(row, 2, unit, st.unit)
-    _charts(book, ws, len(rows) + 3)
+    _charts(book, ws, top + len(rows) + 2, top + 1)
     ws.protect("", {"format_columns": True, "format_rows": True})
 
 
-def _charts(book: Book, ws: Worksheet, row: int) -> None:
+def _charts(book: Book, ws: Worksheet, row: int, data_row: int) -> None:
     report, a = book.report, book.report.assumptions
     c = book.bm_columns
     metric, stat = report.frontier_metric
@@ -99,7 +101,7 @@ def _charts(book: Book, ws: Worksheet, row: int) -> None:
         )
     # The SLA limit as a vertical line from 0 to the highest measured RPS; its cells sit beside the figures.
     chart_row = row
-    row = 2
+    row = data_row
     ws.set_column(4, 5, 14)
     ws.write_string(row - 1, 4, "Chart data: SLA limit line", book.st.section)
     ws.write_string(row, 4, "latency (ms)")

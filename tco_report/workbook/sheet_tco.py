@@ -2,9 +2,9 @@
 
 The recommended config is found live: the lowest total yearly cost among feasible configs (cells.smallest_where),
 then the first config with that cost (MATCH), so ties go to the config listed first. Its figures carry the plain
-names (modelInstances, totalGPUs, servers, ...). With several hardware profiles, the recommended config's profile values
-are looked up here and carry the names initialServerCost, GPUsPerServer, ...; with one profile those names are the
-Inputs cells.
+names (modelInstances, totalGPUs, servers, ...). The recommended config's hardware profile values are looked up here
+from the Inputs columns (one per quote) and carry the names initialServerCost, GPUsPerServer, ..., so a quote added
+on Inputs takes part like the written ones.
 """
 
 from __future__ import annotations
@@ -102,27 +102,26 @@ def steps(book: Book) -> list[Step]:
             "text",
         ),
     ]
-    if not book.single_profile:
+    out.append(
+        Step(
+            "recommendedHardware",
+            "Its hardware profile",
+            f"INDEX(cfHardware,{layout.RECOMMENDED_INDEX})",
+            v("hardware"),
+            "text",
+        )
+    )
+    hw = a.profile(rec.hardware) if rec is not None else None
+    for range_name, snake, plain in layout.HW_ROWS[1:]:
         out.append(
             Step(
-                "recommendedHardware",
-                "Its hardware profile",
-                f"INDEX(cfHardware,{layout.RECOMMENDED_INDEX})",
-                v("hardware"),
-                "text",
+                plain,
+                names.label(snake) + " (its profile)",
+                f"INDEX({range_name},INDEX(cfHardwareIndex,{layout.RECOMMENDED_INDEX}))",
+                None if hw is None else getattr(hw, snake),
+                names.unit(snake),
             )
         )
-        hw = a.profile(rec.hardware) if rec is not None else None
-        for range_name, snake, plain in layout.HW_ROWS[1:]:
-            out.append(
-                Step(
-                    plain,
-                    names.label(snake) + " (its profile)",
-                    f"INDEX({range_name},INDEX(cfHardwareIndex,{layout.RECOMMENDED_INDEX}))",
-                    None if hw is None else getattr(hw, snake),
-                    names.unit(snake),
-                )
-            )
     for snake in ("concurrency", "rps_per_instance", "gpus_per_instance", "isl", "osl"):
         col = next(rn for key, _, rn, _ in layout.CF_COLUMNS if key == snake)
         label = names.label(snake) + (" (best point meeting the SLA)" if snake == "rps_per_instance" else "")

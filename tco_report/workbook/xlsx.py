@@ -11,7 +11,6 @@ no entity expansion).
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -25,6 +24,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from ..errors import InputError
+from .tables import Table, column_reference
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -108,6 +108,7 @@ class Package:
                 self.defined_names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None
         self._sheets: dict[str, Sheet] = {}
+        self._tables: dict[str, Table] | None = None
 
     # ------------------------------------------------------------------------------------------------ parts
     def _read(self, member: str, what: str) -> bytes:
@@ -149,9 +150,43 @@ class Package:
                     self._strings.append("".join(t.text or "" for t in si.iter(f"{NS}t")))
         return self._strings
 
+    # ------------------------------------------------------------------------------------------------ tables
+    @property
+    def tables(self) -> dict[str, Table]:
+        """Every Excel table of the workbook by name (its sheet, cell range and column headers), from each sheet's
+        table parts, parsed as strictly as the sheets are."""
+        if self._tables is None:
+            self._tables = {}
+            for title, member in self.sheet_paths.items():
+                folder, base = posixpath.split(member)
+                if posixpath.join(folder, "_rels", base + ".rels") not in self.names_in_zip:
+                    continue
+                for target in self._rels(member).values():
+                    if "/tables/" not in target or target not in self.names_in_zip:
+                        continue
+                    t = self._xml(target, f"the table part {target}")
+                    self._tables.update([self._table(title, target, t)])
+        return self._tables
+
+    def _table(self, title: str, member: str, t: Any) -> tuple[str, Table]:
+        ref = t.get("ref") or ""
+        parts = ref.split(":")
+        first = parse_ref(parts[0])
+        last = parse_ref(parts[-1]) if len(parts) == 2 else None
+        if first is None or last is None:
+            raise InputError(
+                self.path, member, f"the table's range {ref[:30]!r} is not a cell range; the file is damaged"
+            )
+        (r1, c1), (r2, _) = first, last
+        headers = tuple(c.get("name") or "" for c in t.iter(f"{NS}tableColumn"))
+        name = t.get("displayName") or t.get("name") or ""
+        totals = int(t.get("totalsRowCount") or 0) if (t.get("totalsRowCount") or "0").isdigit() else 0
+        return name, Table(name, title, r1, r2 - totals, c1, headers)
+
     # ------------------------------------------------------------------------------------------------ names
     def areas(self, name: str) -> list[tuple[str, int, int, int, int]]:
-        """The (sheet, first row, first column, last row, last column) areas a defined name refers to."""
+        """The (sheet, first row, first column, last row, last column) areas a defined name refers to; a table
+        column (BenchmarkPoints[rps (req/s)]) is its data cells (none when the table has no data row)."""
         text = self.defined_names[name]
         if "#REF!" in text:
             raise InputError(
@@ -160,6 +195,17 @@ class Package:
                 f"the defined name refers to #REF! ({text[:60]}): the cells it named were deleted; undo the deletion "
                 "or write the workbook again",
             )
+        column = column_reference(text)
+        if column is not None:
+            table = self.tables.get(column[0])
+            col = None if table is None else table.column(column[1])
+            if table is None or col is None:
+                raise InputError(
+                    self.path, name, f"refers to {text[:80]}, which is not a column of a table in the workbook"
+                )
+            if table.last_row <= table.first_row:
+                return []
+            return [(table.sheet, table.first_row + 1, col, table.last_row, col)]
         out = []
         for part in _split_areas(text):
             m = _AREA.match(part)
@@ -457,8 +503,23 @@ _VALUE = re.compile(r"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 
 
+_ENTITY = re.compile(r"&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
 def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
+    """XML's character references and its five entities, exactly: html.unescape would map &#155; to U+203A (the
+    HTML5 rule for Windows-1252 code points), so a C1 control in a name would come back as another character."""
+    if "&" not in text:
+        return text
+
+    def char(m: re.Match[str]) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+
+    return _ENTITY.sub(char, text)
 
 
 def _events(data: bytes) -> Iterator[tuple[str, Any]]:
