@@ -782,6 +782,49 @@ def test_the_fast_sheet_scan_and_the_element_parse_read_the_same_cells(good_work
         assert sum(len(r) for r in fast.rows.values()) >= 5, title  # every sheet holds a title and notes at least
 
 
+def test_the_fast_sheet_scan_reads_character_references_as_xml_does(good_workbook):
+    """Any text, written raw or as decimal/hex character references (C1 controls, line ends, markup characters
+    included), reads the same through the regular-expression scan as through the XML element parse: the scan must
+    not take &#155; for windows-1252's U+203A as HTML does, or a control character passes the cleaning disguised."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tco_report.workbook.xlsx import Package
+
+    pkg = Package(good_workbook, good_workbook.read_bytes())
+    xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff").filter(
+        lambda c: c in "\t\n\r" or c >= " "
+    )
+
+    def written(ch: str, how: int) -> str:
+        if how == 1:
+            return f"&#{ord(ch)};"
+        if how == 2:
+            return f"&#x{ord(ch):X};"
+        return {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}.get(ch, ch)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(xml_char, st.integers(0, 2)), min_size=1, max_size=12))  # <v></v>: apart
+    def check(chars):  # noqa: ANN001, ANN202
+        body = "".join(written(c, how) for c, how in chars)
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+            f'<c r="A1" t="inlineStr"><is><t>{body}</t></is></c><c r="B1" t="str"><f>"{body}"</f><v>{body}</v></c>'
+            "</row></sheetData></worksheet>"
+        ).encode()
+        fast = pkg._scan_sheet("S", data)
+        assert fast is not None
+        assert fast.rows == pkg._parse_sheet_tree("S", data).rows
+
+    check()
+    data = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>x&#155;&#x9B;</t></is></c></row></sheetData></worksheet>'
+    )
+    assert pkg._scan_sheet("S", data).rows[1][1].value == "x\x9b\x9b"
+
+
 def test_a_stop_asked_for_before_the_swap_replaces_nothing(tmp_path):
     """SIGTERM already pending when the outputs would be swapped: none is replaced, no temporary file is left, and
     the signal is delivered once the swap is skipped."""

@@ -11,7 +11,6 @@ no entity expansion).
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -440,8 +439,24 @@ _VALUE = re.compile(r"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
 _TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 
 
+_XML_REF = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+_XML_ENTITY = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _xml_ref(m: re.Match[str]) -> str:
+    if m.group(3):
+        return _XML_ENTITY[m.group(3)]
+    return chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+
+
 def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
+    """Element text as an XML parser reads it: line ends normalised, character references taken as the code point
+    they name, the five predefined entities (expat has refused any other). Not ``html.unescape``: HTML5 reads
+    ``&#155;`` as U+203A (windows-1252's byte 0x9B) where XML means U+009B, so a C1 control would slip past the
+    text cleaning disguised as a printable character, and the scan would disagree with the element parse."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_REF.sub(_xml_ref, text) if "&" in text else text
 
 
 def _events(data: bytes) -> Iterator[tuple[str, Any]]:
