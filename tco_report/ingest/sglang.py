@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number
 from .common import optional_number as opt
-from .naming import workload_name
+from .naming import requested_length, workload_name
 from .vllm import failure, latency_ms, load_level
 
 TOOL = "sglang-bench-serving"
@@ -60,14 +60,15 @@ def _workload(o: Mapping[str, Any]) -> str:
     if not isinstance(dataset, str) or not dataset:
         return ""
     if dataset.startswith("random"):
-        isl, osl = o.get("random_input_len"), o.get("random_output_len")
-        if isinstance(isl, int) and isinstance(osl, int):
+        isl, osl = requested_length(o.get("random_input_len")), requested_length(o.get("random_output_len"))
+        if isl is not None and osl is not None:
             ratio = o.get("random_range_ratio")
-            extra = f"ratio{ratio:g}" if isinstance(ratio, int | float) and ratio != 1 else ""
-            return workload_name(float(isl), float(osl), dataset, extra)
-    out = o.get("sharegpt_output_len")
-    if dataset == "sharegpt" and isinstance(out, int) and not isinstance(out, bool):
-        return workload_name(None, float(out), dataset)
+            in_range = isinstance(ratio, int | float) and not isinstance(ratio, bool) and 0 <= ratio < 1  # sglang's
+            extra = f"ratio{ratio:g}" if in_range else ""
+            return workload_name(isl, osl, dataset, extra)
+    out = requested_length(o.get("sharegpt_output_len"))
+    if dataset == "sharegpt" and out is not None:
+        return workload_name(None, out, dataset)
     return dataset
 
 
