@@ -171,3 +171,14 @@ def test_a_requested_length_no_float_holds_is_left_out_of_the_workload(f, settin
         g.write_text("\n".join(json.dumps(r) for r in records))
         points = read_paths([g]).points
     assert [p.workload for p in points] == [expected]
+
+
+def test_a_requested_mean_length_no_float_holds_is_left_out_of_a_genai_perf_workload(tmp_path):
+    """GenAI-Perf's input_config means name the workload too: 10**400 as the input mean leaves only the output's."""
+    f = JSON_FILES[0]
+    doc = json.loads(f.read_text())
+    doc["input_config"]["synthetic_input_tokens_mean"] = 10**400
+    g = tmp_path / "run-concurrency10" / f.name
+    g.parent.mkdir()
+    g.write_text(json.dumps(doc))
+    assert [p.workload for p in read_paths([g]).points] == ["osl50"]

@@ -62,11 +62,13 @@ def is_date(name: str) -> bool:
     return bool(_DATE.match(name))
 
 
-def requested_length(value: Any) -> float | None:
-    """A token length a file's header says was asked for, as a workload name's ingredient: a whole number within a
-    point's ISL/OSL bounds, else None (left out of the name). It is a label, not a figure of the calculation, and
-    an integer too large for a float (10**400) would fail to format instead of being ignored."""
-    if not isinstance(value, int) or isinstance(value, bool) or not POINT_BOUNDS["isl"].accepts(value):
+def requested_length(value: Any, *, whole: bool = True) -> float | None:
+    """A token length a file's header says was asked for, as a workload name's ingredient: a whole number (any
+    finite number when not ``whole``, as a mean is) within a point's ISL/OSL bounds, else None (left out of the
+    name). It is a label, not a figure of the calculation, and an integer too large for a float (10**400) would fail
+    to format instead of being ignored."""
+    kinds = int if whole else (int, float)
+    if not isinstance(value, kinds) or isinstance(value, bool) or not POINT_BOUNDS["isl"].accepts(value):
         return None
     return float(value)
 
