@@ -5,19 +5,26 @@ Before anything is renamed every target is checked (a folder, a FIFO or another 
 belongs is refused, naming it). The earlier outputs are kept aside (hard links, or renamed where links are not
 possible) while the new ones move in, and put back if a later rename fails, so the folder holds either the whole
 new set or the whole earlier one. Temporary files are removed on every way out, an exception or Ctrl-C included;
-SIGINT and SIGTERM are held back while the set is swapped, so a signal cannot stop it halfway.
+SIGINT and SIGTERM are put off while the set is swapped, so a signal cannot stop it halfway.
+
+Python runs a signal's handler in the main thread at its next bytecode, whichever thread the kernel handed the signal
+to, and a real run has other threads (numpy's, the PDF engine's) that do not block it: a signal mask on the main
+thread holds nothing. So a temporary path is recorded before its file exists, and the swap replaces the handlers
+for its duration instead of masking the signals.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .errors import InputError
 from .files import kind
@@ -30,6 +37,7 @@ SUMMARY = "summary.json"
 OUTPUTS = (WORKBOOK, HTML, PDF, SUMMARY)
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class Staging:
@@ -51,26 +59,31 @@ class Staging:
 
     def path(self, name: str) -> Path:
         """A temporary path in the output folder for the file that will become ``name``."""
-        check_target(self.out_dir / name)
-        with _signals_held():  # a signal between making the file and recording it would leave it behind
+        final = self.out_dir / name
+        check_target(final)
+        for _ in range(100):
+            entry = (self.out_dir / f".{name}.{secrets.token_hex(8)}.tmp", final)
+            self._staged.append(entry)  # recorded before the file exists: a stop at any later point removes it
             try:
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+                os.close(os.open(entry[0], _CREATE, 0o600))
+            except FileExistsError:
+                self._staged.remove(entry)  # not ours
+                continue
             except OSError as e:
+                self._staged.remove(entry)
                 raise InputError(self.out_dir, "--out", f"cannot write into this folder: {e.strerror or e}") from None
-            os.close(fd)
-            self._staged.append((Path(tmp), self.out_dir / name))
-        return Path(tmp)
+            return entry[0]
+        raise InputError(self.out_dir, "--out", "cannot write into this folder: no temporary name is free")
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
             if exc_type is None:
-                with _signals_held():
-                    if _stop_pending():  # Ctrl-C or SIGTERM already asked for: keep the earlier outputs
+                with _stops_put_off() as stopped:
+                    # Ctrl-C or SIGTERM asked for before or during the swap: the earlier outputs stay (or go back)
+                    if stopped() or not commit(self._staged, stopped):
                         self._discard()
-                    else:
-                        commit(self._staged)
         except BaseException:
             self._discard()
             raise
@@ -143,9 +156,10 @@ def check_target(final: Path) -> None:
         )
 
 
-def commit(staged: list[tuple[Path, Path]]) -> None:
+def commit(staged: list[tuple[Path, Path]], stopped: Callable[[], bool] = lambda: False) -> bool:
     """Rename every staged file into place, or none: check all targets first, keep each earlier output aside, and
-    on any failure put the earlier outputs back and remove what was moved in."""
+    on any failure put the earlier outputs back and remove what was moved in. ``stopped`` asked once all are in:
+    when true they are put back too (the run is stopping), and False is returned."""
     for _, final in staged:
         check_target(final)
     done: list[tuple[Path, Path | None]] = []  # (final, the earlier file kept aside, or None when there was none)
@@ -165,10 +179,14 @@ def commit(staged: list[tuple[Path, Path]]) -> None:
                 f"the output could not be put in place ({e.strerror or e}); the earlier outputs were restored",
             ) from None
         raise
+    if stopped():
+        _roll_back(done)
+        return False
     for _, backup in done:
         if backup is not None:
             with contextlib.suppress(OSError):
                 backup.unlink()
+    return True
 
 
 def _keep_aside(final: Path) -> Path | None:
@@ -206,22 +224,33 @@ def _what(p: Path) -> str:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait while the outputs are swapped (delivered right after), so the set is never half
-    replaced. Only the main thread can hold signals; elsewhere the swap simply runs."""
+def _stops_put_off() -> Iterator[Callable[[], bool]]:
+    """SIGINT and SIGTERM only noted while the outputs are swapped, so the set is never half replaced; each one
+    noted is delivered to the earlier handler right after. Yields whether a stop was asked for (noted, or pending
+    under a mask). Handlers run only in the main thread, so a swap on another thread needs none of this."""
+    noted: list[int] = []
+    earlier: dict[int, Any] = {}
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
     try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    try:
-        yield
+        try:
+            for s in _HELD:
+                earlier[s] = signal.getsignal(s)  # first, so that a stop between the two still restores it
+                signal.signal(s, note)
+        except ValueError:  # not the main thread
+            pass
+        yield lambda: bool(noted) or _stop_pending()
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for signum, handler in earlier.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(noted):  # a stop outranks whatever else ended the swap
+            signal.raise_signal(signum)
 
 
 def _stop_pending() -> bool:
-    """Whether SIGINT or SIGTERM arrived while held (the run is to stop; nothing is to be replaced)."""
+    """Whether SIGINT or SIGTERM waits under a signal mask (an embedding application's): the run is to stop."""
     try:
         return bool(signal.sigpending() & _HELD)
     except (AttributeError, OSError):

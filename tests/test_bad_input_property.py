@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,3 +137,48 @@ def test_byte_level_damage(data):
         del lines[data.draw(st.integers(0, len(lines) - 1))]
         raw = b"".join(lines)
     _read_written(f.name, raw)
+
+
+@pytest.mark.parametrize(
+    ("f", "settings_", "expected"),
+    [
+        (LINE_FILES[1], {"dataset_name": "sharegpt", "sharegpt_output_len": 10**400}, "sharegpt"),
+        (LINE_FILES[1], {"dataset_name": "random", "random_input_len": 10**400, "random_output_len": 128}, "random"),
+        (
+            LINE_FILES[1],
+            {
+                "dataset_name": "random",
+                "random_input_len": 512,
+                "random_output_len": 128,
+                "random_range_ratio": 10**400,
+            },
+            "isl512-osl128",
+        ),
+        (
+            LINE_FILES[0],
+            {"dataset_name": "random", "random_input_len": 10**400, "random_output_len": 128},
+            "random-osl128",
+        ),
+    ],
+)
+def test_a_requested_length_no_float_holds_is_left_out_of_the_workload(f, settings_, expected):
+    """The lengths a header says were asked for only name the workload: one too large for a float (as the property
+    test above found) is left out of the name, and the points read as before."""
+    records = [json.loads(x) for x in f.read_text().splitlines() if x.strip()][:1]
+    records[0].update(settings_)
+    with tempfile.TemporaryDirectory(prefix="tco-prop-") as tmp:
+        g = Path(tmp) / f.name
+        g.write_text("\n".join(json.dumps(r) for r in records))
+        points = read_paths([g]).points
+    assert [p.workload for p in points] == [expected]
+
+
+def test_a_requested_mean_length_no_float_holds_is_left_out_of_a_genai_perf_workload(tmp_path):
+    """GenAI-Perf's input_config means name the workload too: 10**400 as the input mean leaves only the output's."""
+    f = JSON_FILES[0]
+    doc = json.loads(f.read_text())
+    doc["input_config"]["synthetic_input_tokens_mean"] = 10**400
+    g = tmp_path / "run-concurrency10" / f.name
+    g.parent.mkdir()
+    g.write_text(json.dumps(doc))
+    assert [p.workload for p in read_paths([g]).points] == ["osl50"]

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
 import zipfile
@@ -785,6 +786,108 @@ def test_the_fast_sheet_scan_and_the_element_parse_read_the_same_cells(good_work
         assert fast is not None, title
         assert fast.rows == pkg._parse_sheet_tree(title, data).rows, title
         assert sum(len(r) for r in fast.rows.values()) >= 5, title  # every sheet holds a title and notes at least
+
+
+def test_the_fast_sheet_scan_reads_character_references_as_xml_does(good_workbook):
+    """Any text, written raw or as decimal/hex character references (C1 controls, line ends, markup characters
+    included), reads the same through the regular-expression scan as through the XML element parse: the scan must
+    not take &#155; for windows-1252's U+203A as HTML does, or a control character passes the cleaning disguised."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tco_report.workbook.xlsx import Package
+
+    pkg = Package(good_workbook, good_workbook.read_bytes())
+    xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff").filter(
+        lambda c: c in "\t\n\r" or c >= " "
+    )
+
+    def written(ch: str, how: int) -> str:
+        if how == 1:
+            return f"&#{ord(ch)};"
+        if how == 2:
+            return f"&#x{ord(ch):X};"
+        return {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}.get(ch, ch)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(xml_char, st.integers(0, 2)), min_size=1, max_size=12))  # <v></v>: apart
+    def check(chars):  # noqa: ANN001, ANN202
+        body = "".join(written(c, how) for c, how in chars)
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+            f'<c r="A1" t="inlineStr"><is><t>{body}</t></is></c><c r="B1" t="str"><f>"{body}"</f><v>{body}</v></c>'
+            "</row></sheetData></worksheet>"
+        ).encode()
+        fast = pkg._scan_sheet("S", data)
+        assert fast is not None
+        assert fast.rows == pkg._parse_sheet_tree("S", data).rows
+
+    check()
+    data = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        b'<c r="A1" t="inlineStr"><is><t>x&#155;&#x9B;</t></is></c></row></sheetData></worksheet>'
+    )
+    assert pkg._scan_sheet("S", data).rows[1][1].value == "x\x9b\x9b"
+
+
+def _stop_from_another_thread_inside(monkeypatch, call: str, when: Callable[[tuple], bool]) -> threading.Event:
+    """SIGTERM sent to this process right after the first ``os.<call>`` that ``when`` picks, with a second thread
+    running (as numpy's or the PDF engine's are in a real run). The kernel hands the signal to a thread that does not
+    block it, and Python runs the handler in the main thread at its next bytecode, wherever that is."""
+    idle = threading.Event()
+    threading.Thread(target=idle.wait, daemon=True).start()
+    real = getattr(os, call)
+    fired = threading.Event()
+
+    def then_stop(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = real(*args, **kwargs)
+        if not fired.is_set() and when(args):
+            fired.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # the C-level handler has run (in whichever thread) by now
+        return result
+
+    monkeypatch.setattr(os, call, then_stop)
+    return fired
+
+
+def _run_staging_until_stopped(out: Path) -> None:
+    from tco_report.outputs import Staging
+
+    def stop(signum, frame):  # noqa: ANN001, ANN202
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(KeyboardInterrupt), Staging(out, OUTPUTS) as stage:
+            for name in OUTPUTS:
+                stage.path(name).write_text("new")
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def test_a_stop_just_as_a_temporary_file_is_made_leaves_no_temporary(tmp_path, monkeypatch):
+    """The file exists but has not been recorded yet when the handler raises: it must still be removed (a signal
+    mask on the main thread cannot hold a signal another thread takes, so the path is recorded before it exists)."""
+    out = tmp_path / "out"
+    previous_outputs(out)
+    fired = _stop_from_another_thread_inside(monkeypatch, "open", lambda a: str(a[0]).endswith(".tmp"))
+    _run_staging_until_stopped(out)
+    assert fired.is_set()
+    assert_previous_untouched(out)
+
+
+@pytest.mark.parametrize("call", ["link", "replace"])
+def test_a_stop_in_the_middle_of_the_swap_keeps_the_earlier_set_and_leaves_nothing_aside(call, tmp_path, monkeypatch):
+    """SIGTERM while the earlier outputs are being kept aside or the new ones moved in: the earlier set is back
+    whole, no kept-aside or temporary file is left, and the stop is still delivered."""
+    out = tmp_path / "out"
+    previous_outputs(out)
+    fired = _stop_from_another_thread_inside(monkeypatch, call, lambda a: True)
+    _run_staging_until_stopped(out)
+    assert fired.is_set()
+    assert_previous_untouched(out)
 
 
 def test_a_stop_asked_for_before_the_swap_replaces_nothing(tmp_path):

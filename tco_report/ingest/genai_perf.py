@@ -26,7 +26,7 @@ from .common import (
     number,
     optional_number,
 )
-from .naming import workload_name
+from .naming import requested_length, workload_name
 
 TOOL = "genai-perf"
 METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
@@ -79,7 +79,7 @@ def load_from_folder(path: Path) -> tuple[float | None, float | None]:
 
 
 def _positive(v: Any) -> float | None:
-    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) and v > 0 else None
+    return requested_length(v, whole=False)
 
 
 def requested_workload(cfg: Mapping[str, Any]) -> str:

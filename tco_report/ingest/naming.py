@@ -16,8 +16,10 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError
+from ..names import POINT_BOUNDS
 
 _NUM = r"\d+(?:\.\d+)?"
 _B, _E = r"(?<![^-_])", r"(?![^-_])"  # a whole part: the name's edge or a - / _ on each side
@@ -58,6 +60,17 @@ LAYOUT_FOLDERS = frozenset({"profile_runs", "aggregate", "sweep_aggregate"})
 def is_date(name: str) -> bool:
     """A folder named by a timestamp (``20250101_120000``, ``2025-01-01``): the same sweep run again, not a config."""
     return bool(_DATE.match(name))
+
+
+def requested_length(value: Any, *, whole: bool = True) -> float | None:
+    """A token length a file's header says was asked for, as a workload name's ingredient: a whole number (any
+    finite number when not ``whole``, as a mean is) within a point's ISL/OSL bounds, else None (left out of the
+    name). It is a label, not a figure of the calculation, and an integer too large for a float (10**400) would fail
+    to format instead of being ignored."""
+    kinds = int if whole else (int, float)
+    if not isinstance(value, kinds) or isinstance(value, bool) or not POINT_BOUNDS["isl"].accepts(value):
+        return None
+    return float(value)
 
 
 def workload_name(isl: float | None = None, osl: float | None = None, dataset: str = "", extra: str = "") -> str:

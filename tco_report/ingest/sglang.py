@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError
 from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number, text_at
 from .common import optional_number as opt
-from .naming import workload_name
+from .naming import requested_length, workload_name
 from .vllm import failure, latency_ms, load_level
 
 TOOL = "sglang-bench-serving"
@@ -60,22 +60,16 @@ def _workload(o: Mapping[str, Any]) -> str:
     if not isinstance(dataset, str) or not dataset:
         return ""
     if dataset.startswith("random"):
-        isl, osl = o.get("random_input_len"), o.get("random_output_len")
-        if _setting(isl) and _setting(osl):
+        isl, osl = requested_length(o.get("random_input_len")), requested_length(o.get("random_output_len"))
+        if isl is not None and osl is not None:
             ratio = o.get("random_range_ratio")
-            extra = f"ratio{ratio:g}" if _setting(ratio, whole=False) and ratio != 1 else ""
-            return workload_name(float(isl), float(osl), dataset, extra)
-    out = o.get("sharegpt_output_len")
-    if dataset == "sharegpt" and _setting(out):
-        return workload_name(None, float(out), dataset)
+            in_range = isinstance(ratio, int | float) and not isinstance(ratio, bool) and 0 <= ratio < 1  # sglang's
+            extra = f"ratio{ratio:g}" if in_range else ""
+            return workload_name(isl, osl, dataset, extra)
+    out = requested_length(o.get("sharegpt_output_len"))
+    if dataset == "sharegpt" and out is not None:
+        return workload_name(None, out, dataset)
     return dataset
-
-
-def _setting(v: Any, *, whole: bool = True) -> bool:
-    """A length or ratio setting a workload can be named by: a number (an int when ``whole``) small enough to be a
-    float (a hostile 10**400 would overflow float() and name nothing sensible)."""
-    kinds = int if whole else int | float
-    return isinstance(v, kinds) and not isinstance(v, bool) and abs(v) < 1e15
 
 
 def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint:

@@ -26,7 +26,7 @@ from .common import (
     optional_number,
     text_at,
 )
-from .naming import parse_name, workload_name
+from .naming import parse_name, requested_length, workload_name
 
 TOOL = "vllm"
 _KEY = re.compile(r"^(mean|median|std|p\d+(?:\.\d+)?)_(ttft|tpot|itl|e2el)_ms$")
@@ -147,8 +147,7 @@ def workload(o: Mapping[str, Any]) -> str:
     dataset = text_at(o, "dataset_name")
     lengths = []
     for keys in (("random_input_len", "input_len"), ("random_output_len", "output_len")):
-        v = next((o[k] for k in keys if isinstance(o.get(k), int) and not isinstance(o.get(k), bool)), None)
-        lengths.append(float(v) if v is not None else None)
+        lengths.append(next((n for n in map(requested_length, map(o.get, keys)) if n is not None), None))
     if not dataset and lengths == [None, None]:
         return ""
     return workload_name(lengths[0], lengths[1], dataset)

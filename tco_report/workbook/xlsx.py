@@ -510,6 +510,8 @@ _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 def _unescape(text: str) -> str:
     """XML's character references and its five entities, exactly: html.unescape would map &#155; to U+203A (the
     HTML5 rule for Windows-1252 code points), so a C1 control in a name would come back as another character."""
+    if "\r" in text:  # line ends normalised as an XML parser does
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "&" not in text:
         return text
 
