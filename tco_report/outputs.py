@@ -16,6 +16,7 @@ for its duration instead of masking the signals.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import signal
@@ -55,6 +56,7 @@ class Staging:
         self._created = prepare_folder(self.out_dir)
         for name in self.names:
             check_target(self.out_dir / name)
+        sweep_leftovers(self.out_dir, self.names)
         return self
 
     def path(self, name: str) -> Path:
@@ -62,7 +64,7 @@ class Staging:
         final = self.out_dir / name
         check_target(final)
         for _ in range(100):
-            entry = (self.out_dir / f".{name}.{secrets.token_hex(8)}.tmp", final)
+            entry = (self.out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(8)}.tmp", final)
             self._staged.append(entry)  # recorded before the file exists: a stop at any later point removes it
             try:
                 os.close(os.open(entry[0], _CREATE, 0o600))
@@ -99,6 +101,34 @@ class Staging:
         for folder in reversed(self._created):  # only folders this run made, and only when left empty
             with contextlib.suppress(OSError):
                 folder.rmdir()
+
+
+def sweep_leftovers(out: Path, names: Iterable[str]) -> list[Path]:
+    """Remove the temporary and kept-aside files an earlier run left when it was killed (SIGKILL cannot be caught):
+    those of our outputs whose name carries the id of a process that no longer runs. Another run writing into the
+    same folder at the same time keeps its own."""
+    removed = []
+    for name in names:
+        for kind_ in ("tmp", "previous"):
+            for p in out.glob(f".{glob.escape(name)}.*-*.{kind_}"):
+                pid = p.name[len(name) + 2 :].split("-", 1)[0]
+                if pid.isdigit() and not _alive(int(pid)) and p.is_file() and not p.is_symlink():
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+                        removed.append(p)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except (OverflowError, ValueError):  # no such process id at all
+        return False
+    return True
 
 
 def prepare_folder(out: Path) -> list[Path]:
@@ -194,7 +224,7 @@ def _keep_aside(final: Path) -> Path | None:
     where it is until the new one replaces it; a rename where the file system cannot link."""
     if not os.path.lexists(final):
         return None
-    fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".previous", dir=final.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{final.name}.{os.getpid()}-", suffix=".previous", dir=final.parent)
     os.close(fd)
     backup = Path(name)
     backup.unlink()

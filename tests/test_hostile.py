@@ -274,6 +274,28 @@ def test_sigterm_removes_temporaries_keeps_earlier_outputs_and_leaves_no_process
     assert not [c for c in seen if Path(f"/proc/{c}").exists() and _state(c) != "Z"], "a child outlived its parent"
 
 
+def test_sigkill_leaves_temporaries_that_the_next_run_sweeps(tmp_path):
+    """SIGKILL cannot be caught: the killed run's temporary files stay, the earlier outputs with them; the next run
+    removes them (their process is gone), keeps another live run's, and writes the whole set."""
+    out = tmp_path / "out"
+    previous_outputs(out)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "tco_report", "--out", str(out)], env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(p.name.endswith(".tmp") for p in out.iterdir()):
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait(timeout=60)
+    left = {p.name for p in out.iterdir()} - set(PREVIOUS)
+    assert left and all(n.endswith((".tmp", ".previous")) and f".{proc.pid}-" in n for n in left), left
+    live = out / f".tco_report.pdf.{os.getpid()}-0123456789abcdef.tmp"  # a run still writing (this process)
+    live.write_text("in progress")
+    r = subprocess.run([sys.executable, "-m", "tco_report", "--out", str(out), "-q"], env=env, timeout=300)
+    assert r.returncode == 0
+    assert {p.name for p in out.iterdir()} == set(PREVIOUS) | {live.name}
+    assert all((out / n).read_bytes() != data for n, data in PREVIOUS.items())  # the new set, whole
+
+
 # ------------------------------------------------------------------- 2. regular files only, size limits
 def fifo(tmp: Path, name: str) -> Path:
     f = tmp / name
