@@ -18,6 +18,7 @@ from .files import read_regular
 from .model import Assumptions, ConfigRule, HardwareProfile, SlaConstraint
 from .names import (
     HARDWARE_EXTRAS,
+    HARDWARE_POST_INPUTS,
     INPUT_BOUNDS,
     MAX_CONFIG_RULES,
     MAX_HARDWARE_PROFILES,
@@ -45,14 +46,7 @@ _STAT_WORDS = ("avg", "min", "max")
 MAX_FILE_BYTES = 1_000_000
 
 _HW_DEFAULT = HardwareProfile()
-_HW_KEYS = (
-    "initial_server_cost",
-    "gpus_per_server",
-    "depreciation_period",
-    "yearly_hosting_cost",
-    "yearly_software_cost",
-    "software_licence_per",
-)
+_HW_KEYS = HARDWARE_POST_INPUTS
 _HW_EXTRAS = HARDWARE_EXTRAS
 _DEFAULT = Assumptions()
 
@@ -256,13 +250,8 @@ def from_mapping(data: Any, file: str = "(assumptions)") -> Assumptions:
             r = _Reader(file, f"hardware[{i}]", item)
             r.allow(
                 "name",
-                "initial_server_cost",
-                "gpus_per_server",
-                "depreciation_period",
-                "depreciation_years",
-                "yearly_hosting_cost",
-                "yearly_software_cost",
-                "software_licence_per",
+                "depreciation_years",  # depreciation_period's alias
+                *_HW_KEYS,
                 *_HW_EXTRAS,
             )
             if "depreciation_period" in r.data and "depreciation_years" in r.data:

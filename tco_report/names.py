@@ -266,6 +266,16 @@ CONSTANTS: dict[str, float] = {
     "milliseconds_per_second": MILLISECONDS_PER_SECOND,
 }
 
+# A hardware profile's inputs from the post (server price, GPUs, depreciation, hosting, licence and its basis).
+HARDWARE_POST_INPUTS: tuple[str, ...] = (
+    "initial_server_cost",
+    "gpus_per_server",
+    "depreciation_period",
+    "yearly_hosting_cost",
+    "yearly_software_cost",
+    "software_licence_per",
+)
+
 # A hardware profile's inputs beyond the post's (energy, facility, renting), all with neutral defaults.
 HARDWARE_EXTRAS: tuple[str, ...] = (
     "server_power_kw",
@@ -277,6 +287,9 @@ HARDWARE_EXTRAS: tuple[str, ...] = (
     "cloud_price_per_gpu_hour",
     "cloud_reserved_price_per_gpu_hour",
 )
+
+# Every input of a hardware profile, in the order the report and the workbook list them.
+HARDWARE_INPUTS: tuple[str, ...] = (*HARDWARE_POST_INPUTS, *HARDWARE_EXTRAS)
 
 # Cost components of a server's year, in stacking order, with their labels.
 COST_COMPONENTS: dict[str, str] = {

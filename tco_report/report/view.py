@@ -30,7 +30,7 @@ from ..model import (
     Report,
     SensitivityRow,
 )
-from ..names import COST_COMPONENTS, HARDWARE_EXTRAS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from ..names import COST_COMPONENTS, HARDWARE_EXTRAS, HARDWARE_INPUTS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
 from ..warning_summary import WarningSummary, count_line, summarise
 from .explorer import explorer_payload
 
@@ -425,15 +425,7 @@ _SCALAR_INPUTS = (
     "isl",
     "osl",
 )
-_PROFILE_INPUTS = (
-    "initial_server_cost",
-    "gpus_per_server",
-    "depreciation_period",
-    "yearly_hosting_cost",
-    "yearly_software_cost",
-    "software_licence_per",
-    *HARDWARE_EXTRAS,
-)
+_PROFILE_INPUTS = HARDWARE_INPUTS
 
 
 def _value(snake: str, value: object) -> str:
