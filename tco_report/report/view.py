@@ -31,6 +31,7 @@ from ..model import (
     SensitivityRow,
 )
 from ..names import COST_COMPONENTS, HARDWARE_EXTRAS, HARDWARE_INPUTS, LATENCY_METRICS, SECONDS_PER_YEAR, label, unit
+from ..sources import assumptions_name, shared_parent, shown_path, without_machine_paths
 from ..warning_summary import WarningSummary, count_line, summarise
 from .explorer import explorer_payload
 
@@ -840,7 +841,7 @@ def _assumptions(c: _Ctx) -> Section:
         " = the assumptions file",
     ]
     if a.source and a.source != "defaults":
-        note += [" (", code(a.source), ")"]
+        note += [" (", code(assumptions_name(a.source)), ")"]
     note += [
         "; ",
         Span("workbook", em=True),
@@ -1632,9 +1633,10 @@ def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], t
     src = sources(r.points, [x.config for x in c.table_results])
     files = len({p.source for p in r.points})
     root = source_root(r.points)
+    parent = shared_parent(p.source for p in r.points)  # no path of this machine in a shared report
     intro: list[str | Span] = [f"{files} benchmark result file{_s(files)}"]
     if root:
-        intro += [", under ", code(root)]
+        intro += [", under ", code(shown_path(root, parent) + "/")]
     if files > len(src):
         intro.append(
             ", one row per config folder (every file is named in summary.json and on the workbook's Benchmarks sheet)"
@@ -1664,7 +1666,7 @@ def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], t
                     text(
                         b(f"{p.config} at {p.load_label}"),
                         f": {p.failure or 'no reason recorded'} (",
-                        code(p.where),
+                        code(without_machine_paths(p.where, parent)),
                         ")",
                     )
                 ),
@@ -1686,7 +1688,13 @@ def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], t
         blocks.append(Heading("Data warnings", "warnings"))
         blocks.append(Para(text(count_line(warnings, configs_shown=10) + "."), "warning"))
         shown = warnings.first()
-        blocks.append(Steps(tuple((Para(text(w.text)),) for w in shown), ordered=False, style="warning"))
+        blocks.append(
+            Steps(
+                tuple((Para(text(without_machine_paths(w.text, parent))),) for w in shown),
+                ordered=False,
+                style="warning",
+            )
+        )
         if warnings.total > len(shown):
             blocks.append(
                 Para(
@@ -1702,7 +1710,9 @@ def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], t
         f"Made by tco_report {tool_version} on {date}. Assumptions: ",
     ]
     a = c.a
-    tail: list[str | Span] = [code(a.source)] if a.source and a.source != "defaults" else ["the defaults"]
+    tail: list[str | Span] = (
+        [code(assumptions_name(a.source))] if a.source and a.source != "defaults" else ["the defaults"]
+    )
     blocks.append(Para(text(*made, *tail, "."), "note"))
     return Section("appendix", "Appendix: source files", tuple(blocks))
 

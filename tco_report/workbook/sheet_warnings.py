@@ -1,6 +1,7 @@
 """The Warnings sheet: every data warning of the run, with its kind and config (the report shows only the counts and
 the first few). Written only when there is a warning; every cell is a string, so no text from a file becomes a
-formula."""
+formula. Paths are
+shown without the folders of the machine that wrote the workbook, as everywhere in it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def write(book: Book) -> None:
     for i, w in enumerate(s.items, start=4):
         ws.write_string(i, 0, w.kind)
         ws.write_string(i, 1, w.config)
-        ws.write_string(i, 2, w.text)
+        ws.write_string(i, 2, book.without_machine_paths(w.text))
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 28)
     ws.set_column(2, 2, 120)
