@@ -77,9 +77,9 @@ def write(book: Book) -> None:
         None if from_users else a.peak_requests_per_second,
         _bounded("peak_requests_per_second", ", or blank when given as users"),
     )
+    shown = a if from_users else replace(a, active_users_at_peak=None, requests_per_user_per_minute=None)
     for snake in layout.DEMAND_EXTRAS:
-        users = snake in ("active_users_at_peak", "requests_per_user_per_minute")
-        _vocab_scalar(scalar, a if from_users or not users else replace(a, **{snake: None}), snake)
+        _vocab_scalar(scalar, shown, snake)
     scalar(
         "uptime",
         names.label("uptime"),
