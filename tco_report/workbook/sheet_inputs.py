@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -149,7 +150,7 @@ def peak_from_users(a: Assumptions) -> bool:
     return users * per_user / SECONDS_PER_MINUTE == a.peak_requests_per_second
 
 
-def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
+def _vocab_scalar(scalar: Callable[..., int], a: Assumptions, snake: str) -> None:
     """An assumption from the vocabulary: whole numbers and optional (blank) values validated as such."""
     q = names.BY_SNAKE[snake]
     blank = " (blank: not given)" if snake in layout.OPTIONAL else ""
