@@ -15,18 +15,28 @@ from .conftest import ROOT
 
 CORE = ("model", "names", "assumptions", "analysis", "sizing", "calculator", "decisions")
 CONFIG = ROOT / "pyproject.toml"
+# The workbook modules being rewritten for speed on another branch (wbfast, issue 14) while the rest of
+# tco_report/workbook/ was made to type-check: not yet checked, so that their errors wait for that rewrite to merge.
+# The lead removes this tuple (and --follow-imports=silent below) once it has and they pass.
+NOT_YET_CHECKED = (
+    "tco_report/workbook/sheet_benchmarks.py",
+    "tco_report/workbook/cells.py",
+    "tco_report/workbook/context.py",
+    "tco_report/workbook/tables.py",
+    "tco_report/workbook/writer.py",
+    "tco_report/workbook/sheet_configs.py",
+)
 # Every module of the package, found on disk so that a new one is checked without touching this list.
-# tco_report/workbook/ joins (plain ``mypy``, the configuration's files) once its sheets' rework lands.
 PACKAGE = sorted(
     p.relative_to(ROOT).as_posix()
     for p in (ROOT / "tco_report").rglob("*.py")
-    if not p.relative_to(ROOT).as_posix().startswith("tco_report/workbook/")
+    if p.relative_to(ROOT).as_posix() not in NOT_YET_CHECKED
 )
 
 
-def mypy(*files: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def mypy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", str(CONFIG), "--cache-dir", str(cwd / ".mypy_cache"), *files],
+        [sys.executable, "-m", "mypy", "--config-file", str(CONFIG), "--cache-dir", str(cwd / ".mypy_cache"), *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -41,9 +51,12 @@ def test_core_passes_mypy_strict():
 
 
 def test_package_passes_mypy():
-    """The whole package outside the workbook, the core strict and the rest in normal mode, in one run."""
+    """The whole package, the core strict and the rest in normal mode, in one run; the modules not yet checked are
+    still analysed (the others import them) but their own errors are not reported (silent)."""
     assert len(PACKAGE) > len(CORE) and all(f"tco_report/{m}.py" in PACKAGE for m in CORE)
-    r = mypy(*PACKAGE)
+    assert "tco_report/workbook/reader.py" in PACKAGE and "tco_report/workbook/sheet_checks.py" in PACKAGE
+    assert all((ROOT / p).is_file() for p in NOT_YET_CHECKED)  # a renamed or merged module leaves the list
+    r = mypy("--follow-imports=silent", *PACKAGE)
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"no issues found in {len(PACKAGE)} source files" in r.stdout
 

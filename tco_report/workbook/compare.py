@@ -94,17 +94,17 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
         for key, cell in row.items():
             check(cell, f"{_range(layout.PLAN_COLUMNS, key)}[year {int(year.value)}]", python[key])
     for row in wb.sensitivity_rows:
-        kind, name = row.get("kind"), row.get("name")
-        if kind is None or kind.value != sheet_sensitivity.LIVE or name is None or name.value not in BY_CAMEL:
+        kind, named = row.get("kind"), row.get("name")
+        if kind is None or kind.value != sheet_sensitivity.LIVE or named is None or named.value not in BY_CAMEL:
             continue  # snapshot rows hold values, not formulas
-        snake = BY_CAMEL[name.value].snake
+        snake = BY_CAMEL[named.value].snake
         python = (
             sheet_sensitivity.live_values(report, snake)
             if report.recommended is not None
             else dict.fromkeys(sheet_sensitivity.LIVE_KEYS)
         )
         for key in sheet_sensitivity.LIVE_KEYS:
-            check(row.get(key), f"{_range(layout.SENSITIVITY_COLUMNS, key)}[{name.value}]", python[key])
+            check(row.get(key), f"{_range(layout.SENSITIVITY_COLUMNS, key)}[{named.value}]", python[key])
     ranges = {key: range_name for key, _, range_name, _ in layout.CF_COLUMNS}
     by_name = {r.config: r for r in report.results}
     for row in wb.config_rows:

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..assumptions import METRICS, is_statistic
 from ..errors import InputError
@@ -135,6 +135,31 @@ class _Names:
         if cell.data_type == "e":
             raise InputError(self.path, self.where(cell, name), f"expected {expected}, found the error {cell.value!r}")
         return clean(cell.value) if isinstance(cell.value, str) else cell.value
+
+    # None only for an optional number: a required one is a number or an InputError.
+    @overload
+    def number(
+        self,
+        cell: Cell,
+        name: str,
+        *,
+        positive: bool = ...,
+        whole: bool = ...,
+        optional: Literal[False] = ...,
+        bounds: Bounds | None = ...,
+    ) -> float: ...
+
+    @overload
+    def number(
+        self,
+        cell: Cell,
+        name: str,
+        *,
+        positive: bool = ...,
+        whole: bool = ...,
+        optional: bool,
+        bounds: Bounds | None = ...,
+    ) -> float | None: ...
 
     def number(
         self,
@@ -291,7 +316,8 @@ def _assumptions(n: _Names) -> Assumptions:
         hw = n.text(hc, f"hardware profile of '{config}'", options=tuple(sorted(profiles)))
         rules.append(ConfigRule(match=glob.escape(config), gpus_per_instance=int(gpus), hardware=hw))
     uptime = num("uptime", bounds=INPUT_BOUNDS["uptime"])
-    fields = {
+    # Assumptions' keyword arguments by field name, of each field's own type (some keys set in the loop below).
+    fields: dict[str, Any] = {
         "peak_requests_per_second": None,  # below: typed in, or derived from the users
         "uptime": uptime,
         "sla": tuple(sla),
@@ -401,10 +427,6 @@ def _hardware(n: _Names) -> tuple[HardwareProfile, ...]:
         if _blank(name_cell):
             continue  # an empty column: room for another vendor's quote
         name = n.text(name_cell, "hardware profile name")
-
-        def num(range_name: str, label: str, kw: dict[str, bool], k: int = k, name: str = name) -> float:
-            return n.number(columns[range_name][k], f"{label} of profile '{name}'", **kw)
-
         values: dict[str, Any] = {"name": name}
         for range_name, snake, _ in layout.HW_ROWS[1:]:
             if range_name not in columns:

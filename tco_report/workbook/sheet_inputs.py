@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -77,9 +78,9 @@ def write(book: Book) -> None:
         None if from_users else a.peak_requests_per_second,
         _bounded("peak_requests_per_second", ", or blank when given as users"),
     )
+    shown = a if from_users else replace(a, active_users_at_peak=None, requests_per_user_per_minute=None)
     for snake in layout.DEMAND_EXTRAS:
-        users = snake in ("active_users_at_peak", "requests_per_user_per_minute")
-        _vocab_scalar(scalar, a if from_users or not users else replace(a, **{snake: None}), snake)
+        _vocab_scalar(scalar, shown, snake)
     scalar(
         "uptime",
         names.label("uptime"),
@@ -149,7 +150,7 @@ def peak_from_users(a: Assumptions) -> bool:
     return users * per_user / SECONDS_PER_MINUTE == a.peak_requests_per_second
 
 
-def _vocab_scalar(scalar: Any, a: Any, snake: str) -> None:
+def _vocab_scalar(scalar: Callable[..., int], a: Assumptions, snake: str) -> None:
     """An assumption from the vocabulary: whole numbers and optional (blank) values validated as such."""
     q = names.BY_SNAKE[snake]
     blank = " (blank: not given)" if snake in layout.OPTIONAL else ""

@@ -60,7 +60,7 @@ def _snaps(book: Book) -> list[Snap]:
     for range_name, snake, _ in layout.HW_ROWS:
         pos = _pos(range_name)
         if snake is None:
-            stored = sum(k * len(h.name) for k, h in enumerate(profiles, start=1))
+            stored: float = sum(k * len(h.name) for k, h in enumerate(profiles, start=1))
             out.append(Snap(f"{range_name} (name lengths)", stored, f"SUMPRODUCT(LEN({range_name})*{pos})"))
         elif snake == "software_licence_per":
             stored = sum(k for k, h in enumerate(profiles, start=1) if h.name and h.software_licence_per == "gpu")

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree.ElementTree import Element  # only the type defusedxml parses into; parsing goes through SafeET
 from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
@@ -119,7 +120,7 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as e:  # CRC error, encrypted member
             raise InputError(self.path, member, f"{what} cannot be unpacked ({e})") from None
 
-    def _xml(self, member: str, what: str) -> Any:
+    def _xml(self, member: str, what: str) -> Element:
         data = self._read(member, what)
         try:
             return SafeET.fromstring(data)
@@ -168,7 +169,7 @@ class Package:
                     self._tables.update([self._table(title, target, t)])
         return self._tables
 
-    def _table(self, title: str, member: str, t: Any) -> tuple[str, Table]:
+    def _table(self, title: str, member: str, t: Element) -> tuple[str, Table]:
         ref = t.get("ref") or ""
         parts = ref.split(":")
         first = parse_ref(parts[0])
@@ -524,7 +525,7 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(char, text)
 
 
-def _events(data: bytes) -> Iterator[tuple[str, Any]]:
+def _events(data: bytes) -> Iterator[tuple[str, Element]]:
     return SafeET.iterparse(io.BytesIO(data), events=("start", "end"))
 
 
