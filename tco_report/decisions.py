@@ -16,8 +16,8 @@ from .model import (
     ApiBreakEven,
     Assumptions,
     BenchmarkPoint,
-    ConfigResult,
     Decisions,
+    FeasibleResult,
     HardwareProfile,
     PlanYear,
     Report,
@@ -40,7 +40,6 @@ def decide(report: Report) -> Decisions:
     frontier = tuple(interactivity_frontier(report))
     if rec is None:
         return Decisions(scenarios=scenarios, interactivity_frontier=frontier)
-    assert rec.cost_per_1m_output_tokens is not None and rec.total_yearly_cost is not None  # a feasible result
     hw = a.profile(rec.hardware)
     return Decisions(
         scenarios=scenarios,
@@ -73,19 +72,18 @@ def _average_to_peak(a: Assumptions) -> float:
     return 1.0  # the post's full-load view: the peak is sustained
 
 
-def _api_cost_per_request(r: ConfigResult, a: Assumptions) -> float:
-    assert r.isl is not None and r.osl is not None  # a feasible result
+def _api_cost_per_request(r: FeasibleResult, a: Assumptions) -> float:
     return (r.isl * a.api_input_price_per_1m + r.osl * a.api_output_price_per_1m) / TOKENS_PER_MILLION
 
 
-def _api_yearly_cost(r: ConfigResult | None, a: Assumptions) -> float | None:
+def _api_yearly_cost(r: FeasibleResult | None, a: Assumptions) -> float | None:
     if r is None or not (a.api_input_price_per_1m or a.api_output_price_per_1m):
         return None
     average = a.peak_requests_per_second * _average_to_peak(a)
     return average * SECONDS_PER_YEAR * a.uptime * _api_cost_per_request(r, a)
 
 
-def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiBreakEven | None:
+def api_break_even(r: FeasibleResult, a: Assumptions, hw: HardwareProfile) -> ApiBreakEven | None:
     """Yearly cost of self-hosting vs the hosted API as the peak demand grows, and where they cross.
 
     Self-hosting is a step function of demand (whole instances and servers); the API is linear. Each step of the
@@ -94,8 +92,6 @@ def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiB
     """
     if not (a.api_input_price_per_1m or a.api_output_price_per_1m):
         return None
-    assert r.rps_per_instance is not None and r.yearly_server_cost is not None  # a feasible result
-    assert r.isl is not None and r.osl is not None
     per_request = _api_cost_per_request(r, a)
     ratio = _average_to_peak(a)
     api_per_rps = ratio * SECONDS_PER_YEAR * a.uptime * per_request  # yearly API cost per req/s of peak
@@ -142,34 +138,28 @@ def api_break_even(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> ApiB
     )
 
 
-def _resized(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> ConfigResult:
+def _resized(r: FeasibleResult, a: Assumptions, hw: HardwareProfile, peak: float) -> FeasibleResult:
     """The same config at the same point, sized for another peak demand."""
-    assert r.point is not None  # a feasible result
     return size_and_cost(r.config, r.point, r.gpus_per_instance, hw, replace(a, peak_requests_per_second=peak))
 
 
-def _resized_cost(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
+def _resized_cost(r: FeasibleResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
     """The total yearly cost of the same config at the same point, sized for another peak demand."""
-    cost = _resized(r, a, hw, peak).total_yearly_cost
-    assert cost is not None  # size_and_cost always sizes and costs
-    return cost
+    return _resized(r, a, hw, peak).total_yearly_cost
 
 
-def _resized_servers(r: ConfigResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
+def _resized_servers(r: FeasibleResult, a: Assumptions, hw: HardwareProfile, peak: float) -> float:
     """The servers the same config at the same point needs for another peak demand."""
-    servers = _resized(r, a, hw, peak).servers
-    assert servers is not None  # size_and_cost always sizes and costs
-    return servers
+    return _resized(r, a, hw, peak).servers
 
 
 # ------------------------------------------------------------------------------------------- multi-year plan
-def multi_year_plan(r: ConfigResult, a: Assumptions, hw: HardwareProfile) -> list[PlanYear]:
+def multi_year_plan(r: FeasibleResult, a: Assumptions, hw: HardwareProfile) -> list[PlanYear]:
     """Servers needed, bought and in service each year as demand grows; servers retire after their
     depreciation period and are replaced. Capex is cash in the year of purchase; the cost per 1M tokens uses the
     annualised cost of the servers in service and the tokens served at that year's demand."""
     years = a.plan_years or max(1, math.ceil(hw.depreciation_period))
     life = max(1, round(hw.depreciation_period))
-    assert r.yearly_server_cost is not None and r.isl is not None and r.osl is not None  # a feasible result
     running = r.yearly_server_cost - r.cost_components_per_server.get("capex", 0.0)
     bought: list[float] = []
     cumulative = 0.0
@@ -285,18 +275,14 @@ def sensitivity(points: Sequence[BenchmarkPoint], a: Assumptions) -> list[Sensit
                 low_value=lo_v,
                 high_value=hi_v,
                 cost_per_1m_output_tokens=(
-                    _get(lo_r, "cost_per_1m_output_tokens"),
-                    _get(hi_r, "cost_per_1m_output_tokens"),
+                    lo_r.cost_per_1m_output_tokens if lo_r else None,
+                    hi_r.cost_per_1m_output_tokens if hi_r else None,
                 ),
-                total_yearly_cost=(_get(lo_r, "total_yearly_cost"), _get(hi_r, "total_yearly_cost")),
+                total_yearly_cost=(lo_r.total_yearly_cost if lo_r else None, hi_r.total_yearly_cost if hi_r else None),
                 recommended=(lo_r.config if lo_r else None, hi_r.config if hi_r else None),
             )
         )
     return rows
-
-
-def _get(r: ConfigResult | None, key: str) -> float | None:
-    return getattr(r, key) if r is not None else None
 
 
 # --------------------------------------------------------------------------------------------- interactivity

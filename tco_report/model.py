@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Literal
 
 STATISTICS_ORDER = ("avg", "p50", "p90", "p95", "p99")
 
@@ -153,54 +154,80 @@ class Assumptions:
 
 
 @dataclass(frozen=True)
-class ConfigResult:
-    """One config sized and costed at its best feasible point (or why it has none)."""
+class FeasibleResult:
+    """One config sized and costed at its best feasible point: every figure of the method, none missing.
 
+    Only what the inputs may leave unasked is optional: renting (no cloud price), the break-even (renting never
+    costs more), the cost at the year's average load (no average demand given)."""
+
+    feasible: ClassVar[Literal[True]] = True  # the tag that narrows a ConfigResult (summary.json's "feasible")
     config: str
-    feasible: bool
     hardware: str
     gpus_per_instance: int
-    point: BenchmarkPoint | None = None
-    reason: str = ""  # why infeasible: the constraint and the best value reached
-    concurrency: float | None = None
-    rps_per_instance: float | None = None
-    model_instances: float | None = None
-    total_gpus: float | None = None
-    servers: float | None = None
-    yearly_server_cost: float | None = None
-    total_yearly_cost: float | None = None
-    requests_per_server_per_year: float | None = None
-    cost_per_1k_requests: float | None = None
-    cost_per_1m_tokens: float | None = None
-    cost_per_1m_input_tokens: float | None = None
-    cost_per_1m_output_tokens: float | None = None
-    ref_cost_per_1k_requests: float | None = None
-    isl: float | None = None
-    osl: float | None = None
+    point: BenchmarkPoint
+    concurrency: float  # the point's load level: concurrency, or request rate (may be inf)
+    rps_per_instance: float
+    model_instances: float
+    total_gpus: float
+    servers: float
+    yearly_server_cost: float
+    total_yearly_cost: float
+    requests_per_server_per_year: float
+    cost_per_1k_requests: float
+    cost_per_1m_tokens: float
+    cost_per_1m_input_tokens: float
+    cost_per_1m_output_tokens: float
+    ref_cost_per_1k_requests: float
+    isl: float
+    osl: float
     # The cost model's extensions (issue 6): per-server components, renting, capital, real load.
-    capital_recovery_factor: float | None = None
-    yearly_capex_cost: float | None = None  # per server: initial cost x capital recovery factor
-    yearly_software_cost_per_server: float | None = None
-    yearly_energy_cost: float | None = None  # per server
-    servers_for_demand: float | None = None  # before the spare servers
-    owning_cost_per_gpu_hour: float | None = None
-    gpu_hour_cost_per_1m_tokens: float | None = None  # the industry shortcut, owning
-    rented_gpus: float | None = None  # what renting prices: the owned fleet's GPUs, spares included
-    yearly_cloud_cost: float | None = None  # renting rented_gpus on demand for the year
-    yearly_cloud_reserved_cost: float | None = None
-    cloud_cost_per_1m_tokens: float | None = None  # renting on demand, the shortcut
-    cloud_reserved_cost_per_1m_tokens: float | None = None
-    break_even_months: float | None = None  # owning vs renting on demand; None when renting never costs more
-    cost_per_1k_requests_at_average_load: float | None = None
+    capital_recovery_factor: float
+    yearly_capex_cost: float  # per server: initial cost x capital recovery factor
+    yearly_software_cost_per_server: float
+    yearly_energy_cost: float  # per server
+    servers_for_demand: float  # before the spare servers
+    owning_cost_per_gpu_hour: float
+    gpu_hour_cost_per_1m_tokens: float  # the industry shortcut, owning
+    rented_gpus: float  # what renting prices: the owned fleet's GPUs, spares included
+    yearly_cloud_cost: float | None  # renting rented_gpus on demand for the year; None without a cloud price
+    yearly_cloud_reserved_cost: float | None  # None without a reserved price
+    cloud_cost_per_1m_tokens: float | None  # renting on demand, the shortcut
+    cloud_reserved_cost_per_1m_tokens: float | None
+    break_even_months: float | None  # owning vs renting on demand; None when renting never costs more
+    cost_per_1k_requests_at_average_load: float | None  # None when no average demand is given
     # Yearly cost of one server by component (capex, software, hosting, energy, network_storage, operations);
     # they add up to yearly_server_cost.
-    cost_components_per_server: Mapping[str, float] = field(default_factory=dict)
+    cost_components_per_server: Mapping[str, float]
 
     def cost_components(self) -> dict[str, float]:
         """Yearly cost of the whole fleet by component (the stacked cost chart, the breakdown table)."""
-        if self.servers is None:
-            return {}
         return {k: v * self.servers for k, v in self.cost_components_per_server.items()}
+
+
+@dataclass(frozen=True)
+class InfeasibleResult:
+    """A config with no point that meets the SLA: no sizing, no cost, only why."""
+
+    feasible: ClassVar[Literal[False]] = False
+    config: str
+    hardware: str
+    gpus_per_instance: int
+    reason: str  # the constraint missed and the best value reached for it
+
+
+# One config's result: narrow it with ``r.feasible`` (or isinstance) before reading a figure.
+ConfigResult = FeasibleResult | InfeasibleResult
+
+# The figures only a sized config has: an infeasible one reads as None for each (summary.json, the workbook).
+_SIZED_ONLY = frozenset({f.name for f in fields(FeasibleResult)} - {f.name for f in fields(InfeasibleResult)})
+
+
+def result_value(r: ConfigResult, key: str) -> Any:
+    """A result's field by name, for the writers that walk the vocabulary's keys: None for a figure an infeasible
+    config does not have; a name no result has is an AttributeError, as with getattr."""
+    if not r.feasible and key in _SIZED_ONLY:
+        return None
+    return getattr(r, key)
 
 
 @dataclass(frozen=True)
@@ -210,7 +237,7 @@ class Report:
     points: tuple[BenchmarkPoint, ...]
     assumptions: Assumptions
     results: tuple[ConfigResult, ...]  # one per config, sorted by config name
-    recommended: ConfigResult | None
+    recommended: FeasibleResult | None
     frontier: tuple[BenchmarkPoint, ...]  # Pareto-optimal points (throughput per GPU vs latency)
     frontier_metric: tuple[str, str]  # (metric, statistic) on the frontier's latency axis
     feasible: Mapping[int, bool]  # index into points -> meets every SLA constraint
@@ -226,7 +253,7 @@ class Report:
 @dataclass(frozen=True)
 class ScenarioRow:
     name: str
-    recommended: ConfigResult | None
+    recommended: FeasibleResult | None
     api_yearly_cost: float | None  # serving the same demand through the hosted API
 
 

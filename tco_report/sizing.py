@@ -14,7 +14,16 @@ from dataclasses import fields, is_dataclass
 
 from . import analysis
 from .errors import InputError
-from .model import Assumptions, BenchmarkPoint, ConfigResult, ConfigRule, HardwareProfile, SlaConstraint
+from .model import (
+    Assumptions,
+    BenchmarkPoint,
+    ConfigResult,
+    ConfigRule,
+    FeasibleResult,
+    HardwareProfile,
+    InfeasibleResult,
+    SlaConstraint,
+)
 from .names import (
     HOURS_PER_YEAR,
     MONTHS_PER_YEAR,
@@ -80,7 +89,7 @@ def size_and_cost(
     gpus_per_instance: int,
     hw: HardwareProfile,
     a: Assumptions,
-) -> ConfigResult:
+) -> FeasibleResult:
     """Every step of the method (sizing, then TCO; docs/method.md) for one config at its chosen point."""
     rps = point.rps
     isl = a.isl if a.isl is not None else point.isl
@@ -128,9 +137,8 @@ def size_and_cost(
         at_average = (
             servers * ysc / (a.average_requests_per_second * SECONDS_PER_YEAR * a.uptime) * REQUESTS_PER_THOUSAND
         )
-    return ConfigResult(
+    return FeasibleResult(
         config=config,
-        feasible=True,
         hardware=hw.name,
         gpus_per_instance=gpus_per_instance,
         point=point,
@@ -299,9 +307,8 @@ def config_results(
             best = best_cache[key]
         if best is None:
             results.append(
-                ConfigResult(
+                InfeasibleResult(
                     config=config,
-                    feasible=False,
                     hardware=hw.name,
                     gpus_per_instance=gpus,
                     reason=analysis.infeasible_reason(curve, a.sla),
@@ -312,7 +319,7 @@ def config_results(
     return results
 
 
-def check_result(r: ConfigResult, a: Assumptions) -> ConfigResult:
+def check_result(r: FeasibleResult, a: Assumptions) -> FeasibleResult:
     """A sized config's figures are finite, and a positive demand has a fleet of at least one server (a fraction of
     one with fractional rounding); anything else is an InputError naming the inputs that gave it."""
     where = _where(a, r.point)
@@ -324,7 +331,7 @@ def check_result(r: ConfigResult, a: Assumptions) -> ConfigResult:
             f"{bad[0]} is {bad[1]!r}: the inputs ({where}) give a figure too large or too small to compute; "
             "check the peak demand, the prices and the benchmark figures for values far beyond a real deployment",
         )
-    servers = r.servers_for_demand or 0.0
+    servers = r.servers_for_demand
     if a.peak_requests_per_second > 0 and (servers <= 0 or (a.rounding == "whole" and servers < 1)):
         raise InputError(
             a.source if a.source != "defaults" else None,
@@ -335,9 +342,9 @@ def check_result(r: ConfigResult, a: Assumptions) -> ConfigResult:
     return r
 
 
-def _where(a: Assumptions, point: BenchmarkPoint | None) -> str:
+def _where(a: Assumptions, point: BenchmarkPoint) -> str:
     parts = [a.source] if a.source != "defaults" else ["the default assumptions"]
-    if point is not None and point.where:
+    if point.where:
         parts.append(point.where)
     return " and ".join(parts)
 
@@ -366,11 +373,11 @@ def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
     return None
 
 
-def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:
+def recommend(results: Sequence[ConfigResult]) -> FeasibleResult | None:
     """The feasible config with the lowest total yearly cost; ties go to the config listed first (by name)."""
-    best: ConfigResult | None = None
+    best: FeasibleResult | None = None
     best_cost = math.inf
     for r in results:
-        if r.feasible and r.total_yearly_cost is not None and (best is None or r.total_yearly_cost < best_cost):
+        if r.feasible and (best is None or r.total_yearly_cost < best_cost):
             best, best_cost = r, r.total_yearly_cost
     return best

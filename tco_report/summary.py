@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .calculator import RENTING_BASIS
-from .model import ConfigResult, Report
+from .model import ConfigResult, Report, result_value
 from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
 
@@ -18,20 +18,20 @@ def _finite(x: float | None) -> float | None:
 
 
 def config_dict(r: ConfigResult) -> dict[str, Any]:
+    """One config's result; an infeasible config has the same keys, its figures null (the contract's shape)."""
     d: dict[str, Any] = {"config": r.config, "feasible": r.feasible}
     for key in RESULT_KEYS:
-        d[key] = _finite(getattr(r, key))
-    d["gpus_per_instance"] = r.gpus_per_instance
-    if r.feasible and r.point is not None:
+        d[key] = _finite(result_value(r, key))
+    if r.feasible:
         d["concurrency"] = r.point.concurrency
         d["request_rate"] = _finite(r.point.request_rate)
         d["load"] = r.point.load_label
     d["hardware"] = r.hardware
-    d["reason"] = r.reason or None
-    d["ref_cost_per_1k_requests"] = r.ref_cost_per_1k_requests
+    d["reason"] = None if r.feasible else r.reason
+    d["ref_cost_per_1k_requests"] = r.ref_cost_per_1k_requests if r.feasible else None
     for key in EXTENDED_RESULT_KEYS:
-        d[key] = _finite(getattr(r, key))
-    d["yearly_cost_components"] = r.cost_components()
+        d[key] = _finite(result_value(r, key))
+    d["yearly_cost_components"] = r.cost_components() if r.feasible else {}
     for key in ("model_instances", "total_gpus", "servers", "servers_for_demand", "rented_gpus"):
         v = d.get(key)
         if isinstance(v, float) and v.is_integer():

@@ -14,10 +14,8 @@ def safe(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def money(x: float | None) -> str:
-    """An amount of money; a dash when the value is missing (a field an infeasible result leaves unset)."""
-    if x is None:
-        return "-"
+def money(x: float) -> str:
+    """An amount of money, rounded to what a terminal line needs."""
     if abs(x) >= 100:
         return f"${x:,.0f}"
     if abs(x) >= 1:
@@ -25,10 +23,8 @@ def money(x: float | None) -> str:
     return f"${x:.2g}"
 
 
-def count(x: float | None) -> str:
-    """A count, whole when it is whole; a dash when the value is missing."""
-    if x is None:
-        return "-"
+def count(x: float) -> str:
+    """A count, whole when it is whole."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
@@ -56,7 +52,7 @@ def table(report: Report) -> str:
             (
                 mark,
                 safe(r.config),
-                r.point.load_label if r.point else "",
+                r.point.load_label,
                 f"{r.rps_per_instance:,.2f}",
                 count(r.model_instances),
                 count(r.total_gpus),
@@ -80,10 +76,10 @@ def table(report: Report) -> str:
     rec = report.recommended
     if rec is None:
         out.append("No config meets the SLA:")
-        out += [f"  {safe(r.config)}: {safe(r.reason)}" for r in report.results]
+        out += [f"  {safe(r.config)}: {safe(r.reason)}" for r in report.results if not r.feasible]
     else:
         out.append(
-            f"* Recommended: {safe(rec.config)} at {rec.point.load_label if rec.point else ''}: "
+            f"* Recommended: {safe(rec.config)} at {rec.point.load_label}: "
             f"{count(rec.servers)} server(s) ({count(rec.total_gpus)} GPUs), {money(rec.total_yearly_cost)} a year, "
             f"{money(rec.cost_per_1k_requests)} per 1K requests."
         )

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from tco_report.calculator import calculate, calculate_core, ceil_whole, yearly_server_cost
 from tco_report.errors import InputError
-from tco_report.model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, SlaConstraint
+from tco_report.model import (
+    Assumptions,
+    BenchmarkPoint,
+    ConfigRule,
+    HardwareProfile,
+    InfeasibleResult,
+    SlaConstraint,
+)
 
 
 def point(config: str, conc: float, rps: float, ttft: float, isl: float = 200, osl: float = 50) -> BenchmarkPoint:
@@ -87,7 +94,7 @@ def test_infeasible_config_says_which_constraint_and_best_value():
     pts = [point("slow-tp1", 1, 2.0, 300.0), point("slow-tp1", 2, 3.0, 450.0), point("ok-tp1", 1, 1.0, 90.0)]
     report = calculate(pts, Assumptions(configs=RULES))
     slow = next(r for r in report.results if r.config == "slow-tp1")
-    assert not slow.feasible and slow.servers is None
+    assert isinstance(slow, InfeasibleResult) and not slow.feasible and not hasattr(slow, "servers")
     assert "avg TTFT <= 250 ms not met: best 300.0 ms" in slow.reason
     assert report.recommended.config == "ok-tp1"
 

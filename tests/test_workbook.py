@@ -226,7 +226,11 @@ def test_read_back_gives_the_points_and_assumptions(tmp_path: Path) -> None:
         again = calculator.calculate(wb.points, b)
         for r, s in zip(again.results, report.results, strict=True):
             assert r.config == s.config and r.feasible == s.feasible
-            assert _same(r.total_yearly_cost, s.total_yearly_cost) and _same(r.cost_per_1m_tokens, s.cost_per_1m_tokens)
+            if r.feasible and s.feasible:
+                assert _same(r.total_yearly_cost, s.total_yearly_cost)
+                assert _same(r.cost_per_1m_tokens, s.cost_per_1m_tokens)
+            else:
+                assert r == s  # the same reason, hardware and GPUs per instance
         new, found = regenerate(path)
         assert found == [] and new.recommended == again.recommended
 

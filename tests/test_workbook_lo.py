@@ -16,7 +16,7 @@ import pytest
 
 from tco_report import api, calculator
 from tco_report.decisions import output_tps_per_gpu, tokens_per_second_per_user
-from tco_report.model import Assumptions, BenchmarkPoint, Report, SlaConstraint
+from tco_report.model import Assumptions, BenchmarkPoint, Report, SlaConstraint, result_value
 from tco_report.names import BY_SNAKE, EXTENDED_RESULT_KEYS, RESULT_KEYS
 from tco_report.resources import inputs_dir
 from tco_report.summary import summary_dict
@@ -213,7 +213,7 @@ def _assert_matches_python(case: Case) -> None:
         assert row["feasible"] is r.feasible, r.config
         assert row["recommended"] is (rec is not None and rec.config == r.config), r.config
         for key in (*RESULT_KEYS, "ref_cost_per_1k_requests"):
-            assert _close(row[key], getattr(r, key)), (r.config, key, row[key], getattr(r, key))
+            assert _close(row[key], result_value(r, key)), (r.config, key, row[key], result_value(r, key))
     if case.edited:  # an edited input puts the snapshot sheets out of date, and the checks say so
         wb = _values(case.recalculated)
         assert named["checks"] is False and _cells(wb, "snapshotInputsChanged")[0] >= 1
@@ -268,7 +268,7 @@ def _assert_new_outputs_match(path: Path, report: Report, *, snapshots: bool = T
         same(_cells(wb, BY_SNAKE[key].camel)[0], None if rec is None else getattr(rec, key), key)
         column = _cells(wb, next(rn for k, _, rn, _ in CF_COLUMNS if k == key))
         for r, got in zip(report.results, column[: len(report.results)], strict=True):
-            same(got, getattr(r, key), (r.config, key))
+            same(got, result_value(r, key), (r.config, key))
     for name, want in (*sheet_plan.parameters_python(report).items(), *sheet_sensitivity.api_python(report).items()):
         same(_cells(wb, name)[0], want, name)
     plan = {key: _cells(wb, rn) for key, _, rn, _ in PLAN_COLUMNS}

@@ -22,7 +22,7 @@ import pytest
 
 from tco_report import api, calculator
 from tco_report.errors import InputError
-from tco_report.model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, Report
+from tco_report.model import Assumptions, BenchmarkPoint, ConfigRule, HardwareProfile, Report, result_value
 from tco_report.names import BY_SNAKE, EXTENDED_RESULT_KEYS, RESULT_KEYS
 from tco_report.resources import inputs_dir
 from tco_report.workbook import regenerate, write_workbook
@@ -258,7 +258,7 @@ def _assert_numbers(edit: Edit) -> None:
         i = rows[r.config]
         assert columns["feasible"][i] is r.feasible and columns["hardware"][i] == r.hardware, r.config
         for key in (*RESULT_KEYS, *EXTENDED_RESULT_KEYS):
-            assert _close(columns[key][i], getattr(r, key)), (r.config, key, columns[key][i], getattr(r, key))
+            assert _close(columns[key][i], result_value(r, key)), (r.config, key, columns[key][i], result_value(r, key))
     assert error_cells(wb) == []
     again, found = regenerate(edit.out)
     assert found == [], [d.describe() for d in found]

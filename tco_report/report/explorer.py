@@ -44,9 +44,9 @@ def explorer_payload(report: Report) -> dict[str, Any]:
     gpus = {r.config: r.gpus_per_instance for r in report.results}
     index = {id(p): i for i, p in enumerate(report.points)}
     frontier = {id(p) for p in report.frontier}
-    chosen = {id(r.point) for r in report.results if r.feasible and r.point is not None}
+    chosen = {id(r.point) for r in report.results if r.feasible}
     rec = report.recommended
-    rec_point = id(rec.point) if rec is not None and rec.point is not None else None
+    rec_point = id(rec.point) if rec is not None else None
     configs = list(report.configs)
     number = {c: n for n, c in enumerate(configs)}
 

@@ -25,7 +25,9 @@ from ..model import (
     BenchmarkPoint,
     ConfigResult,
     Decisions,
+    FeasibleResult,
     HardwareProfile,
+    InfeasibleResult,
     PlanYear,
     Report,
     SensitivityRow,
@@ -654,11 +656,6 @@ def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
-def _yearly_cost(r: ConfigResult) -> float:
-    """A feasible result's yearly TCO as a sort key (an infeasible one, which has none, sorts last)."""
-    return r.total_yearly_cost if r.total_yearly_cost is not None else math.inf
-
-
 def _s(n: float | None) -> str:
     return "" if n == 1 else "s"
 
@@ -671,9 +668,9 @@ def _level_kind(points: Sequence[BenchmarkPoint]) -> str:
     return "load level"
 
 
-def _spread_text(p: BenchmarkPoint | None) -> str:
+def _spread_text(p: BenchmarkPoint) -> str:
     """'3 runs: 15.2 to 16.1 req/s' for a point combined from repeated runs; '' for a single run."""
-    if p is None or p.repeats <= 1:
+    if p.repeats <= 1:
         return ""
     lo_hi = p.spread.get("rps")
     if lo_hi:
@@ -687,22 +684,22 @@ class _Ctx:
 
     report: Report
     a: Assumptions
-    rec: ConfigResult | None
+    rec: FeasibleResult | None
     hw: HardwareProfile
     metric: str
     statistic: str
     axis_metric: str
     sla_text: str
     level_kind: str
-    feasible: list[ConfigResult]
-    infeasible: list[ConfigResult]
+    feasible: list[FeasibleResult]
+    infeasible: list[InfeasibleResult]
     table_results: list[ConfigResult]
     parts: list[str]
-    renting: list[ConfigResult]
+    renting: list[FeasibleResult]
     components: list[tuple[str, float]]
 
-    def latency_of(self, r: ConfigResult) -> float | None:
-        return r.point.latency(self.metric, self.statistic) if r.point is not None else None
+    def latency_of(self, r: FeasibleResult) -> float | None:
+        return r.point.latency(self.metric, self.statistic)
 
 
 # --- sections -----------------------------------------------------------------------------------------------------
@@ -710,7 +707,7 @@ def _summary(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint]) ->
     a, rec, r = c.a, c.rec, c.report
     blocks: list[Block] = []
     if rec is not None:
-        others = sorted((x for x in c.feasible if x is not rec), key=_yearly_cost)
+        others = sorted((x for x in c.feasible if x is not rec), key=lambda x: x.total_yearly_cost)
         lat = c.latency_of(rec)
         parts: list[str | Span] = [
             "Recommended config: ",
@@ -791,7 +788,7 @@ def _summary(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint]) ->
                 "warning",
             )
         )
-        items = [(Para(text(b(x.config), f": {x.reason}")),) for x in c.table_results]
+        items = [(Para(text(b(x.config), f": {x.reason}")),) for x in c.table_results if not x.feasible]
         if len(r.results) > len(c.table_results):
             more = len(r.results) - len(c.table_results)
             items.append(
@@ -1211,7 +1208,7 @@ def _scenarios(c: _Ctx, d: Decisions) -> Section:
     )
 
 
-def _api(c: _Ctx, rec: ConfigResult, api: ApiBreakEven) -> Section:
+def _api(c: _Ctx, rec: FeasibleResult, api: ApiBreakEven) -> Section:
     a = c.a
     s = (
         f"At {f.unit_cost(a.api_input_price_per_1m)} per 1M input and {f.unit_cost(a.api_output_price_per_1m)} per 1M"
@@ -1791,7 +1788,7 @@ def _plots(report: Report, c: _Ctx) -> Plots:
     metric, statistic = c.metric, c.statistic
     name = LATENCY_METRICS.get(metric, metric.upper())
     gpus = {r.config: r.gpus_per_instance for r in report.results}
-    chosen_point = {r.config: r.point for r in report.results if r.feasible and r.point is not None}
+    chosen_point = {r.config: r.point for r in report.results if r.feasible}
     index = {id(p): i for i, p in enumerate(report.points)}
     by_config: dict[str, list[BenchmarkPoint]] = {}
     for p in report.points:
@@ -1841,15 +1838,18 @@ def _plots(report: Report, c: _Ctx) -> Plots:
     keys = stacked_components(report.results)
     bars = []
     for r in bar_results(report):
+        if not r.feasible:
+            bars.append(Bar(r.config, False, (0.0,) * len(keys), 0.0, 0.0, 0.0))
+            continue
         fleet = r.cost_components()
         bars.append(
             Bar(
                 r.config,
-                r.feasible,
-                tuple(fleet.get(k, 0.0) if r.feasible else 0.0 for k in keys),
-                r.total_yearly_cost or 0.0,
-                (r.cost_per_1m_input_tokens or 0.0) if r.feasible else 0.0,
-                (r.cost_per_1m_output_tokens or 0.0) if r.feasible else 0.0,
+                True,
+                tuple(fleet.get(k, 0.0) for k in keys),
+                r.total_yearly_cost,
+                r.cost_per_1m_input_tokens,
+                r.cost_per_1m_output_tokens,
             )
         )
     scen_names: tuple[str, ...] = ()

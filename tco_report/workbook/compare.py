@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import calculator
-from ..model import Report
+from ..model import Report, result_value
 from ..names import BY_CAMEL, EXTENDED_RESULT_KEYS, RESULT_KEYS, camel
 from . import layout, sheet_plan, sheet_sensitivity
 from .reader import CachedCell, WorkbookInput, read_workbook
@@ -119,7 +119,7 @@ def compare_cached(report: Report, wb: WorkbookInput) -> list[Discrepancy]:
             out.append(Discrepancy(row["config"].cell, "cfConfig", config, None, math.inf))
             continue
         for key in _CONFIG_KEYS:
-            check(row.get(key), f"{ranges[key]}[{config}]", getattr(result, key))
+            check(row.get(key), f"{ranges[key]}[{config}]", result_value(result, key))
     return out
 
 

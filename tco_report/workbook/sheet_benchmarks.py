@@ -86,7 +86,7 @@ def write(book: Book) -> None:
     c = book.bm_columns
     last_data = book.bm_last_data_col
     gpus = {r.config: r.gpus_per_instance for r in report.results}
-    best = {id(r.point) for r in report.results if r.point is not None}
+    best = {id(r.point) for r in report.results if r.feasible}
     frontier = {id(p) for p in report.frontier}
     f_metric = report.frontier_metric
     limits = [layout.latency_limit_name(j) for j in range(len(a.sla))]

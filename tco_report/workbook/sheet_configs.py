@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..formulas import FORMULAS, render
-from ..model import ConfigResult
+from ..model import ConfigResult, result_value
 from ..names import BY_SNAKE
 from . import cells, layout
 from .context import Book
@@ -93,7 +93,7 @@ def python_values(book: Book, i: int, r: ConfigResult) -> dict[str, Any]:
     }
     for key, *_ in layout.CF_COLUMNS:
         if key not in out:
-            out[key] = getattr(r, key)
+            out[key] = result_value(r, key)
     return out
 
 
