@@ -37,22 +37,8 @@ def checks(book: Book) -> list[tuple[str, str, Any]]:
         return abs(x - y) <= T * abs(x)
 
     if rec is not None:
-        assert (
-            rec.total_yearly_cost is not None
-            and rec.isl is not None
-            and rec.osl is not None
-            and rec.cost_per_1m_input_tokens is not None
-            and rec.cost_per_1m_output_tokens is not None
-            and rec.cost_per_1k_requests is not None
-            and rec.servers is not None
-            and rec.total_gpus is not None
-            and rec.model_instances is not None
-            and rec.rps_per_instance is not None
-            and rec.owning_cost_per_gpu_hour is not None
-            and rec.yearly_server_cost is not None
-        )  # a feasible result
         hw = a.profile(rec.hardware)
-        lowest = min(r.total_yearly_cost for r in report.results if r.feasible and r.total_yearly_cost is not None)
+        lowest = min(r.total_yearly_cost for r in report.results if r.feasible)
         per_req = (rec.isl * rec.cost_per_1m_input_tokens + rec.osl * rec.cost_per_1m_output_tokens) / 1e6
         values = [
             close(rec.total_yearly_cost, rec.total_yearly_cost),

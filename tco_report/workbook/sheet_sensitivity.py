@@ -51,7 +51,7 @@ LABEL_WIDTH, NOTE_WIDTH = 48, 44  # characters; labels and notes wrap, their row
 def live_values(report: Report, snake: str) -> dict[str, Any]:
     """What a live row's formulas compute: the recommended config at the same point with ``snake`` moved."""
     a, rec = report.assumptions, report.recommended
-    assert rec is not None and rec.point is not None  # callers ask only with a recommendation, a feasible result
+    assert rec is not None  # callers ask only with a recommendation
     get, put = SENSITIVITY_INPUTS[snake]
     base = get(a)
     out: dict[str, Any] = {"base": base}
@@ -219,7 +219,6 @@ def api_python(report: Report, decisions: Decisions | None = None) -> dict[str, 
     out[API_GIVEN] = given
     if rec is None or not given or api is None:
         return out
-    assert rec.yearly_server_cost is not None and rec.rps_per_instance is not None  # a feasible result
     hw = a.profile(rec.hardware)
     out.update(
         {

@@ -37,7 +37,7 @@ def steps(book: Book) -> list[Step]:
     report, a = book.report, book.report.assumptions
     rec = report.recommended
     feasible = [r for r in report.results if r.feasible]
-    lowest = min((r.total_yearly_cost for r in feasible if r.total_yearly_cost is not None), default=None)
+    lowest = min((r.total_yearly_cost for r in feasible), default=None)
     rec_index = next((i + 1 for i, r in enumerate(report.results) if rec is not None and r.config == rec.config), None)
 
     def v(attr: str) -> Any:
