@@ -15,6 +15,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from . import sheetdata
+from .sheetdata import FastRowsSheet
+
 # The functions newer than Excel 2007 that the workbook uses: Excel and LibreOffice read them only with the _xlfn.
 # prefix. XlsxWriter's own rewriting (use_future_functions) tries about 160 regular expressions on every formula,
 # 4.7 s for the Configs sheet of 200 configs; one expression for the one we use does the same.
@@ -24,8 +27,9 @@ OLDEST_EXCEL = "Excel 2010"
 _FUTURE = re.compile(r"(?<![\w.])(" + "|".join(FUTURE_FUNCTIONS) + r")\(")
 
 
-class FastFormulaSheet(Worksheet):
-    """A worksheet that prefixes only FUTURE_FUNCTIONS with _xlfn., instead of XlsxWriter's full rewriting."""
+class FastFormulaSheet(FastRowsSheet):
+    """A worksheet that prefixes only FUTURE_FUNCTIONS with _xlfn., instead of XlsxWriter's full rewriting (and
+    writes its rows through sheetdata)."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if formula.startswith("{"):
@@ -67,21 +71,24 @@ def cached(value: Any) -> Any:
 
 
 def formula(ws: Worksheet, row: int, col: int, text: str, value: Any, fmt: Format | None = None) -> None:
-    ws.write_formula(row, col, text, fmt, cached(value))
+    sheetdata.put_formula(ws, row, col, text, fmt, cached(value))
 
 
 def text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
-    ws.write_string(row, col, value, fmt)
+    sheetdata.put_string(ws, row, col, value, fmt)
 
 
 def number(ws: Worksheet, row: int, col: int, value: float | None, fmt: Format | None = None) -> None:
     """A number, or an empty cell (keeping the format) when there is none; inf is written as the text 'inf'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, float) and math.isinf(value):
-        ws.write_string(row, col, "inf" if value > 0 else "-inf", fmt)
+    if value is None or value != value:  # None or NaN
+        sheetdata.put_blank(ws, row, col, fmt)
+    elif value in _INFINITIES:
+        sheetdata.put_string(ws, row, col, "inf" if value > 0 else "-inf", fmt)
     else:
-        ws.write_number(row, col, value, fmt)
+        sheetdata.put_number(ws, row, col, value, fmt)
+
+
+_INFINITIES = (math.inf, -math.inf)
 
 
 LINE_HEIGHT = 15  # points per line of the default 11-point font

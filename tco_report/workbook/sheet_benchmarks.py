@@ -20,14 +20,15 @@ from xlsxwriter.worksheet import Worksheet
 from ..decisions import output_tps_per_gpu, tokens_per_second_per_user
 from ..model import BenchmarkPoint
 from ..names import BY_SNAKE
-from . import cells, layout
+from . import cells, layout, sheetdata
 from .context import Book
+from .sheetdata import FastRowsSheet
 from .styles import Styles
 
 SHEET = "Benchmarks"
 
 
-class PlainFormulaSheet(Worksheet):
+class PlainFormulaSheet(FastRowsSheet):
     """A sheet whose formulas use only Excel 2007 functions, so XlsxWriter's _xlfn. rewriting (about 160 regular
     expressions per formula) is skipped: it made a 6,400-row sheet take 35 s instead of a few. Configs and TCO,
     which use AGGREGATE, prefix it themselves (cells.FastFormulaSheet)."""
@@ -152,7 +153,8 @@ def write(book: Book) -> None:
         **interactivity.formulas,
     }
     formula_of = {c[name]: text for name, text in calc.items()}
-    ws.add_table(
+    sheetdata.add_table(
+        ws,
         0,
         0,
         n,
