@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -31,7 +32,7 @@ def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sheetdata, "put_blank", lambda ws, r, c, f=None: ws.write_blank(r, c, None, f))
     monkeypatch.setattr(sheetdata, "put_string", lambda ws, r, c, s, f=None: ws.write_string(r, c, s, f))
     monkeypatch.setattr(sheetdata, "put_formula", lambda ws, r, c, t, f, v: ws.write_formula(r, c, t, f, v))
-    monkeypatch.setattr(sheetdata, "add_table", lambda ws, *args: ws.add_table(*args))
+    monkeypatch.setattr(sheetdata, "add_table", lambda ws, *args, rows_follow=False: ws.add_table(*args))
     monkeypatch.setattr(sheetdata.FastRowsSheet, "_write_rows", Worksheet._write_rows)
 
 
@@ -173,3 +174,23 @@ def test_table_formulas_as_add_table_writes_them(tmp_path: Path, monkeypatch: py
     write(reference)
     _assert_same(fast, reference)
     assert b"calculatedColumnFormula" in _parts(fast)["xl/tables/table1.xml"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_table_overlaps_raise_as_in_xlsxwriter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool) -> None:
+    """A table recorded as one area still stops a merge or a second table on any of its cells, and leaves the cells
+    beside it free."""
+    if not fast:
+        _reference(monkeypatch)
+    wb = Workbook(str(tmp_path / "t.xlsx"))
+    ws = wb.add_worksheet(worksheet_class=sheetdata.FastRowsSheet)
+    assert sheetdata.add_table(ws, 2, 1, 400, 3, {"name": "First", "columns": [{"header": h} for h in "xyz"]}) == 0
+    with pytest.raises(OverlappingRange, match=r"B3:D401"):
+        ws.merge_range(399, 3, 401, 4, "m")
+    with pytest.raises(OverlappingRange, match=r"B3:D401"):
+        sheetdata.add_table(ws, 300, 3, 500, 5, {"name": "Second"})
+    ws.merge_range(401, 1, 402, 3, "below")
+    assert sheetdata.add_table(ws, 0, 4, 400, 6, {"name": "Third"}) == 0
+    with pytest.raises(OverlappingRange, match=r"E1:G401"):
+        ws.merge_range(0, 6, 0, 7, "m")
+    wb.close()

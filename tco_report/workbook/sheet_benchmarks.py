@@ -168,6 +168,7 @@ def write(book: Book) -> None:
             "style": "Table Style Light 1",
             "autofilter": True,
         },
+        rows_follow=True,  # every calculated cell is written below, with its cached value
     )
     for r, p in enumerate(book.rows, start=1):  # after add_table: each formula cell gets its cached Python value
         i = book.row_index[r - 1]

@@ -128,6 +128,7 @@ def write(book: Book) -> None:
             "style": "Table Style Light 1",
             "autofilter": False,
         },
+        rows_follow=True,  # every calculated cell is written below, with its cached value
     )
     for i in range(rows):  # after add_table: each formula cell gets its cached Python value
         values = python_values(book, i, book.results[i]) if i < len(book.results) else empty_values(book, i)

@@ -17,10 +17,11 @@ compares every part byte for byte, so a change in a future XlsxWriter shows up t
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import (
     CellBlankTuple,
     CellFormulaTuple,
@@ -127,15 +128,19 @@ class FastRowsSheet(Worksheet):
         spans = self._spans()
         self.row_spans = spans
         write = self.fh.write
-        xf: dict[int, int] = {}  # id(format) -> xf index, assigned on first use as XlsxWriter does
+        colmin, colmax = self.dim_colmin, self.dim_colmax
+        names = [xl_col_to_name(c) for c in range(colmax + 1)]
+        styles: dict[Format, str] = {}  # format -> ' s="xf index"', the index assigned on first use as XlsxWriter's
 
         def style(fmt: Format) -> str:
-            index = xf.get(id(fmt))
-            if index is None:
-                index = xf[id(fmt)] = fmt._get_xf_index()
-            return f' s="{index}"'
+            attr = styles.get(fmt)
+            if attr is None:
+                attr = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+            return attr
 
+        column_style = {c: style for c, info in col_info.items() if info.column_format is not None}
         formula_text: dict[str, str] = {}
+        number, string, formula, blank = CellNumberTuple, CellStringTuple, CellFormulaTuple, CellBlankTuple
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
@@ -144,28 +149,27 @@ class FastRowsSheet(Worksheet):
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
                 continue
             self._write_row(row_num, spans.get(row_num // 16), info)
-            r = str(row_num + 1)
+            r = f'{row_num + 1}"'
             row_format = info.row_format if info is not None else None
             parts = []
+            append = parts.append
             for col in sorted(cells):
-                if col < self.dim_colmin or col > self.dim_colmax:
+                if col < colmin or col > colmax:
                     continue
                 cell = cells[col]
                 fmt = cell.format
                 if fmt:
-                    attr = f' r="{_column_name(col)}{r}"' + style(fmt)
+                    attr = styles.get(fmt) or style(fmt)
                 elif row_format:
-                    attr = f' r="{_column_name(col)}{r}"' + style(row_format)
-                elif col in col_info and col_info[col].column_format is not None:
-                    attr = f' r="{_column_name(col)}{r}"' + style(col_info[col].column_format)
+                    attr = style(row_format)
+                elif col in column_style:
+                    attr = style(col_info[col].column_format)
                 else:
-                    attr = f' r="{_column_name(col)}{r}"'
-                kind = type(cell).__name__
-                if kind == "Number" or kind == "Datetime":
-                    parts.append(f"<c{attr}><v>{cell.number:.16G}</v></c>")
-                elif kind == "String" or kind == "RichString":
-                    parts.append(f'<c{attr} t="s"><v>{cell.string}</v></c>')
-                elif kind == "Formula":
+                    attr = ""
+                kind = type(cell)
+                if kind is number:
+                    append(f'<c r="{names[col]}{r}{attr}><v>{cell.number:.16G}</v></c>')
+                elif kind is formula:
                     value = cell.value
                     if isinstance(value, bool):
                         attr += ' t="b"'
@@ -179,16 +183,24 @@ class FastRowsSheet(Worksheet):
                     f = formula_text.get(cell.formula)
                     if f is None:
                         f = formula_text[cell.formula] = _escape(cell.formula)
-                    parts.append(f"<c{attr}><f>{f}</f><v>{value}</v></c>")
-                elif kind == "Blank":
-                    parts.append(f"<c{attr}/>")
-                elif kind == "Boolean":
-                    parts.append(f'<c{attr} t="b"><v>{cell.boolean}</v></c>')
-                else:  # array formulas, errors, ...: XlsxWriter's own writer, in order
-                    write("".join(parts))
-                    parts = []
-                    self._write_cell(row_num, col, cell)
-            parts.append("</row>")
+                    append(f'<c r="{names[col]}{r}{attr}><f>{f}</f><v>{value}</v></c>')
+                elif kind is string:
+                    append(f'<c r="{names[col]}{r}{attr} t="s"><v>{cell.string}</v></c>')
+                elif kind is blank:
+                    append(f'<c r="{names[col]}{r}{attr}/>')
+                else:
+                    name = kind.__name__
+                    if name == "Number" or name == "Datetime":
+                        append(f'<c r="{names[col]}{r}{attr}><v>{cell.number:.16G}</v></c>')
+                    elif name == "String" or name == "RichString":
+                        append(f'<c r="{names[col]}{r}{attr} t="s"><v>{cell.string}</v></c>')
+                    elif name == "Boolean":
+                        append(f'<c r="{names[col]}{r}{attr} t="b"><v>{cell.boolean}</v></c>')
+                    else:  # array formulas, errors, ...: XlsxWriter's own writer, in order
+                        write("".join(parts))
+                        parts.clear()
+                        self._write_cell(row_num, col, cell)
+            append("</row>")
             write("".join(parts))
 
     def _spans(self) -> dict[int, str]:
@@ -217,25 +229,55 @@ class FastRowsSheet(Worksheet):
         return spans
 
 
-def add_table(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int, options: dict) -> int:
-    """``ws.add_table``, its calculated columns' cells stored through :func:`put_formula`: XlsxWriter writes each
-    of them through write_formula, a regular expression search per cell (64,000 on a 6,400-row Benchmarks)."""
+def add_table(
+    ws: Worksheet,
+    first_row: int,
+    first_col: int,
+    last_row: int,
+    last_col: int,
+    options: dict[str, Any],
+    *,
+    rows_follow: bool = False,
+) -> int:
+    """``ws.add_table``, faster on a big range: XlsxWriter checks and records each of its cells one by one (320,000
+    on a 6,400-row Benchmarks) and writes each calculated-column cell through write_formula, a regular expression
+    search each. Here it is given the header and first data row; the rest of the range is checked and recorded at
+    once, and the calculated columns' cells are stored through :func:`put_formula`.
+
+    ``rows_follow``: the caller writes every data cell of every calculated column itself right after (with its
+    cached value), so they are not stored first with XlsxWriter's 0.
+    """
     columns = options.get("columns") or []
-    formulas = {k: col["formula"] for k, col in enumerate(columns) if col and col.get("formula")}
     if (
-        not formulas
-        or ws.constant_memory
+        ws.constant_memory
         or options.get("total_row")
         or not options.get("header_row", True)
-        or first_row > last_row
-        or first_col > last_col
-    ):
+        or "data" in options
+        or not 0 <= first_row < last_row - 1 < ws.xls_rowmax - 1
+        or not 0 <= first_col <= last_col < ws.xls_colmax
+        or _taken(ws, first_row, first_col, last_row, last_col)
+    ):  # anything but a plain table on free cells: XlsxWriter's own way (and its errors)
         return ws.add_table(first_row, first_col, last_row, last_col, options)
+    formulas = {k: col["formula"] for k, col in enumerate(columns) if col and col.get("formula")}
     plain = [{k: v for k, v in c.items() if k != "formula"} if i in formulas else c for i, c in enumerate(columns)]
-    result = ws.add_table(first_row, first_col, last_row, last_col, {**options, "columns": plain})
+    result = ws.add_table(first_row, first_col, first_row + 1, last_col, {**options, "columns": plain})
     if result != 0:
         return result
     table = ws.tables[-1]
+    whole = xl_range(first_row, first_col, last_row, last_col)
+    first = table["range"]
+    table["range"] = table["a_range"] = whole
+    if "autofilter" in table:
+        table["autofilter"] = whole
+    cells = ws.table_cells
+    if not isinstance(cells, _TableCells):
+        cells = ws.table_cells = _TableCells(cells)
+    for key in itertools.product(range(first_row, first_row + 2), range(first_col, last_col + 1)):
+        cells[key] = whole
+    cells.areas.append((first_row, first_col, last_row, last_col, whole))
+    for col in range(first_col, last_col + 1):
+        if ws.filter_cells.get((first_row, col)) == ("table", first):
+            ws.filter_cells[(first_row, col)] = ("table", whole)
     for k, formula in formulas.items():
         if k > last_col - first_col:  # a column description beyond the range: XlsxWriter ignores it
             continue
@@ -243,7 +285,35 @@ def add_table(ws: Worksheet, first_row: int, first_col: int, last_row: int, last
         text = formula.lstrip("=") if formula.startswith("=") else formula
         text = ws._prepare_formula(ws._prepare_table_formula(text), True)
         table["columns"][k]["formula"] = text
-        fmt = columns[k].get("format")
-        for row in range(first_row + 1, last_row + 1):
-            put_formula(ws, row, first_col + k, text, fmt, 0)
+        if not rows_follow:
+            fmt = columns[k].get("format")
+            for row in range(first_row + 1, last_row + 1):
+                put_formula(ws, row, first_col + k, text, fmt, 0)
     return 0
+
+
+class _TableCells(dict):
+    """A worksheet's table_cells (cell -> the range of the table that holds it, for XlsxWriter's overlap checks),
+    with whole tables recorded as areas instead of one entry per cell."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.areas: list[tuple[int, int, int, int, str]] = []
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key)
+        if found is None and self.areas:
+            row, col = key
+            for r0, c0, r1, c1, whole in self.areas:
+                if r0 <= row <= r1 and c0 <= col <= c1:
+                    return whole
+        return default if found is None else found
+
+
+def _taken(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> bool:
+    """Whether a table or merged range already holds a cell of the range."""
+    for r, c in itertools.chain(ws.table_cells, ws.merged_cells):
+        if first_row <= r <= last_row and first_col <= c <= last_col:
+            return True
+    areas = getattr(ws.table_cells, "areas", ())
+    return any(r0 <= last_row and first_row <= r1 and c0 <= last_col and first_col <= c1 for r0, c0, r1, c1, _ in areas)
