@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.workbook import Workbook
@@ -21,13 +21,36 @@ from xlsxwriter.worksheet import Worksheet
 from tco_report import api
 from tco_report.calculator import calculate
 from tco_report.resources import inputs_dir
-from tco_report.workbook import sheetdata, writer
+from tco_report.workbook import cells, sheetdata, writer
 
 from .report_sample import assumptions, sweep
 
 
+class _ReferenceRow:
+    """cells.RowCells through the per-cell helpers (so through XlsxWriter's public write methods)."""
+
+    def __init__(self, ws: Worksheet, row: int) -> None:
+        self.ws, self.row = ws, row
+
+    def number(self, col: int, value: Any, fmt: Any = None) -> None:
+        cells.number(self.ws, self.row, col, value, fmt)
+
+    def text(self, col: int, value: str, fmt: Any = None) -> None:
+        cells.text(self.ws, self.row, col, value, fmt)
+
+    def formula(self, col: int, text: str, value: Any, fmt: Any = None) -> None:
+        cells.formula(self.ws, self.row, col, text, value, fmt)
+
+    def boolean(self, col: int, value: bool, fmt: Any = None) -> None:
+        self.ws.write_boolean(self.row, col, value, fmt)
+
+    def done(self) -> None:
+        pass
+
+
 def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """XlsxWriter's own path: its public write methods, add_table as it is, its _write_rows."""
+    monkeypatch.setattr(cells, "RowCells", _ReferenceRow)
     monkeypatch.setattr(sheetdata, "put_number", lambda ws, r, c, v, f=None: ws.write_number(r, c, v, f))
     monkeypatch.setattr(sheetdata, "put_blank", lambda ws, r, c, f=None: ws.write_blank(r, c, None, f))
     monkeypatch.setattr(sheetdata, "put_string", lambda ws, r, c, s, f=None: ws.write_string(r, c, s, f))
@@ -92,17 +115,18 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sa
 cached = st.booleans() | finite | text | st.sampled_from(["#N/A", "#DIV/0!", "#NUM!"])
 formula_text = st.sampled_from(["=A1+1", "B2*2", '=IF(A1>0,"<&>",0)', "=SUM(A:A)", "{=SUM(A1:A2)}", "=FILTER(A:A,1)"])
 cell = st.one_of(
-    st.tuples(st.just("number"), finite),
-    st.tuples(st.just("string"), text),
-    st.tuples(st.just("blank"), st.none()),
+    st.tuples(st.just("number"), finite | st.sampled_from([math.nan, math.inf, -math.inf]) | st.none()),
+    st.tuples(st.just("string"), text | st.just("x" * 40000)),
     st.tuples(st.just("formula"), st.tuples(formula_text, cached)),
     st.tuples(st.just("boolean"), st.booleans()),
 )
-position = st.tuples(st.integers(0, 40), st.integers(0, 30))
+# rows and columns inside the sheet, and one past its last row and column (XlsxWriter drops such a cell)
+position = st.tuples(st.integers(0, 6) | st.just(1_048_576), st.integers(0, 20) | st.just(16_384))
 grid = st.dictionaries(position, st.tuples(cell, st.integers(0, 3)), max_size=60)
 
 
-def _write_grid(path: Path, cells: dict, row_formats: dict, col_formats: dict, comments: list) -> None:
+def _write_grid(path: Path, grid: dict, row_formats: dict, col_formats: dict, comments: list, rows: int) -> None:
+    """Rows through cells.RowCells (all with rows=2, every other one with 1) or the per-cell helpers (0)."""
     wb = Workbook(str(path))
     formats = [None, wb.add_format({"bold": True}), wb.add_format({"num_format": "0.0"}), wb.add_format({"italic": 1})]
     ws = wb.add_worksheet(worksheet_class=sheetdata.FastRowsSheet)
@@ -112,38 +136,69 @@ def _write_grid(path: Path, cells: dict, row_formats: dict, col_formats: dict, c
         ws.set_column(col, col, 9, formats[f])
     for r, c in comments:
         ws.write_comment(r, c, "note")
-    for (r, c), ((kind, value), f) in sorted(cells.items(), key=lambda kv: (kv[1][0][0], kv[0])):
-        fmt = formats[f]
-        if kind == "number":
-            sheetdata.put_number(ws, r, c, value, fmt)
-        elif kind == "string":
-            sheetdata.put_string(ws, r, c, value, fmt)
-        elif kind == "blank":
-            sheetdata.put_blank(ws, r, c, fmt)
-        elif kind == "formula":
-            sheetdata.put_formula(ws, r, c, value[0], fmt, value[1])
-        else:
-            ws.write_boolean(r, c, value, fmt)
+    for r in sorted({r for r, _ in grid}):
+        row = cells.RowCells(ws, r) if rows == 2 or (rows == 1 and r % 2 == 0) else None
+        for c in sorted(c for rr, c in grid if rr == r):
+            (kind, value), f = grid[(r, c)]
+            fmt = formats[f]
+            if row is not None:
+                if kind == "number":
+                    row.number(c, value, fmt)
+                elif kind == "string":
+                    row.text(c, value, fmt)
+                elif kind == "formula":
+                    row.formula(c, value[0], value[1], fmt)
+                else:
+                    row.boolean(c, value, fmt)
+            elif kind == "number":
+                cells.number(ws, r, c, value, fmt)
+            elif kind == "string":
+                cells.text(ws, r, c, value, fmt)
+            elif kind == "formula":
+                cells.formula(ws, r, c, value[0], value[1], fmt)
+            else:
+                ws.write_boolean(r, c, value, fmt)
+        if row is not None:
+            row.done()
     ws.write_formula(45, 2, "=1/0", None, "#DIV/0!")
     wb.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    cells=grid,
+    grid=grid,
     row_formats=st.dictionaries(st.integers(0, 45), st.integers(0, 3), max_size=5),
-    col_formats=st.dictionaries(st.integers(0, 30), st.integers(0, 3), max_size=5),
-    comments=st.lists(st.tuples(st.integers(0, 50), st.integers(0, 35)), max_size=3, unique=True),
+    col_formats=st.dictionaries(st.integers(0, 4), st.integers(0, 3), max_size=3),  # (a format widens the used range)
+    comments=st.lists(st.tuples(st.integers(0, 50), st.integers(0, 3)), max_size=3, unique=True),
+    rows=st.integers(0, 2),
+)
+@example(  # a row wider than the rest of the sheet, a cell past the last column, text XlsxWriter truncates
+    grid={
+        (0, 1): (("string", "x" * 40000), 1),
+        (0, 9): (("number", 1.0), 0),
+        (0, 16_384): (("number", 2.0), 0),
+        (2, 3): (("boolean", True), 2),
+    },
+    row_formats={},
+    col_formats={},
+    comments=[],
+    rows=2,
 )
 def test_random_sheet_bytes_as_xlsxwriter_writes_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: dict, row_formats: dict, col_formats: dict, comments: list
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    grid: dict,
+    row_formats: dict,
+    col_formats: dict,
+    comments: list,
+    rows: int,
 ) -> None:
     fast = tmp_path / "fast.xlsx"
-    _write_grid(fast, cells, row_formats, col_formats, comments)
+    _write_grid(fast, grid, row_formats, col_formats, comments, rows)
     with monkeypatch.context() as m:
         _reference(m)
         reference = tmp_path / "reference.xlsx"
-        _write_grid(reference, cells, row_formats, col_formats, comments)
+        _write_grid(reference, grid, row_formats, col_formats, comments, rows)
     _assert_same(fast, reference)
 
 

@@ -64,6 +64,12 @@ def _fits(ws: Worksheet, row: int, col: int) -> bool:
     return True
 
 
+def grow(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
+    """The used range grows to hold cells of ``row`` from ``first_col`` to ``last_col`` (inside the sheet)."""
+    _fits(ws, row, first_col)
+    _fits(ws, row, last_col)
+
+
 def put_number(ws: Worksheet, row: int, col: int, number: float, fmt: Format | None = None) -> None:
     """``ws.write_number`` for a finite number (callers handle NaN and inf)."""
     if ws.constant_memory:
@@ -92,14 +98,14 @@ def put_string(ws: Worksheet, row: int, col: int, string: str, fmt: Format | Non
 
 def put_formula(ws: Worksheet, row: int, col: int, formula: str, fmt: Format | None, value: Any) -> None:
     """``ws.write_formula``, with the formula's preparation looked up per distinct text."""
-    prepared = _prepared(ws, formula)
-    if prepared is None or ws.constant_memory:
+    text = prepared(ws, formula)
+    if text is None or ws.constant_memory:
         ws.write_formula(row, col, formula, fmt, value)
     elif _fits(ws, row, col):
-        ws.table[row][col] = CellFormulaTuple(prepared, fmt, value)
+        ws.table[row][col] = CellFormulaTuple(text, fmt, value)
 
 
-def _prepared(ws: Worksheet, formula: str) -> str | None:
+def prepared(ws: Worksheet, formula: str) -> str | None:
     """The text XlsxWriter stores for ``formula``; None for what its write_formula hands elsewhere (empty, dynamic
     array or {array} formulas)."""
     cache: dict[str, str | None] | None = ws.__dict__.get("_tco_prepared")
