@@ -188,16 +188,16 @@ def write(book: Book) -> None:
         row.formula(point_col, point_f, r, f_index)
         row.text(config_col, p.config, f_text)
         row.text(model_col, p.model, f_text)
-        failed = p.failed
-        for k, attr, fmt in measured:  # a failed run measured no lengths: blank, not 0
-            row.number(k, None if failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
+        run_failed = p.failed  # a failed run measured no lengths: blank, not 0
+        for k, attr, fmt in measured:
+            row.number(k, None if run_failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
         stats = p.latency_ms
         for k, (metric, statistic) in latency:
             row.number(k, stats.get(metric, {}).get(statistic), f_ms)
         row.text(source_col, label(p.source), f_text)
         provenance.write(row, p)
         gp = gpus[p.config]
-        lat = None if failed else p.latency(*f_metric)
+        lat = None if run_failed else p.latency(*f_metric)
         row.formula(row_col, row_f, config_rows[p.config], f_index)
         row.formula(gpus_col, gpus_f, gp, f_gpus)
         row.formula(per_gpu_col, per_gpu_f, p.rps / gp, f_rate)

@@ -157,7 +157,7 @@ class FastRowsSheet(Worksheet):
             self._write_row(row_num, spans.get(row_num // 16), info)
             r = f'{row_num + 1}"'
             row_format = info.row_format if info is not None else None
-            parts = []
+            parts: list[str] = []
             append = parts.append
             for col in sorted(cells):
                 if col < colmin or col > colmax:
@@ -230,7 +230,7 @@ class FastRowsSheet(Worksheet):
                     lo = a if lo is None or a < lo else lo
                     hi = b if hi is None or b > hi else hi
             if ((row_num + 1) % 16 == 0 or row_num == last) and lo is not None:
-                spans[row_num // 16] = f"{lo + 1}:{hi + 1}"
+                spans[row_num // 16] = f"{lo + 1}:{hi + 1}"  # type: ignore[operator]  # hi is set with lo
                 lo = hi = None
         return spans
 
