@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .calculator import RENTING_BASIS
+from .gcpause import paused_gc
 from .model import ConfigResult, Report
 from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
@@ -174,7 +175,8 @@ def warning_counts(report: Report) -> dict[str, Any]:
 
 
 def write_summary(report: Report, path: Path, tool_version: str) -> None:
-    text = dumps_indented(summary_dict(report, tool_version))
+    with paused_gc():  # ~40,000 dicts: see gcpause
+        text = dumps_indented(summary_dict(report, tool_version))
     path.write_text(text + "\n", encoding="utf-8")
 
 
