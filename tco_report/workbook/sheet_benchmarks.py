@@ -191,9 +191,8 @@ def write(book: Book) -> None:
         run_failed = p.failed  # a failed run measured no lengths: blank, not 0
         for k, attr, fmt in measured:
             row.number(k, None if run_failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
-        stats = p.latency_ms
-        for k, (metric, statistic) in latency:
-            row.number(k, stats.get(metric, {}).get(statistic), f_ms)
+        for k, key in latency:
+            row.number(k, p.latency(*key), f_ms)
         row.text(source_col, label(p.source), f_text)
         provenance.write(row, p)
         gp = gpus[p.config]
