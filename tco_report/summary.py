@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict
+from json.encoder import encode_basestring_ascii as _encode_string
 from pathlib import Path
 from typing import Any
 
 from .calculator import RENTING_BASIS
+from .gcpause import paused_gc
 from .model import ConfigResult, Report, result_value
 from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
+
+# json's C encoder (CPython's _json; None elsewhere): with an indent json.dumps does not use it
+c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 
 
 def _finite(x: float | None) -> float | None:
@@ -170,5 +175,84 @@ def warning_counts(report: Report) -> dict[str, Any]:
 
 
 def write_summary(report: Report, path: Path, tool_version: str) -> None:
-    text = json.dumps(summary_dict(report, tool_version), indent=2, allow_nan=False)
+    with paused_gc():  # ~40,000 dicts: see gcpause
+        text = dumps_indented(summary_dict(report, tool_version))
     path.write_text(text + "\n", encoding="utf-8")
+
+
+def dumps_indented(obj: Any) -> str:
+    """``json.dumps(obj, indent=2, allow_nan=False)``, the same text, faster: with an indent CPython's json encodes
+    every value in Python; here each run of scalar items of a dict or list goes through json's C encoder in one
+    call, with the line end and indent as its item separator, and only the containers are walked in Python."""
+    if c_make_encoder is None:  # an interpreter without json's C accelerator
+        return json.dumps(obj, indent=2, allow_nan=False)
+    try:
+        parts: list[str] = []
+        _indented(obj, "\n", parts)
+        return "".join(parts)
+    except (TypeError, ValueError, RecursionError):  # json's own error, in its words
+        return json.dumps(obj, indent=2, allow_nan=False)
+
+
+_CONTAINERS = (dict, list, tuple)
+_run_encoders: dict[str, Any] = {}
+
+
+def _encode_run(items: dict[Any, Any] | list[Any], newline: str) -> str:
+    """Scalar items (a dict's or a list's) as json.dumps(indent=2) writes them one per line after ``newline``,
+    without the brackets: json's C encoder with ``,`` + ``newline`` between items."""
+    encode = _run_encoders.get(newline)
+    if encode is None:
+        encode = _run_encoders[newline] = c_make_encoder(
+            None, _no_default, _encode_string, None, ": ", "," + newline, False, False, False
+        )
+    return "".join(encode(items, 0))[1:-1]
+
+
+def _no_default(o: Any) -> Any:
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _indented(o: Any, newline: str, out: list[str]) -> None:
+    """Append ``o`` as json.dumps(indent=2) writes it at the depth whose line start is ``newline``."""
+    inner = newline + "  "
+    if isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        out.append("{" + inner)
+        run: dict[Any, Any] = {}
+        sep = ""
+        for k, v in o.items():
+            if not isinstance(v, _CONTAINERS):
+                run[k] = v
+                continue
+            if run:
+                out.append(sep + _encode_run(run, inner))
+                run = {}
+                sep = "," + inner
+            key = _encode_string(k) if isinstance(k, str) else _encode_run({k: 0}, inner)[:-3]  # as json writes it
+            out.append(sep + key + ": ")
+            _indented(v, inner, out)
+            sep = "," + inner
+        if run:
+            out.append(sep + _encode_run(run, inner))
+        out.append(newline + "}")
+    elif isinstance(o, list | tuple):
+        if not o:
+            out.append("[]")
+            return
+        out.append("[" + inner)
+        if not any(isinstance(v, _CONTAINERS) for v in o):
+            out.append(_encode_run(list(o), inner))
+        else:
+            for n, v in enumerate(o):
+                if n:
+                    out.append("," + inner)
+                if isinstance(v, _CONTAINERS):
+                    _indented(v, inner, out)
+                else:
+                    out.append(_encode_run([v], inner))
+        out.append(newline + "]")
+    else:
+        out.append(_encode_run([o], newline))

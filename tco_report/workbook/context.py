@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -12,6 +13,19 @@ from xlsxwriter.workbook import Workbook
 from ..model import BenchmarkPoint, ConfigResult, Decisions, Report
 from . import layout
 from .styles import Styles
+
+
+def _normal(path: str) -> bool:
+    """True when a POSIX path has no empty, "." or ".." part: then PurePath and normpath leave it as it is."""
+    return not ("//" in path or "/./" in path or "/../" in path or path.endswith(("/", "/.", "/..")))
+
+
+def _absolute_posix(source: str) -> str | None:
+    """PurePath(source).as_posix() when the path is absolute, else None; a normal POSIX path without PurePath."""
+    if os.name == "posix" and source.startswith("/") and _normal(source):
+        return source
+    path = PurePath(source)
+    return path.as_posix() if path.is_absolute() else None
 
 
 @dataclass
@@ -38,17 +52,28 @@ class Book:
     print_extent: dict[str, tuple[int, int]] = field(default_factory=dict)
     _decisions: Decisions | None = None
     _source_root: str | None = None
+    _labels: dict[str, str] = field(default_factory=dict)  # source -> source_label(source), worked out once each
 
     def source_label(self, source: str) -> str:
         """A benchmark file as the workbook shows it: relative to the folder that holds all of them (named with that
         folder's name, e.g. sweep/cfg/run.json), so no path of the machine that wrote the workbook is shown."""
-        if not PurePath(source).is_absolute():
+        label = self._labels.get(source)
+        if label is None:
+            label = self._labels[source] = self._source_label(source)
+        return label
+
+    def _source_label(self, source: str) -> str:
+        posix = _absolute_posix(source)
+        if posix is None:
             return source
         if self._source_root is None:
-            absolute = [PurePath(p.source).as_posix() for p in self.report.points if PurePath(p.source).is_absolute()]
+            absolute = [s for s in map(_absolute_posix, (p.source for p in self.report.points)) if s is not None]
             common = posixpath.commonpath([posixpath.dirname(s) for s in absolute]) if absolute else "/"
             self._source_root = posixpath.dirname(common)
-        return posixpath.relpath(PurePath(source).as_posix(), self._source_root)
+        root = self._source_root
+        if root != "/" and posix.startswith(root + "/") and _normal(posix):
+            return posix[len(root) + 1 :]  # what relpath gives for a normal path inside root, without its work
+        return posixpath.relpath(posix, root)
 
     def without_machine_paths(self, text: str) -> str:
         """A message with the benchmark files' common folder taken out of every path in it (see source_label)."""

@@ -15,19 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
 from ..decisions import output_tps_per_gpu, tokens_per_second_per_user
 from ..model import BenchmarkPoint
 from ..names import BY_SNAKE
-from . import cells, layout
+from . import cells, layout, sheetdata
 from .context import Book
+from .sheetdata import FastRowsSheet
 from .styles import Styles
 
 SHEET = "Benchmarks"
 
 
-class PlainFormulaSheet(Worksheet):
+class PlainFormulaSheet(FastRowsSheet):
     """A sheet whose formulas use only Excel 2007 functions, so XlsxWriter's _xlfn. rewriting (about 160 regular
     expressions per formula) is skipped: it made a 6,400-row sheet take 35 s instead of a few. Configs and TCO,
     which use AGGREGATE, prefix it themselves (cells.FastFormulaSheet)."""
@@ -152,7 +152,8 @@ def write(book: Book) -> None:
         **interactivity.formulas,
     }
     formula_of = {c[name]: text for name, text in calc.items()}
-    ws.add_table(
+    sheetdata.add_table(
+        ws,
         0,
         0,
         n,
@@ -166,28 +167,45 @@ def write(book: Book) -> None:
             "style": "Table Style Light 1",
             "autofilter": True,
         },
+        rows_follow=True,  # every calculated cell is written below, with its cached value
     )
+    source_col = c[layout.BM_SOURCE[1]]
+    provenance = _ProvenanceColumns(c, st)
+    calc_cols = {name: (c[name], calc[name]) for name in calc}
+    point_col, point_f = calc_cols["bmPoint"]
+    row_col, row_f = calc_cols["bmConfigRow"]
+    gpus_col, gpus_f = calc_cols["bmGPUsPerInstance"]
+    per_gpu_col, per_gpu_f = calc_cols["bmRpsPerGPU"]
+    lat_col, lat_f = calc_cols["bmFrontierLatency"]
+    sla_col, sla_f = calc_cols["bmMeetsSla"]
+    best_col, best_f = calc_cols["bmBestOfConfig"]
+    on_col, on_f = calc_cols["bmOnFrontier"]
+    config_col, model_col = c["bmConfig"], c["bmModel"]
+    feasible, config_rows, label = report.feasible, book.config_rows, book.source_label
     for r, p in enumerate(book.rows, start=1):  # after add_table: each formula cell gets its cached Python value
         i = book.row_index[r - 1]
-        cells.formula(ws, r, c["bmPoint"], calc["bmPoint"], r, f_index)
-        cells.text(ws, r, c["bmConfig"], p.config, f_text)
-        cells.text(ws, r, c["bmModel"], p.model, f_text)
-        for k, attr, fmt in measured:  # a failed run measured no lengths: blank, not 0
-            cells.number(ws, r, k, None if p.failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
+        row = cells.RowCells(ws, r)
+        row.formula(point_col, point_f, r, f_index)
+        row.text(config_col, p.config, f_text)
+        row.text(model_col, p.model, f_text)
+        run_failed = p.failed  # a failed run measured no lengths: blank, not 0
+        for k, attr, fmt in measured:
+            row.number(k, None if run_failed and attr in ("isl", "osl") else getattr(p, attr), fmt)
         for k, key in latency:
-            cells.number(ws, r, k, p.latency(*key), f_ms)
-        cells.text(ws, r, c[layout.BM_SOURCE[1]], book.source_label(p.source), f_text)
-        _provenance(ws, r, c, p, st)
+            row.number(k, p.latency(*key), f_ms)
+        row.text(source_col, label(p.source), f_text)
+        provenance.write(row, p)
         gp = gpus[p.config]
-        lat = None if p.failed else p.latency(*f_metric)
-        cells.formula(ws, r, c["bmConfigRow"], calc["bmConfigRow"], book.config_rows[p.config], f_index)
-        cells.formula(ws, r, c["bmGPUsPerInstance"], calc["bmGPUsPerInstance"], gp, f_gpus)
-        cells.formula(ws, r, c["bmRpsPerGPU"], calc["bmRpsPerGPU"], p.rps / gp, f_rate)
-        cells.formula(ws, r, c["bmFrontierLatency"], calc["bmFrontierLatency"], lat, f_calc_ms)
-        cells.formula(ws, r, c["bmMeetsSla"], calc["bmMeetsSla"], bool(report.feasible[i]), f_bool)
-        cells.formula(ws, r, c["bmBestOfConfig"], calc["bmBestOfConfig"], id(p) in best, f_bool)
-        cells.formula(ws, r, c["bmOnFrontier"], calc["bmOnFrontier"], id(p) in frontier, f_bool)
-        interactivity.write(ws, r, p, gp)
+        lat = None if run_failed else p.latency(*f_metric)
+        row.formula(row_col, row_f, config_rows[p.config], f_index)
+        row.formula(gpus_col, gpus_f, gp, f_gpus)
+        row.formula(per_gpu_col, per_gpu_f, p.rps / gp, f_rate)
+        row.formula(lat_col, lat_f, lat, f_calc_ms)
+        row.formula(sla_col, sla_f, bool(feasible[i]), f_bool)
+        row.formula(best_col, best_f, id(p) in best, f_bool)
+        row.formula(on_col, on_f, id(p) in frontier, f_bool)
+        interactivity.write(row, p, gp)
+        row.done()
 
     for name, col in c.items():
         if name.startswith("bm"):
@@ -205,18 +223,23 @@ def format_spread(spread: Mapping[str, tuple[float, float]]) -> str:
     return "; ".join(f"{k}: {lo!r}..{hi!r}" for k, (lo, hi) in spread.items())
 
 
-def _provenance(ws: Worksheet, r: int, c: dict[str, int], p: BenchmarkPoint, st: Styles) -> None:
+class _ProvenanceColumns:
     """The tool, its version, the workload, the repeats and their spread, and whether the run failed."""
-    for _, range_name, unit, attr in layout.BM_PROVENANCE:
-        value, fmt = getattr(p, attr), st.input(unit)
-        if attr == "spread":
-            cells.text(ws, r, c[range_name], format_spread(value), fmt)
-        elif isinstance(value, bool):
-            ws.write_boolean(r, c[range_name], value, fmt)
-        elif isinstance(value, int):
-            cells.number(ws, r, c[range_name], value, fmt)
-        else:
-            cells.text(ws, r, c[range_name], value, fmt)
+
+    def __init__(self, c: dict[str, int], st: Styles) -> None:
+        self._columns = [(c[range_name], attr, st.input(unit)) for _, range_name, unit, attr in layout.BM_PROVENANCE]
+
+    def write(self, row: cells.RowCells, p: BenchmarkPoint) -> None:
+        for col, attr, fmt in self._columns:
+            value = getattr(p, attr)
+            if attr == "spread":
+                row.text(col, format_spread(value), fmt)
+            elif isinstance(value, bool):
+                row.boolean(col, value, fmt)
+            elif isinstance(value, int):
+                row.number(col, value, fmt)
+            else:
+                row.text(col, value, fmt)
 
 
 class _InteractivityColumns:
@@ -238,9 +261,9 @@ class _InteractivityColumns:
         self._cols = (c["bmTokensPerSecondPerUser"], c["bmOutputTpsPerGPU"])
         self._formats = (st.calc("tokens/s/user"), st.calc("tokens/s"))
 
-    def write(self, ws: Worksheet, r: int, p: BenchmarkPoint, gpus: int) -> None:
+    def write(self, row: cells.RowCells, p: BenchmarkPoint, gpus: int) -> None:
         user_col, gpu_col = self._cols
         user_fmt, gpu_fmt = self._formats
         per_user, per_gpu = self.formulas.values()
-        cells.formula(ws, r, user_col, per_user, tokens_per_second_per_user(p), user_fmt)
-        cells.formula(ws, r, gpu_col, per_gpu, output_tps_per_gpu(p, gpus), gpu_fmt)
+        row.formula(user_col, per_user, tokens_per_second_per_user(p), user_fmt)
+        row.formula(gpu_col, per_gpu, output_tps_per_gpu(p, gpus), gpu_fmt)

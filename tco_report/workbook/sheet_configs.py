@@ -17,7 +17,7 @@ from typing import Any
 from ..formulas import FORMULAS, render
 from ..model import ConfigResult, result_value
 from ..names import BY_SNAKE
-from . import cells, layout
+from . import cells, layout, sheetdata
 from .context import Book
 
 SHEET = "Configs"
@@ -113,7 +113,8 @@ def write(book: Book) -> None:
     ws.set_column(1, len(layout.CF_COLUMNS) - 1, 12)
     formulas = _formulas(book)
     rows = book.config_capacity
-    ws.add_table(
+    sheetdata.add_table(
+        ws,
         0,
         0,
         rows,
@@ -127,6 +128,7 @@ def write(book: Book) -> None:
             "style": "Table Style Light 1",
             "autofilter": False,
         },
+        rows_follow=True,  # every calculated cell is written below, with its cached value
     )
     for i in range(rows):  # after add_table: each formula cell gets its cached Python value
         values = python_values(book, i, book.results[i]) if i < len(book.results) else empty_values(book, i)
