@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from .. import formatting
 from ..names import label, unit
 from ..terminal import safe
+from . import layout
 from .small_multiples import page_svg
 from .svg import FAILED, GREY, HATCHES, INK, LINESTYLES, MARKERS, PALETTE, RC, svg_of
 from .view import Curve, Plots, ReportView
@@ -42,8 +43,9 @@ def style_of(index: int) -> Style:
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _figure(height_in: float) -> Figure:
-    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
-    FigureCanvasAgg(fig)
+    """A figure laid out by ``layout.place`` (no layout engine: that would draw it twice)."""
+    fig = Figure(figsize=(WIDTH_IN, height_in))
+    FigureCanvasAgg(fig)  # measures the legends
     return fig
 
 
@@ -61,12 +63,14 @@ def log_if_wide(ax, axis: str, values: Sequence[float]) -> bool:  # noqa: ANN001
 
 
 def _legend_below(fig: Figure, ax) -> None:  # noqa: ANN001
+    """The legend under the axes, in up to three columns, the figure taller by the rows past three; then the
+    axes placed around it."""
     labels = ax.get_legend_handles_labels()[1]
     longest = max((len(t) for t in labels), default=10)
     ncols = max(1, min(3, int(480 // (longest * 4.3 + 30))))
     rows = math.ceil(len(labels) / ncols)
     fig.set_figheight(fig.get_figheight() + max(0, rows - 3) * 0.16)
-    fig.legend(loc="outside lower center", ncols=ncols, frameon=False)
+    layout.place(fig, [layout.Frame(ax)], below=fig.legend(loc="lower center", ncols=ncols, frameon=False))
 
 
 def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:  # noqa: ANN001
@@ -377,9 +381,9 @@ def yearly_cost(plots: Plots) -> Figure:
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(plots.bar_keys), 4))
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(plots.bar_keys), 4))
     _shown_of(ax, plots)
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
     return fig
 
 
@@ -408,9 +412,9 @@ def token_cost(plots: Plots) -> Figure:
     ax.set_xlim(0, (top or 1.0) * 1.15)
     _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     _shown_of(ax, plots)
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
     return fig
 
 
@@ -444,8 +448,8 @@ def scenarios(plots: Plots) -> Figure:
     ax.set_xlim(0, (top or 1.0) * 1.2)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
     return fig
 
 
@@ -522,11 +526,11 @@ def plan(plots: Plots) -> Figure:
         for y in years
     ]
     ax.set_xticks(x, ticks)
-    ax.grid(axis="x", visible=False)
     _money_y(ax, top)
     ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
     ax.legend(loc="upper left", frameon=False, ncols=3)
     ax.set_ylim(0, (top or 1.0) * 1.3)
+    layout.place(fig, [layout.Frame(ax, grid="y")])
     return fig
 
 
@@ -580,12 +584,12 @@ def tornado(plots: Plots) -> Figure:
         ax.set_xlim(-span * 1.75, span * 1.75)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos, fmt=fmt: fmt(v)))
-        ax.grid(axis="y", visible=False)
-        ax.tick_params(axis="y", length=0)
     ax_cost.set_xlabel(f"Cost per 1M output tokens (USD)\nchange from {formatting.unit_cost(base_cost)}")
     ax_tco.set_xlabel(f"Yearly TCO (USD/year)\nchange from {formatting.money(base_tco)}")
-    ax_cost.set_yticks(ys, [r.name for r in rows], fontsize=6.8)
-    ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    ax_cost.set_yticks(ys, [r.name for r in rows])
+    legend = ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    frames = [layout.Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
+    layout.place(fig, frames, above=legend)
     return fig
 
 
