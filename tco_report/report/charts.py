@@ -75,7 +75,7 @@ def _legend_below(fig: Figure, ax) -> None:  # noqa: ANN001
 
 def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:  # noqa: ANN001
     if top <= 0:
-        ax.set_xticks([])
+        layout.fixed_ticks(ax.xaxis, [], [])
         return
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
@@ -377,7 +377,7 @@ def yearly_cost(plots: Plots) -> Figure:
             ax.text(bar.total + top * 0.01, y, formatting.money(bar.total), va="center", fontsize=7.5)
         else:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [safe(bar.config) for bar in bars])
+    layout.fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
@@ -408,7 +408,7 @@ def token_cost(plots: Plots) -> Figure:
     for y, bar in zip(ys, bars, strict=True):
         if not bar.feasible:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [safe(bar.config) for bar in bars])
+    layout.fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.15)
     _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
@@ -444,7 +444,7 @@ def scenarios(plots: Plots) -> Figure:
             ax.text(
                 (v or 0.0) + top * 0.01, y, formatting.money(v) if v is not None else "n/a", va="center", fontsize=6.8
             )
-    ax.set_yticks(ys, [safe(n) for n in names])
+    layout.fixed_ticks(ax.yaxis, ys, [safe(n) for n in names])
     ax.set_xlim(0, (top or 1.0) * 1.2)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
@@ -525,7 +525,7 @@ def plan(plots: Plots) -> Figure:
         f" ({formatting.count(y.servers_bought)} bought)"
         for y in years
     ]
-    ax.set_xticks(x, ticks)
+    layout.fixed_ticks(ax.xaxis, x, ticks)
     _money_y(ax, top)
     ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
     ax.legend(loc="upper left", frameon=False, ncols=3)
@@ -586,7 +586,7 @@ def tornado(plots: Plots) -> Figure:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos, fmt=fmt: fmt(v)))
     ax_cost.set_xlabel(f"Cost per 1M output tokens (USD)\nchange from {formatting.unit_cost(base_cost)}")
     ax_tco.set_xlabel(f"Yearly TCO (USD/year)\nchange from {formatting.money(base_tco)}")
-    ax_cost.set_yticks(ys, [r.name for r in rows])
+    layout.fixed_ticks(ax_cost.yaxis, ys, [r.name for r in rows])
     legend = ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     frames = [layout.Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
     layout.place(fig, frames, above=legend)

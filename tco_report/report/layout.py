@@ -23,7 +23,7 @@ from matplotlib.ft2font import LoadFlags
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 from matplotlib.transforms import offset_copy
 
 TICK_LEN = 3.5  # points: matplotlib's major tick length, the gap from a tick to its label, minor ticks' length
@@ -59,6 +59,13 @@ def text_height(text: str, size: float) -> float:
     if not text:
         return 0.0
     return (LINE_H + LINE_STEP * text.count("\n")) * size
+
+
+def fixed_ticks(axis, values: Sequence[float], labels: Sequence[str]) -> None:  # noqa: ANN001
+    """Ticks at ``values`` labelled ``labels``: what ``Axes.set_yticks`` sets, without building a Tick for each
+    (``place`` draws them). The values must lie inside the data's limits (``set_yticks`` would widen them)."""
+    axis.set_major_locator(FixedLocator(list(values)))
+    axis.set_major_formatter(FixedFormatter(list(labels)))
 
 
 @dataclass(frozen=True)
