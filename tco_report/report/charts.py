@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
@@ -339,6 +340,33 @@ def _bar_height(n: int) -> float:
     return 1.3 + min(0.45 * max(n, 1), 6.2)
 
 
+def _barh(
+    ax,  # noqa: ANN001
+    ys: Sequence[float],
+    widths: Sequence[float],
+    *,
+    height: float,
+    color: str,
+    hatch: str,
+    edgecolor: str,
+    linewidth: float,
+    label: str,
+    left: Sequence[float] | None = None,
+) -> None:
+    """What ``Axes.barh`` draws, as ONE collection: barh makes a Rectangle per bar and updates the data limits bar by
+    bar (hundreds of bars in a large sweep's cost charts). Every chart that uses it sets its x limits."""
+    lefts = left if left is not None else [0.0] * len(ys)
+    boxes = [
+        [(x, y - height / 2), (x + w, y - height / 2), (x + w, y + height / 2), (x, y + height / 2)]
+        for y, w, x in zip(ys, widths, lefts, strict=True)
+    ]
+    ax.add_collection(
+        PolyCollection(
+            boxes, facecolors=color, edgecolors=edgecolor, linewidths=linewidth, hatch=hatch or None, label=label
+        )
+    )
+
+
 def _not_feasible(ax, y: float) -> None:  # noqa: ANN001
     ax.text(0, y, "  not feasible", va="center", ha="left", fontsize=7.5, color="#555555", style="italic")
 
@@ -359,7 +387,8 @@ def yearly_cost(plots: Plots) -> Figure:
     left = [0.0] * len(bars)
     for k, (_, name) in enumerate(plots.bar_keys):
         widths = [bar.components[k] for bar in bars]
-        ax.barh(
+        _barh(
+            ax,
             ys,
             widths,
             left=left,
@@ -401,7 +430,9 @@ def token_cost(plots: Plots) -> Figure:
     top = max((v for _, vals in series for v in vals), default=0.0)
     for k, (name, vals) in enumerate(series):
         offs = [y + h / 2 - k * h for y in ys]
-        ax.barh(offs, vals, height=h, color=PALETTE[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.6, label=name)
+        _barh(
+            ax, offs, vals, height=h, color=PALETTE[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.6, label=name
+        )
         for y, v, bar in zip(offs, vals, bars, strict=True):
             if bar.feasible:
                 ax.text(v + top * 0.01, y, formatting.unit_cost(v), va="center", fontsize=7)
@@ -430,7 +461,8 @@ def scenarios(plots: Plots) -> Figure:
     top = max((v for _, vals in series for v in vals if v is not None), default=0.0)
     for j, (name, vals) in enumerate(series):
         offs = [y + 0.4 - h * (j + 0.5) for y in ys]
-        ax.barh(
+        _barh(
+            ax,
             offs,
             [v or 0.0 for v in vals],
             height=h,
@@ -549,7 +581,8 @@ def tornado(plots: Plots) -> Figure:
     ):
         span = max((abs(d) for pair in deltas for d in pair if d is not None), default=0.0) or 1.0
         for k, name in moves:
-            ax.barh(
+            _barh(
+                ax,
                 ys,
                 [pair[k] or 0.0 for pair in deltas],
                 height=0.62,
