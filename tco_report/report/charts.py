@@ -1,10 +1,11 @@
 """The report's charts, drawn by matplotlib from the view model's ``Plots`` and saved as standalone SVG.
 
-Matplotlib draws on an Agg canvas attached to each figure (no pyplot, no global backend switch), with text kept as
-text so that the PDF stays searchable. Output is deterministic: a fixed hash salt for ids, no date, ids prefixed per
-chart so that several SVGs can share one HTML page. Colours follow the Okabe-Ito palette, which colour-blind readers
-can tell apart; every series also has its own marker, line style or hatch so that the charts survive greyscale
-printing. Names come through ``terminal.safe`` (no control character reaches a font).
+Matplotlib draws each figure straight to SVG (no pyplot, no global backend switch, no Agg canvas), with text kept
+as text so that the PDF stays searchable; the axes are laid out and their ticks drawn by ``layout``. Output is
+deterministic: a fixed hash salt for ids, no date, ids prefixed per chart so that several SVGs can share one HTML
+page. Colours follow the Okabe-Ito palette, which colour-blind readers can tell apart; every series also has its own
+marker, line style or hatch so that the charts survive greyscale printing. Names come through ``terminal.safe`` (no
+control character reaches a font).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
@@ -45,9 +45,7 @@ def style_of(index: int) -> Style:
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _figure(height_in: float) -> Figure:
     """A figure laid out by ``layout.place`` (no layout engine: that would draw it twice)."""
-    fig = Figure(figsize=(WIDTH_IN, height_in))
-    FigureCanvasAgg(fig)  # measures the legends
-    return fig
+    return Figure(figsize=(WIDTH_IN, height_in))  # no Agg canvas: only SVG is written
 
 
 def log_if_wide(ax, axis: str, values: Sequence[float]) -> bool:  # noqa: ANN001
@@ -71,7 +69,8 @@ def _legend_below(fig: Figure, ax) -> None:  # noqa: ANN001
     ncols = max(1, min(3, int(480 // (longest * 4.3 + 30))))
     rows = math.ceil(len(labels) / ncols)
     fig.set_figheight(fig.get_figheight() + max(0, rows - 3) * 0.16)
-    layout.place(fig, [layout.Frame(ax)], below=fig.legend(loc="lower center", ncols=ncols, frameon=False))
+    legend = fig.legend(loc="lower center", ncols=ncols, frameon=False)
+    layout.place(fig, [layout.Frame(ax)], below=legend, ncols=ncols)
 
 
 def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:  # noqa: ANN001
@@ -410,9 +409,10 @@ def yearly_cost(plots: Plots) -> Figure:
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
-    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(plots.bar_keys), 4))
+    ncols = min(len(plots.bar_keys), 4)
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=ncols)
     _shown_of(ax, plots)
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=ncols)
     return fig
 
 
@@ -445,7 +445,7 @@ def token_cost(plots: Plots) -> Figure:
     ax.set_xlabel("USD per 1M tokens")
     legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     _shown_of(ax, plots)
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=2)
     return fig
 
 
@@ -481,7 +481,7 @@ def scenarios(plots: Plots) -> Figure:
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
     legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend)
+    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=min(k, 4))
     return fig
 
 
@@ -622,7 +622,7 @@ def tornado(plots: Plots) -> Figure:
     layout.fixed_ticks(ax_cost.yaxis, ys, [r.name for r in rows])
     legend = ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     frames = [layout.Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
-    layout.place(fig, frames, above=legend)
+    layout.place(fig, frames, above=legend, ncols=2)
     return fig
 
 

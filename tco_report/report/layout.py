@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
@@ -38,6 +37,7 @@ LINE_H = 0.97  # a line of DejaVu Sans as matplotlib lays it out ("lp"), in font
 LINE_STEP = 0.912  # from one line's baseline to the next: 1.2 x ("lp" height less its descent)
 GRID_COLOUR, GRID_WIDTH = "#DDDDDD", 0.6  # as svg.RC's grid.color and grid.linewidth
 LEGEND_SIZE = 7.5  # rc legend.fontsize
+LEGEND_LINE = 1.008  # a legend label's height, in font sizes (as matplotlib measures DejaVu Sans at 7.5 pt)
 _EM = 100.0
 
 
@@ -145,25 +145,31 @@ def _overhang(f: Frame, ticks: Ticks, width: float) -> tuple[float, float]:
     )
 
 
-def _legend_height(fig: Figure, legend: Legend | None) -> float:
+def _legend_height(legend: Legend | None, ncols: int) -> float:
+    """The height of ``legend`` in points, as matplotlib lays it out: ``ncols`` columns filled top to bottom, a row
+    as tall as a line of text (its handles are shorter: handleheight 0.7 em), labelspacing between the rows and
+    borderpad around them. Labels are one line each (names come through ``terminal.safe``)."""
     if legend is None:
         return 0.0
-    canvas = fig.canvas
-    assert isinstance(canvas, FigureCanvasAgg)  # as charts._figure makes them
-    renderer = canvas.get_renderer()
-    return legend.get_window_extent(renderer).height * 72 / fig.dpi
+    texts = legend.get_texts()
+    assert all("\n" not in t.get_text() for t in texts)
+    rows = math.ceil(len(texts) / ncols)
+    em = LEGEND_SIZE
+    return em * (2 * legend.borderpad + rows * max(LEGEND_LINE, legend.handleheight) + (rows - 1) * legend.labelspacing)
 
 
-def place(fig: Figure, frames: Sequence[Frame], below: Legend | None = None, above: Legend | None = None) -> None:
+def place(
+    fig: Figure, frames: Sequence[Frame], below: Legend | None = None, above: Legend | None = None, ncols: int = 1
+) -> None:
     """Size and place ``frames`` (side by side, sharing y, left to right) in ``fig``, leaving room for their tick
-    labels, axis labels, ``below`` (a figure legend at the bottom) and ``above`` (a legend on top of the first
-    axes), then draw their axes by hand. Call when everything is plotted and every limit is set."""
+    labels, axis labels, ``below`` (a figure legend at the bottom) or ``above`` (a legend on top of the first
+    axes) in ``ncols`` columns, then draw their axes by hand. Call when everything is plotted and every limit is set."""
     W, H = fig.get_figwidth() * 72, fig.get_figheight() * 72
     for f in frames:  # the limits as autoscaling leaves them, from now on fixed
         f.ax.set_xlim(f.ax.get_xlim())
         f.ax.set_ylim(f.ax.get_ylim())
-    leg_below = _legend_height(fig, below)
-    leg_above = _legend_height(fig, above)
+    leg_below = _legend_height(below, ncols)
+    leg_above = _legend_height(above, ncols)
     first = frames[0]
     top = EDGE + (leg_above + LEGEND_PAD * LEGEND_SIZE if above is not None else 0.0)
     gap = 0.0
