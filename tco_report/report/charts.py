@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from .. import formatting
 from ..names import label, unit
 from ..terminal import safe
-from . import layout
+from .layout import Frame, fixed_ticks, place
 from .small_multiples import page_svg
 from .svg import FAILED, GREY, HATCHES, INK, LINESTYLES, MARKERS, PALETTE, RC, svg_of
 from .view import Curve, Plots, ReportView
@@ -45,7 +45,7 @@ def style_of(index: int) -> Style:
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _figure(height_in: float) -> Figure:
-    """A figure laid out by ``layout.place`` (no layout engine: that would draw it twice)."""
+    """A figure laid out by ``place`` (no layout engine: that would draw it twice)."""
     return Figure(figsize=(WIDTH_IN, height_in))  # no Agg canvas: only SVG is written
 
 
@@ -71,12 +71,12 @@ def _legend_below(fig: Figure, ax) -> None:  # noqa: ANN001
     rows = math.ceil(len(labels) / ncols)
     fig.set_figheight(fig.get_figheight() + max(0, rows - 3) * 0.16)
     legend = fig.legend(loc="lower center", ncols=ncols, frameon=False)
-    layout.place(fig, [layout.Frame(ax)], below=legend, ncols=ncols)
+    place(fig, [Frame(ax)], below=legend, ncols=ncols)
 
 
 def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:  # noqa: ANN001
     if top <= 0:
-        layout.fixed_ticks(ax.xaxis, [], [])
+        fixed_ticks(ax.xaxis, [], [])
         return
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
@@ -406,14 +406,14 @@ def yearly_cost(plots: Plots) -> Figure:
             ax.text(bar.total + top * 0.01, y, formatting.money(bar.total), va="center", fontsize=7.5)
         else:
             _not_feasible(ax, y)
-    layout.fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
+    fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
     ncols = min(len(plots.bar_keys), 4)
     legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=ncols)
     _shown_of(ax, plots)
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=ncols)
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=ncols)
     return fig
 
 
@@ -440,13 +440,13 @@ def token_cost(plots: Plots) -> Figure:
     for y, bar in zip(ys, bars, strict=True):
         if not bar.feasible:
             _not_feasible(ax, y)
-    layout.fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
+    fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.15)
     _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
     legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     _shown_of(ax, plots)
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=2)
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=2)
     return fig
 
 
@@ -477,12 +477,12 @@ def scenarios(plots: Plots) -> Figure:
             ax.text(
                 (v or 0.0) + top * 0.01, y, formatting.money(v) if v is not None else "n/a", va="center", fontsize=6.8
             )
-    layout.fixed_ticks(ax.yaxis, ys, [safe(n) for n in names])
+    fixed_ticks(ax.yaxis, ys, [safe(n) for n in names])
     ax.set_xlim(0, (top or 1.0) * 1.2)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
     legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
-    layout.place(fig, [layout.Frame(ax, grid="x")], above=legend, ncols=min(k, 4))
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=min(k, 4))
     return fig
 
 
@@ -558,12 +558,12 @@ def plan(plots: Plots) -> Figure:
         f" ({formatting.count(y.servers_bought)} bought)"
         for y in years
     ]
-    layout.fixed_ticks(ax.xaxis, x, ticks)
+    fixed_ticks(ax.xaxis, x, ticks)
     _money_y(ax, top)
     ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
     ax.legend(loc="upper left", frameon=False, ncols=3)
     ax.set_ylim(0, (top or 1.0) * 1.3)
-    layout.place(fig, [layout.Frame(ax, grid="y")])
+    place(fig, [Frame(ax, grid="y")])
     return fig
 
 
@@ -620,10 +620,10 @@ def tornado(plots: Plots) -> Figure:
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos, fmt=fmt: fmt(v)))
     ax_cost.set_xlabel(f"Cost per 1M output tokens (USD)\nchange from {formatting.unit_cost(base_cost)}")
     ax_tco.set_xlabel(f"Yearly TCO (USD/year)\nchange from {formatting.money(base_tco)}")
-    layout.fixed_ticks(ax_cost.yaxis, ys, [r.name for r in rows])
+    fixed_ticks(ax_cost.yaxis, ys, [r.name for r in rows])
     legend = ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
-    frames = [layout.Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
-    layout.place(fig, frames, above=legend, ncols=2)
+    frames = [Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
+    place(fig, frames, above=legend, ncols=2)
     return fig
 
 
