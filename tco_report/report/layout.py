@@ -23,7 +23,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import TICKDOWN, TICKLEFT, MarkerStyle
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 TICK_LEN = 3.5  # points: matplotlib's major tick length, the gap from a tick to its label, minor ticks' length
 TICK_PAD = 3.5
@@ -200,10 +200,39 @@ def place(
             f.ax.set_position(((left + k * (width + gap)) / W, bottom / H, width / W, height / H))
         if [ticks_of(f.ax.xaxis) for f in frames] == xt and ticks_of(first.ax.yaxis) == yt:
             break
+    if above is not None:
+        _keep_inside(fig, first.ax, above, ncols, left, W)
     for f, t in zip(frames, xt, strict=True):
         _draw(fig, f, "x", t, f.xsize, f.xlen, f.grid in ("x", "both"), True)
         _draw(fig, f, "y", yt, f.ysize, f.ylen, f.grid in ("y", "both"), f.ylabels and f is first)
         _axis_labels(fig, f, t, yt)
+
+
+def _legend_width(legend: Legend, ncols: int) -> float:
+    """The width of ``legend`` in points, as matplotlib lays it out: the entries split into ``ncols`` columns in
+    order, each column as wide as its handle, the pad after it and its widest label."""
+    labels = [t.get_text() for t in legend.get_texts()]
+    n, k = len(labels), max(1, min(ncols, len(labels)))
+    cols: list[list[str]] = []
+    for i in range(k):  # numpy.array_split's split: the first n % k columns one entry longer
+        start = i * (n // k) + min(i, n % k)
+        cols.append(labels[start : start + n // k + (1 if i < n % k else 0)])
+    em = LEGEND_SIZE
+    handle = (legend.handlelength + legend.handletextpad) * em
+    widths = [handle + max(text_width(t, LEGEND_SIZE) for t in col) for col in cols if col]
+    return sum(widths) + (len(widths) - 1) * legend.columnspacing * em + 2 * legend.borderpad * em
+
+
+def _keep_inside(fig: Figure, ax: Axes, legend: Legend, ncols: int, left: float, W: float) -> None:  # noqa: N803
+    """A legend on top of the axes starts at their left edge; when it is too wide for the room from there to the
+    figure's right edge (long config names, or long y tick labels pushing the axes right), it moves left, as far
+    as the figure's edge."""
+    pad = LEGEND_PAD * LEGEND_SIZE
+    room = W - EDGE - left - pad
+    wide = _legend_width(legend, ncols)
+    if wide > room:
+        x = max(0.0, W - EDGE - pad - wide - pad) / W
+        legend.set_bbox_to_anchor((x, 1.0), transform=blended_transform_factory(fig.transFigure, ax.transAxes))
 
 
 def _draw(
