@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -134,6 +134,37 @@ def _frac(axis, v: float) -> float:  # noqa: ANN001
     return (v - lo) / (hi - lo)
 
 
+def _thin(f: Frame, ticks: Ticks, width: float, gap: float = 4.0) -> Ticks:
+    """The x ticks with only the labels that keep ``gap`` points apart on axes ``width`` points wide (the ticks and
+    grid lines all stay): every label when they fit; on a log axis the powers of ten, then each other label that
+    has room beside them; on a linear one every n-th, the smallest n that fits."""
+    xs = [_frac(f.ax.xaxis, v) * width for v in ticks.major]
+    halves = [text_width(s, f.xsize) / 2 for s in ticks.labels]
+
+    def apart(a: int, b: int) -> bool:
+        return abs(xs[b] - xs[a]) >= halves[a] + halves[b] + gap
+
+    def clear(keep: Sequence[int]) -> bool:
+        return all(apart(a, b) for a, b in zip(keep, keep[1:], strict=False))
+
+    every = [k for k, s in enumerate(ticks.labels) if s]
+    if clear(every):
+        return ticks
+    keep: list[int] = []
+    if f.ax.xaxis.get_scale() == "log":
+        decades = [k for k in every if math.log10(ticks.major[k]).is_integer()]
+        for k in decades + [k for k in every if k not in decades]:
+            if all(apart(k, j) for j in keep):
+                keep.append(k)
+    else:
+        keep = every[:1]
+        for step in range(1, len(every) + 1):
+            if clear(every[::step]):
+                keep = every[::step]
+                break
+    return replace(ticks, labels=tuple(s if k in keep else "" for k, s in enumerate(ticks.labels)))
+
+
 def _overhang(f: Frame, ticks: Ticks, width: float) -> tuple[float, float]:
     """How far the first and last x tick labels stick out past the axes' left and right edges, in points."""
     if not ticks.labels:
@@ -174,7 +205,8 @@ def place(
     top = EDGE + (leg_above + LEGEND_PAD * LEGEND_SIZE if above is not None else 0.0)
     gap = 0.0
     for _ in range(3):  # ticks depend on the axes' size (tick space), the margins on the ticks: settle in a few
-        xt = [ticks_of(f.ax.xaxis) for f in frames]
+        raw = [ticks_of(f.ax.xaxis) for f in frames]
+        xt = raw
         yt = ticks_of(first.ax.yaxis)
         ywide = _ext(yt, "y", first.ysize) if first.ylabels else 0.0
         ylabel = first.ax.get_ylabel()
@@ -190,15 +222,16 @@ def place(
             top = max(top, EDGE + TICK_SIZE * LINE_H / 2)  # the top tick label is centred on its tick
         n = len(frames)
         width = (W - left - EDGE - gap * (n - 1)) / n
+        xt = [_thin(f, t, width) for f, t in zip(frames, raw, strict=True)]
         over = [_overhang(f, t, width) for f, t in zip(frames, xt, strict=True)]
-        right = EDGE + over[-1][1]
+        right = max(EDGE + over[-1][1], _text_reach(frames[-1].ax, W - left - gap * (n - 1) - (n - 1) * width))
         if n > 1:
             gap = max(over[k][1] + over[k + 1][0] for k in range(n - 1)) + 3 * EDGE
         width = (W - left - right - gap * (n - 1)) / n
         height = H - top - bottom
         for k, f in enumerate(frames):
             f.ax.set_position(((left + k * (width + gap)) / W, bottom / H, width / W, height / H))
-        if [ticks_of(f.ax.xaxis) for f in frames] == xt and ticks_of(first.ax.yaxis) == yt:
+        if [ticks_of(f.ax.xaxis) for f in frames] == raw and ticks_of(first.ax.yaxis) == yt:
             break
     if above is not None:
         _keep_inside(fig, first.ax, above, ncols, left, W)
@@ -206,6 +239,21 @@ def place(
         _draw(fig, f, "x", t, f.xsize, f.xlen, f.grid in ("x", "both"), True)
         _draw(fig, f, "y", yt, f.ysize, f.ylen, f.grid in ("y", "both"), f.ylabels and f is first)
         _axis_labels(fig, f, t, yt)
+
+
+def _text_reach(ax: Axes, span: float) -> float:
+    """The right margin, in points, that the texts placed in ``ax``'s data coordinates and aligned left (values at
+    the end of bars) need to end inside the figure, when the axes and their right margin share ``span`` points:
+    on narrow axes (long names at their left) 15-20% of the x range is less than a value's width."""
+    lo, hi = ax.get_xlim()
+    need = EDGE
+    for t in ax.texts:
+        if t.get_transform() is not ax.transData or t.get_horizontalalignment() != "left" or not t.get_text():
+            continue
+        f = (t.get_position()[0] - lo) / (hi - lo)  # its start, as a fraction of the axes' width
+        if f > 0:  # start + width <= span - EDGE, the axes' width being span - margin
+            need = max(need, span - (span - EDGE - text_width(t.get_text(), float(t.get_fontsize()))) / f)
+    return need
 
 
 def _legend_width(legend: Legend, ncols: int) -> float:
@@ -266,6 +314,8 @@ def _draw(
     off = -(length + TICK_PAD)
     shifted = offset_copy(tr, fig=fig, x=0 if x else off, y=off if x else 0, units="points")
     for v, s in zip(ticks.major, ticks.labels, strict=True):
+        if not s:
+            continue
         ax.text(
             *(v, 0.0) if x else (0.0, v),
             s,
@@ -294,4 +344,11 @@ def _axis_labels(fig: Figure, f: Frame, xt: Ticks, yt: Ticks) -> None:
     ax.xaxis.set_label_coords(0.5, 0.0, transform=offset_copy(ax.transAxes, fig=fig, y=-down, units="points"))
     ywide = _ext(yt, "y", f.ysize) if f.ylabels else 0.0
     side = f.ylen + (TICK_PAD + ywide if ywide else 0.0) + LABEL_PAD
-    ax.yaxis.set_label_coords(0.0, 0.5, transform=offset_copy(ax.transAxes, fig=fig, x=-side, units="points"))
+    # Centred on the axes, unless it is longer than they are tall and would leave the figure: then as near the
+    # centre as the figure's edges let it be.
+    H = fig.get_figheight() * 72  # noqa: N806
+    box = ax.get_position()
+    half = text_width(ax.get_ylabel(), LABEL_SIZE) / 2
+    mid = min(max((box.y0 + box.y1) / 2 * H, EDGE + half), H - EDGE - half)
+    at = (mid / H - box.y0) / (box.y1 - box.y0)
+    ax.yaxis.set_label_coords(0.0, at, transform=offset_copy(ax.transAxes, fig=fig, x=-side, units="points"))
