@@ -11,6 +11,7 @@ shares the same x and y scales, so readers can compare shapes across pages as we
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -165,15 +166,21 @@ class _Ink:
         """``text`` at (x, y) in points; ``va`` "center" and "top" place digits and capitals by their height
         (DejaVu's are 0.73 em); ``rotate`` turns it a quarter counter-clockwise, to read upwards."""
         scale = self.size / _EM
-        pen = -{"left": 0.0, "center": 0.5, "right": 1.0}[ha] * self.font.width(text, self.size)
+        start = -{"left": 0.0, "center": 0.5, "right": 1.0}[ha] * self.font.width(text, self.size)
         base = -{"baseline": 0.0, "center": 0.365, "top": 0.73}[va] * self.size
-        for ch in text:
-            verts, codes, advance = self.font._glyph(ch)
-            if codes:
-                v = verts * scale + (pen, base)
-                self._verts.append(np.column_stack((-v[:, 1], v[:, 0])) + (x, y) if rotate else v + (x, y))
-                self._codes += codes
-            pen += advance * scale
+        glyphs = [self.font._glyph(ch) for ch in text]
+        pens = itertools.accumulate((g[2] for g in glyphs[:-1]), initial=0.0)  # each glyph's origin, in em / 100
+        inked = [(g, pen) for g, pen in zip(glyphs, pens, strict=True) if g[1]]
+        if not inked:
+            return
+        # The whole string in a few array operations (not two per character): outlines moved to their origins,
+        # scaled, placed.
+        v = np.concatenate([g[0] for g, _ in inked])
+        v[:, 0] += np.repeat([pen for _, pen in inked], [len(g[0]) for g, _ in inked])
+        v = v * scale + (start, base)
+        self._verts.append(np.column_stack((-v[:, 1], v[:, 0])) + (x, y) if rotate else v + (x, y))
+        for g, _ in inked:
+            self._codes += g[1]
 
     def draw(self, page: _Page, color: str, zorder: float) -> None:
         if self._codes:
