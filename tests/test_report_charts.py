@@ -3,6 +3,7 @@ the parts the issue asks for."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -281,3 +282,88 @@ def test_many_configs_draw_the_relevant_ones_in_colour_and_the_rest_as_one_grey_
     for config in set(report.configs) - set(focus):
         assert config not in drawn
     assert len(view.bar_results(report, limit=3)) == 3
+
+
+# --- layout: what the constrained layout engine used to guarantee, checked on the SVG ---------------------------
+_TEXT = re.compile(
+    r'<text style="([^"]*)" x="([-\d.e]+)" y="([-\d.e]+)" transform="rotate\((-?[\d.]+)[^"]*"[^>]*>([^<]*)</text>'
+)
+
+
+def _text_boxes(doc: str) -> list[tuple[str, float, float, float, float, float]]:
+    """Every text of an SVG as (text, x0, y0, x1, y1, y baseline), its width measured from the font's outlines
+    (matplotlib's TextToPath, not the layout's own advances), its height as DejaVu Sans's ascent and descent."""
+    from html import unescape
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    boxes = []
+    for style, x, y, rotation, text in _TEXT.findall(doc):
+        size = float(re.search(r"font-size: ([\d.]+)px", style).group(1))
+        anchor = m.group(1) if (m := re.search(r"text-anchor: (\w+)", style)) else "start"
+        s = unescape(text)
+        w = measure.get_text_width_height_descent(s, FontProperties(family="DejaVu Sans", size=size), False)[0]
+        a = {"start": 0.0, "middle": w / 2, "end": w}[anchor]
+        x0, y0 = float(x), float(y)
+        if float(rotation) == 0:
+            boxes.append((s, x0 - a, y0 - 0.76 * size, x0 - a + w, y0 + 0.24 * size, y0))
+        else:  # turned a quarter to read upwards: the width runs up the page
+            boxes.append((s, x0 - 0.76 * size, y0 - w + a, x0 + 0.24 * size, y0 + a, math.nan))
+    return boxes
+
+
+def _long_names_report():
+    long = {
+        f"vllm-0.6.3-meta-llama-3.1-70b-instruct-{k}-maxbatch256-chunked-prefill-run-2026-11-30": v
+        for k, v in CONFIGS.items()
+    }
+    return calculate(sweep(long), assumptions())
+
+
+@pytest.mark.parametrize("which", ["sample", "scenarios", "long names"])
+def test_every_text_stays_inside_its_chart_and_no_two_labels_of_a_row_overlap(which, report, scenario_report):
+    """No tick label, axis label, legend entry or value cut at the figure's edge, and no two labels on one line
+    (a row of tick labels, of legend entries) overlapping: names of 90 characters push the axes right, so the
+    legend above the bars moves left, the values at the bars' ends get a wider margin and crowded tick labels
+    thin out."""
+    r = {"sample": report, "scenarios": scenario_report, "long names": _long_names_report()}[which]
+    for c in draw_all(r):
+        if c.key.startswith("chart-sm-"):
+            continue  # the appendix's text is outlines, laid out by small_multiples
+        width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', c.svg).groups())
+        boxes = _text_boxes(c.svg)
+        assert boxes, c.key
+        for s, x0, y0, x1, y1, _ in boxes:
+            assert x0 >= -0.5 and x1 <= width + 0.5 and y0 >= -0.5 and y1 <= height + 0.5, (c.key, s)
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        for s, x0, _, x1, _, base in boxes:
+            if not math.isnan(base):
+                rows.setdefault(round(base, 3), []).append((x0, x1, s))
+        for row in rows.values():
+            row.sort()
+            for (_, a1, a), (b0, _, b) in zip(row, row[1:], strict=False):
+                assert a1 <= b0 + 0.5, (c.key, a, b)
+
+
+def test_crowded_log_tick_labels_keep_the_powers_of_ten():
+    """A log axis over many decades labels what fits: every power of ten, the 2s and 5s only where they have room;
+    the ticks themselves all stay."""
+    from matplotlib.figure import Figure
+
+    from tco_report.report import layout
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.add_subplot()
+    ax.set_xscale("log")
+    ax.set_xlim(20, 500_000)
+    charts.log_if_wide(ax, "x", [20, 500_000])
+    frame = layout.Frame(ax)
+    ticks = layout.ticks_of(ax.xaxis)
+    assert ticks.labels[:4] == ("20", "50", "100", "200")  # 1-2-5 per decade
+    thinned = layout._thin(frame, ticks, width=150.0)
+    assert thinned.major == ticks.major
+    shown = [s for s in thinned.labels if s]
+    assert {"100", "1,000", "10,000", "100,000"} <= set(shown) and len(shown) < len(ticks.labels)
+    assert layout._thin(frame, ticks, width=5000.0) == ticks  # room for every label: all of them

@@ -1,26 +1,29 @@
 """The report's charts, drawn by matplotlib from the view model's ``Plots`` and saved as standalone SVG.
 
-Matplotlib draws on an Agg canvas attached to each figure (no pyplot, no global backend switch), with text kept as
-text so that the PDF stays searchable. Output is deterministic: a fixed hash salt for ids, no date, ids prefixed per
-chart so that several SVGs can share one HTML page. Colours follow the Okabe-Ito palette, which colour-blind readers
-can tell apart; every series also has its own marker, line style or hatch so that the charts survive greyscale
-printing. Names come through ``terminal.safe`` (no control character reaches a font).
+Matplotlib draws each figure straight to SVG (no pyplot, no global backend switch, no Agg canvas), with text kept
+as text so that the PDF stays searchable; the axes are laid out and their ticks drawn by ``layout``. Output is
+deterministic: a fixed hash salt for ids, no date, ids prefixed per chart so that several SVGs can share one HTML
+page. Colours follow the Okabe-Ito palette, which colour-blind readers can tell apart; every series also has its own
+marker, line style or hatch so that the charts survive greyscale printing. Names come through ``terminal.safe`` (no
+control character reaches a font).
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from .. import formatting
 from ..names import label, unit
 from ..terminal import safe
+from .layout import Frame, fixed_ticks, place
 from .small_multiples import page_svg
 from .svg import FAILED, GREY, HATCHES, INK, LINESTYLES, MARKERS, PALETTE, RC, svg_of
 from .view import Curve, Plots, ReportView
@@ -42,9 +45,8 @@ def style_of(index: int) -> Style:
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 def _figure(height_in: float) -> Figure:
-    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
+    """A figure laid out by ``place`` (no layout engine: that would draw it twice)."""
+    return Figure(figsize=(WIDTH_IN, height_in))  # no Agg canvas: only SVG is written
 
 
 def log_if_wide(ax, axis: str, values: Sequence[float]) -> bool:  # noqa: ANN001
@@ -61,17 +63,20 @@ def log_if_wide(ax, axis: str, values: Sequence[float]) -> bool:  # noqa: ANN001
 
 
 def _legend_below(fig: Figure, ax) -> None:  # noqa: ANN001
+    """The legend under the axes, in up to three columns, the figure taller by the rows past three; then the
+    axes placed around it."""
     labels = ax.get_legend_handles_labels()[1]
     longest = max((len(t) for t in labels), default=10)
     ncols = max(1, min(3, int(480 // (longest * 4.3 + 30))))
     rows = math.ceil(len(labels) / ncols)
     fig.set_figheight(fig.get_figheight() + max(0, rows - 3) * 0.16)
-    fig.legend(loc="outside lower center", ncols=ncols, frameon=False)
+    legend = fig.legend(loc="lower center", ncols=ncols, frameon=False)
+    place(fig, [Frame(ax)], below=legend, ncols=ncols)
 
 
 def _money_axis(ax, top: float, fmt: Callable[[float], str]) -> None:  # noqa: ANN001
     if top <= 0:
-        ax.set_xticks([])
+        fixed_ticks(ax.xaxis, [], [])
         return
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
@@ -335,6 +340,33 @@ def _bar_height(n: int) -> float:
     return 1.3 + min(0.45 * max(n, 1), 6.2)
 
 
+def _barh(
+    ax,  # noqa: ANN001
+    ys: Sequence[float],
+    widths: Sequence[float],
+    *,
+    height: float,
+    color: str,
+    hatch: str,
+    edgecolor: str,
+    linewidth: float,
+    label: str,
+    left: Sequence[float] | None = None,
+) -> None:
+    """What ``Axes.barh`` draws, as ONE collection: barh makes a Rectangle per bar and updates the data limits bar by
+    bar (hundreds of bars in a large sweep's cost charts). Every chart that uses it sets its x limits."""
+    lefts = left if left is not None else [0.0] * len(ys)
+    boxes = [
+        [(x, y - height / 2), (x + w, y - height / 2), (x + w, y + height / 2), (x, y + height / 2)]
+        for y, w, x in zip(ys, widths, lefts, strict=True)
+    ]
+    ax.add_collection(
+        PolyCollection(
+            boxes, facecolors=color, edgecolors=edgecolor, linewidths=linewidth, hatch=hatch or None, label=label
+        )
+    )
+
+
 def _not_feasible(ax, y: float) -> None:  # noqa: ANN001
     ax.text(0, y, "  not feasible", va="center", ha="left", fontsize=7.5, color="#555555", style="italic")
 
@@ -355,7 +387,8 @@ def yearly_cost(plots: Plots) -> Figure:
     left = [0.0] * len(bars)
     for k, (_, name) in enumerate(plots.bar_keys):
         widths = [bar.components[k] for bar in bars]
-        ax.barh(
+        _barh(
+            ax,
             ys,
             widths,
             left=left,
@@ -373,13 +406,14 @@ def yearly_cost(plots: Plots) -> Figure:
             ax.text(bar.total + top * 0.01, y, formatting.money(bar.total), va="center", fontsize=7.5)
         else:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [safe(bar.config) for bar in bars])
+    fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.18)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"{label('total_yearly_cost')} ({unit('total_yearly_cost')})")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(len(plots.bar_keys), 4))
+    ncols = min(len(plots.bar_keys), 4)
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=ncols)
     _shown_of(ax, plots)
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=ncols)
     return fig
 
 
@@ -397,20 +431,22 @@ def token_cost(plots: Plots) -> Figure:
     top = max((v for _, vals in series for v in vals), default=0.0)
     for k, (name, vals) in enumerate(series):
         offs = [y + h / 2 - k * h for y in ys]
-        ax.barh(offs, vals, height=h, color=PALETTE[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.6, label=name)
+        _barh(
+            ax, offs, vals, height=h, color=PALETTE[k], hatch=HATCHES[k], edgecolor="white", linewidth=0.6, label=name
+        )
         for y, v, bar in zip(offs, vals, bars, strict=True):
             if bar.feasible:
                 ax.text(v + top * 0.01, y, formatting.unit_cost(v), va="center", fontsize=7)
     for y, bar in zip(ys, bars, strict=True):
         if not bar.feasible:
             _not_feasible(ax, y)
-    ax.set_yticks(ys, [safe(bar.config) for bar in bars])
+    fixed_ticks(ax.yaxis, ys, [safe(bar.config) for bar in bars])
     ax.set_xlim(0, (top or 1.0) * 1.15)
     _money_axis(ax, top, formatting.unit_cost)
     ax.set_xlabel("USD per 1M tokens")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
     _shown_of(ax, plots)
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=2)
     return fig
 
 
@@ -426,7 +462,8 @@ def scenarios(plots: Plots) -> Figure:
     top = max((v for _, vals in series for v in vals if v is not None), default=0.0)
     for j, (name, vals) in enumerate(series):
         offs = [y + 0.4 - h * (j + 0.5) for y in ys]
-        ax.barh(
+        _barh(
+            ax,
             offs,
             [v or 0.0 for v in vals],
             height=h,
@@ -440,12 +477,12 @@ def scenarios(plots: Plots) -> Figure:
             ax.text(
                 (v or 0.0) + top * 0.01, y, formatting.money(v) if v is not None else "n/a", va="center", fontsize=6.8
             )
-    ax.set_yticks(ys, [safe(n) for n in names])
+    fixed_ticks(ax.yaxis, ys, [safe(n) for n in names])
     ax.set_xlim(0, (top or 1.0) * 1.2)
     _money_axis(ax, top, formatting.money)
     ax.set_xlabel(f"Yearly cost ({unit('total_yearly_cost')})")
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
+    legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=min(k, 4))
+    place(fig, [Frame(ax, grid="x")], above=legend, ncols=min(k, 4))
     return fig
 
 
@@ -521,12 +558,12 @@ def plan(plots: Plots) -> Figure:
         f" ({formatting.count(y.servers_bought)} bought)"
         for y in years
     ]
-    ax.set_xticks(x, ticks)
-    ax.grid(axis="x", visible=False)
+    fixed_ticks(ax.xaxis, x, ticks)
     _money_y(ax, top)
     ax.set_ylabel(f"Cost ({unit('initial_server_cost')})")
     ax.legend(loc="upper left", frameon=False, ncols=3)
     ax.set_ylim(0, (top or 1.0) * 1.3)
+    place(fig, [Frame(ax, grid="y")])
     return fig
 
 
@@ -545,7 +582,8 @@ def tornado(plots: Plots) -> Figure:
     ):
         span = max((abs(d) for pair in deltas for d in pair if d is not None), default=0.0) or 1.0
         for k, name in moves:
-            ax.barh(
+            _barh(
+                ax,
                 ys,
                 [pair[k] or 0.0 for pair in deltas],
                 height=0.62,
@@ -580,12 +618,12 @@ def tornado(plots: Plots) -> Figure:
         ax.set_xlim(-span * 1.75, span * 1.75)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos, fmt=fmt: fmt(v)))
-        ax.grid(axis="y", visible=False)
-        ax.tick_params(axis="y", length=0)
     ax_cost.set_xlabel(f"Cost per 1M output tokens (USD)\nchange from {formatting.unit_cost(base_cost)}")
     ax_tco.set_xlabel(f"Yearly TCO (USD/year)\nchange from {formatting.money(base_tco)}")
-    ax_cost.set_yticks(ys, [r.name for r in rows], fontsize=6.8)
-    ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    fixed_ticks(ax_cost.yaxis, ys, [r.name for r in rows])
+    legend = ax_cost.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
+    frames = [Frame(ax, grid="x", ysize=6.8, ylen=0.0, ylabels=ax is ax_cost) for ax in (ax_cost, ax_tco)]
+    place(fig, frames, above=legend, ncols=2)
     return fig
 
 
@@ -612,5 +650,15 @@ def draw(key: str, plots: Plots) -> str:
 
 
 def draw_all(view: ReportView) -> dict[str, str]:
-    """Every chart the view shows, by key, as standalone SVG documents."""
-    return {key: draw(key, view.plots) for key in view.charts}
+    """Every chart the view shows, by key, as standalone SVG documents.
+
+    Meanwhile the objects alive when drawing starts (the report, the view, the modules: about 100,000 for a large
+    sweep) are kept out of the garbage collector's way: they outlive the charts, and the full collection that
+    matplotlib's short-lived objects trigger would walk them all (60 ms of the sweep's charts)."""
+    theirs = gc.get_freeze_count() > 0  # frozen by someone else: theirs to thaw
+    gc.freeze()
+    try:
+        return {key: draw(key, view.plots) for key in view.charts}
+    finally:
+        if not theirs:
+            gc.unfreeze()

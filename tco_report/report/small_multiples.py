@@ -1,9 +1,9 @@
 """The small-multiples appendix: one small latency-throughput panel per config that the main chart leaves in its
 grey path, thirty to a page, so that a sweep of 200 configs still shows every curve.
 
-Each page is ONE matplotlib figure with ONE axes in which the panels are laid out by hand (each config's data mapped
-into its cell's box, each kind of mark on the page one artist, the text one filled path per style), saved as one
-SVG: 30 matplotlib subplots with log axes took seconds a page. The panel titles are shortened to fit; the view lists
+Each page is ONE matplotlib figure, without axes, on which the panels are laid out by hand (each config's data
+mapped into its cell's box, each kind of mark on the page one artist, the text one filled path per style), saved as
+one SVG: 30 matplotlib subplots with log axes took seconds a page. The panel titles are shortened to fit; the view lists
 the full names as text under each grid (``view.index_text``), so that they can be searched and copied. Every panel
 shares the same x and y scales, so readers can compare shapes across pages as well.
 """
@@ -11,20 +11,23 @@ shares the same x and y scales, so readers can compare shapes across pages as we
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeGuard
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.artist import Artist
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import LogLocator, MaxNLocator
+from matplotlib.transforms import Affine2D
 
 from .. import formatting
 from ..terminal import safe
@@ -163,21 +166,26 @@ class _Ink:
         """``text`` at (x, y) in points; ``va`` "center" and "top" place digits and capitals by their height
         (DejaVu's are 0.73 em); ``rotate`` turns it a quarter counter-clockwise, to read upwards."""
         scale = self.size / _EM
-        pen = -{"left": 0.0, "center": 0.5, "right": 1.0}[ha] * self.font.width(text, self.size)
+        start = -{"left": 0.0, "center": 0.5, "right": 1.0}[ha] * self.font.width(text, self.size)
         base = -{"baseline": 0.0, "center": 0.365, "top": 0.73}[va] * self.size
-        for ch in text:
-            verts, codes, advance = self.font._glyph(ch)
-            if codes:
-                v = verts * scale + (pen, base)
-                self._verts.append(np.column_stack((-v[:, 1], v[:, 0])) + (x, y) if rotate else v + (x, y))
-                self._codes += codes
-            pen += advance * scale
+        glyphs = [self.font._glyph(ch) for ch in text]
+        pens = itertools.accumulate((g[2] for g in glyphs[:-1]), initial=0.0)  # each glyph's origin, in em / 100
+        inked = [(g, pen) for g, pen in zip(glyphs, pens, strict=True) if g[1]]
+        if not inked:
+            return
+        # The whole string in a few array operations (not two per character): outlines moved to their origins,
+        # scaled, placed.
+        v = np.concatenate([g[0] for g, _ in inked])
+        v[:, 0] += np.repeat([pen for _, pen in inked], [len(g[0]) for g, _ in inked])
+        v = v * scale + (start, base)
+        self._verts.append(np.column_stack((-v[:, 1], v[:, 0])) + (x, y) if rotate else v + (x, y))
+        for g, _ in inked:
+            self._codes += g[1]
 
-    def draw(self, ax, color: str, zorder: float) -> None:  # noqa: ANN001
+    def draw(self, page: _Page, color: str, zorder: float) -> None:
         if self._codes:
             path = Path(np.concatenate(self._verts), np.asarray(self._codes, dtype=Path.code_type))
-            # add_artist, not add_patch: the limits are fixed, and add_patch walks every curve of every glyph.
-            ax.add_artist(PathPatch(path, facecolor=color, edgecolor="none", linewidth=0, zorder=zorder))
+            page.add(PathPatch(path, facecolor=color, edgecolor="none", linewidth=0, zorder=zorder))
 
 
 @functools.cache
@@ -186,6 +194,19 @@ def _fonts() -> tuple[_Font, _Font]:
 
 
 # --- one page ---------------------------------------------------------------------------------------------------
+class _Page:
+    """A page's artists, placed in points from the figure's lower-left corner. No axes: none is drawn, and making
+    one (its spines, axis, ticks and titles) cost more than a page's marks."""
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.points = Affine2D().scale(1 / 72) + fig.dpi_scale_trans
+
+    def add(self, artist: Artist) -> None:
+        artist.set_transform(self.points)
+        self.fig.add_artist(artist)
+
+
 def _height(rows: int) -> float:
     return TOP + rows * (TITLE_H + PANEL_H) + (rows - 1) * ROW_GAP + BOTTOM
 
@@ -250,11 +271,7 @@ def _draw_page(
     rows = math.ceil(len(panels) / COLS)
     height = _height(rows)
     fig = Figure(figsize=(WIDTH / 72, height / 72), dpi=DPI)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, WIDTH)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    page = _Page(fig)
     regular, italic = _fonts()
     titles, ticks, labels, notes = (
         _Ink(regular, TITLE_SIZE),
@@ -314,28 +331,43 @@ def _draw_page(
     # The y label along the whole height, smaller when one row of panels is shorter than it.
     ylabels = _Ink(regular, min(LABEL_SIZE, LABEL_SIZE * (height - 8) / regular.width(ylabel, LABEL_SIZE)))
     ylabels.add(8, height / 2, ylabel, ha="center", rotate=True)
-    ax.add_collection(PolyCollection(boxes, facecolors=FEASIBLE_FILL, edgecolors="none", zorder=0))
-    ax.add_collection(PolyCollection(grey_boxes, facecolors=INFEASIBLE_FILL, edgecolors="none", zorder=0))
-    _path(ax, grid, color=GRID, linewidth=0.4, zorder=1)
-    _path(ax, sla_lines, color=INK, linewidth=0.7, linestyle=(0, (3.5, 2)), zorder=2)
-    _path(ax, lines_ok, color=PALETTE[0], linewidth=0.7, zorder=3)
-    _path(ax, lines_bad, color="#999999", linewidth=0.7, zorder=3)
-    if pts_bad:
-        ax.plot(*zip(*pts_bad, strict=True), ls="none", marker="o", ms=2.1, mfc=GREY, mec="#777777", mew=0.3, zorder=4)
-    if pts_ok:
-        ax.plot(*zip(*pts_ok, strict=True), ls="none", marker="o", ms=2.1, mfc=PALETTE[0], mec=PALETTE[0], zorder=4)
+    page.add(PolyCollection(boxes, facecolors=FEASIBLE_FILL, edgecolors="none", zorder=0))
+    page.add(PolyCollection(grey_boxes, facecolors=INFEASIBLE_FILL, edgecolors="none", zorder=0))
+    _path(page, grid, color=GRID, linewidth=0.4, zorder=1)
+    _path(page, sla_lines, color=INK, linewidth=0.7, linestyle=(0, (3.5, 2)), zorder=2)
+    _path(page, lines_ok, color=PALETTE[0], linewidth=0.7, zorder=3)
+    _path(page, lines_bad, color="#999999", linewidth=0.7, zorder=3)
+    # The points: 2.1 pt dots, an SLA-breaking one grey in a 0.3 pt darker ring, a feasible one in a 1 pt ring of
+    # its own colour (3.1 pt across).
+    _dots(page, pts_bad, 2.4, "#777777", zorder=4)
+    _dots(page, pts_bad, 1.8, GREY, zorder=4)
+    _dots(page, pts_ok, 3.1, PALETTE[0], zorder=4)
     if rings:
-        ax.plot(*zip(*rings, strict=True), ls="none", marker="o", ms=5.5, mfc="none", mec=INK, mew=0.9, zorder=5)
-    _path(ax, frames, color=FRAME, linewidth=0.5, zorder=6)
-    titles.draw(ax, INK, 7)
-    ticks.draw(ax, "#333333", 7)
-    labels.draw(ax, INK, 7)
-    ylabels.draw(ax, INK, 7)
-    notes.draw(ax, "#444444", 7)
+        page.add(
+            Line2D(*zip(*rings, strict=True), ls="none", marker="o", ms=5.5, mfc="none", mec=INK, mew=0.9, zorder=5)
+        )
+    _path(page, frames, color=FRAME, linewidth=0.5, zorder=6)
+    titles.draw(page, INK, 7)
+    ticks.draw(page, "#333333", 7)
+    labels.draw(page, INK, 7)
+    ylabels.draw(page, INK, 7)
+    notes.draw(page, "#444444", 7)
     return fig
 
 
-def _path(ax, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None:  # noqa: ANN001, ANN003
+def _dots(page: _Page, pts: Sequence[tuple[float, float]], across: float, colour: str, zorder: float) -> None:
+    """Round dots ``across`` points wide as ONE path: a hundredth of a point long stroke per dot with round caps.
+    Markers would write a <use> element per point, each with its own style (900 a page)."""
+    if not pts:
+        return
+    verts = np.repeat(np.asarray(pts, dtype=float), 2, axis=0)
+    verts[1::2, 0] += 0.01
+    path = Path(verts, np.tile(np.asarray([Path.MOVETO, Path.LINETO], dtype=Path.code_type), len(pts)))
+    path.should_simplify = False  # the strokes are shorter than simplification's tolerance
+    page.add(PathPatch(path, fill=False, edgecolor=colour, linewidth=across, capstyle="round", zorder=zorder))
+
+
+def _path(page: _Page, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None:  # noqa: ANN003
     """Several polylines as one artist, broken by NaN."""
     xs: list[float] = []
     ys: list[float] = []
@@ -343,7 +375,7 @@ def _path(ax, lines: Sequence[Sequence[tuple[float, float]]], **style) -> None: 
         xs += [x for x, _ in line] + [math.nan]
         ys += [y for _, y in line] + [math.nan]
     if xs:
-        ax.plot(xs, ys, **style)
+        page.add(Line2D(xs, ys, **style))
 
 
 @dataclass(frozen=True)
