@@ -8,16 +8,31 @@ keep the full paths. Pure string work, one definition for every writer.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable
 from pathlib import PurePath
+
+
+def _normal(path: str) -> bool:
+    """True when a POSIX path has no empty, "." or ".." part: then PurePath and normpath leave it as it is."""
+    return not ("//" in path or "/./" in path or "/../" in path or path.endswith(("/", "/.", "/..")))
+
+
+def _absolute_posix(source: str) -> str | None:
+    """PurePath(source).as_posix() when the path is absolute, else None; a normal POSIX path without PurePath (a
+    sweep names thousands of files)."""
+    if os.name == "posix" and source.startswith("/") and _normal(source):
+        return source
+    path = PurePath(source)
+    return path.as_posix() if path.is_absolute() else None
 
 
 def shared_parent(sources: Iterable[str]) -> str:
     """The parent of the folder that holds every absolute benchmark file ('' when none is absolute).
 
     Paths are shown relative to it, so they start with the common folder's own name."""
-    folders = {posixpath.dirname(PurePath(s).as_posix()) for s in sources if s and PurePath(s).is_absolute()}
+    folders = {posixpath.dirname(a) for a in map(_absolute_posix, sources) if a is not None}
     if not folders:
         return ""
     try:
@@ -29,9 +44,12 @@ def shared_parent(sources: Iterable[str]) -> str:
 
 def shown_path(source: str, parent: str) -> str:
     """``source`` as the shared outputs name it, given ``shared_parent`` of all the files."""
-    if not source or not PurePath(source).is_absolute() or not parent:
+    posix = _absolute_posix(source) if source and parent else None
+    if posix is None:
         return source
-    return posixpath.relpath(PurePath(source).as_posix(), parent)
+    if parent != "/" and posix.startswith(parent + "/") and _normal(posix):
+        return posix[len(parent) + 1 :]  # what relpath gives for a normal path inside parent, without its work
+    return posixpath.relpath(posix, parent)
 
 
 def without_machine_paths(text: str, parent: str) -> str:

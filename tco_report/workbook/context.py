@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import posixpath
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from .. import sources
 from ..model import BenchmarkPoint, ConfigResult, Decisions, Report
 from . import layout
 from .styles import Styles
-
-
-def _normal(path: str) -> bool:
-    """True when a POSIX path has no empty, "." or ".." part: then PurePath and normpath leave it as it is."""
-    return not ("//" in path or "/./" in path or "/../" in path or path.endswith(("/", "/.", "/..")))
-
-
-def _absolute_posix(source: str) -> str | None:
-    """PurePath(source).as_posix() when the path is absolute, else None; a normal POSIX path without PurePath."""
-    if os.name == "posix" and source.startswith("/") and _normal(source):
-        return source
-    path = PurePath(source)
-    return path.as_posix() if path.is_absolute() else None
 
 
 @dataclass
@@ -56,30 +41,21 @@ class Book:
 
     def source_label(self, source: str) -> str:
         """A benchmark file as the workbook shows it: relative to the folder that holds all of them (named with that
-        folder's name, e.g. sweep/cfg/run.json), so no path of the machine that wrote the workbook is shown."""
+        folder's name, e.g. sweep/cfg/run.json), so no path of the machine that wrote the workbook is shown (the
+        report names them the same way: tco_report/sources.py)."""
         label = self._labels.get(source)
         if label is None:
-            label = self._labels[source] = self._source_label(source)
+            label = self._labels[source] = sources.shown_path(source, self._parent())
         return label
-
-    def _source_label(self, source: str) -> str:
-        posix = _absolute_posix(source)
-        if posix is None:
-            return source
-        if self._source_root is None:
-            absolute = [s for s in map(_absolute_posix, (p.source for p in self.report.points)) if s is not None]
-            common = posixpath.commonpath([posixpath.dirname(s) for s in absolute]) if absolute else "/"
-            self._source_root = posixpath.dirname(common)
-        root = self._source_root
-        if root != "/" and posix.startswith(root + "/") and _normal(posix):
-            return posix[len(root) + 1 :]  # what relpath gives for a normal path inside root, without its work
-        return posixpath.relpath(posix, root)
 
     def without_machine_paths(self, text: str) -> str:
         """A message with the benchmark files' common folder taken out of every path in it (see source_label)."""
-        self.source_label("/")  # works the folder out
-        root = self._source_root or "/"
-        return text.replace(root.rstrip("/") + "/", "") if root != "/" else text
+        return sources.without_machine_paths(text, self._parent())
+
+    def _parent(self) -> str:
+        if self._source_root is None:
+            self._source_root = sources.shared_parent(p.source for p in self.report.points)
+        return self._source_root
 
     def define(self, name: str, reference: str) -> None:
         self.names[name] = reference
