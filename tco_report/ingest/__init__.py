@@ -18,6 +18,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import InputError
 from ..files import is_regular, kind, read_regular
@@ -63,7 +64,8 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     runs: list[_Run] = []
     for root in map(Path, paths):
         _check_root(root)
-        files = [root] if not root.is_dir() else list(_walk(root, result))
+        is_dir = root.is_dir()
+        files: list[str | Path] = list(_walk(root, result)) if is_dir else [root]
         if not files:
             raise InputError(
                 root, None, "no benchmark result file (.json, .jsonl or .csv) found in this folder or below"
@@ -71,15 +73,16 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
         skipped_before = len(result.skipped)
         raws_by_file: list[tuple[Path, list[RawPoint]]] = []
         candidates = _drop_csv_twins(files)
-        if root.is_dir():
+        if is_dir:
             candidates, companions = _drop_companions(candidates)
             if companions:
                 result.skipped.append(
                     f"{root}: {companions:,} file(s) beside GenAI-Perf/AIPerf results not read (raw per-request "
                     "exports, request payloads such as inputs.json): they hold no aggregate results"
                 )
-        for f in progress(candidates, total=len(candidates), label=f"Reading {root.name or root}"):
-            parsed = _parse(f, explicit=f == root, result=result)
+        for c in progress(candidates, total=len(candidates), label=f"Reading {root.name or root}"):
+            f = Path(c) if is_dir else root
+            parsed = _parse(f, explicit=not is_dir, result=result)
             if parsed is None:
                 continue
             try:
@@ -87,7 +90,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             if reader is None:
-                if f == root:
+                if not is_dir:
                     raise InputError(f, None, _unrecognised(parsed))
                 result.skipped.append(f"{f}: not a benchmark result file ({_shape(parsed)})")
                 continue
@@ -96,7 +99,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             except NotAPoint as e:
-                if f == root:
+                if not is_dir:
                     raise InputError(f, None, f"holds no benchmark point of its own: {e.reason}") from None
                 result.skipped.append(f"{f}: {e.reason}")
                 continue
@@ -292,27 +295,57 @@ def _unrecognised(p: Parsed) -> str:
     return f"not a result file of a supported benchmark tool ({what}; see README, Formats).{hint}"
 
 
-def _walk(root: Path, result: IngestResult) -> Iterable[Path]:
-    """Candidate files below root, in a stable order. Symlinked folders are not followed (no loops). FIFOs,
-    devices and sockets are skipped with a note, never opened (a FIFO would block the run)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
+def _walk(root: Path, result: IngestResult) -> Iterable[str]:
+    """Candidate files below root, in a stable order (each folder's files by name, then its subfolders by name, as
+    a sorted os.walk gives them), as path strings: a Path is made only for the files that are read. Symlinked
+    folders are not followed (no loops). FIFOs, devices and sockets are skipped with a note, never opened (a FIFO
+    would block the run). The folder listing says which entries are regular files, so only symbolic links (and
+    entries of a file system that does not say) cost a stat of their own."""
+    stack = [os.fspath(root)]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as it:
+                entries = list(it)
+        except OSError:  # an unreadable folder is passed over, as os.walk does
+            continue
+        dirs: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry)
+            elif not _is_symlink(entry):
+                dirs.append(entry.name)
+        files.sort(key=lambda e: e.name)
+        for entry in files:
+            name = entry.name
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
-            f = Path(dirpath) / name
             try:
-                mode = f.stat().st_mode
+                regular = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+                mode = stat.S_IFREG if regular else os.stat(entry.path).st_mode
             except OSError:
-                yield f  # _parse says why it cannot be read
+                yield entry.path  # _parse says why it cannot be read
                 continue
             if not stat.S_ISREG(mode):
-                result.skipped.append(f"{f}: {kind(mode)}, not a regular file (not opened)")
+                result.skipped.append(f"{Path(entry.path)}: {kind(mode)}, not a regular file (not opened)")
                 continue
-            yield f
+            yield entry.path
+        stack.extend(os.path.join(top, d) for d in sorted(dirs, reverse=True))
 
 
-def _drop_csv_twins(files: list[Path]) -> list[Path]:
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # as os.walk: a folder that cannot be checked is walked into
+        return False
+
+
+def _drop_csv_twins(files: list[_P]) -> list[_P]:
     """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded. GuideLLM's YAML and CSV
     beside its JSON (or its CSV beside its YAML) are the same benchmarks again: the JSON (else the YAML) is read.
 
@@ -328,24 +361,31 @@ def _drop_csv_twins(files: list[Path]) -> list[Path]:
     return [
         f
         for f, d, stem, ext in parts
-        if not (ext == ".csv" and (d, stem) in stems and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
+        if not (ext == ".csv" and (d, stem) in stems and (_lower_name(f).endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
         and not (ext in (".yaml", ".yml") and (d, stem) in stems)  # GuideLLM's YAML twin of its JSON
         and not (ext == ".csv" and ((d, stem) in stems or (d, stem) in yamls) and _guidellm_csv(f))
     ]
 
 
-def _dir_stem_ext(f: Path) -> tuple[str, str, str]:
+def _dir_stem_ext(f: str | Path) -> tuple[str, str, str]:
     """(folder, name without its suffix, suffix in lower case), as Path.parent, .stem and .suffix give them."""
-    folder, name = os.path.split(str(f))
+    folder, name = os.path.split(os.fspath(f))
     stem, ext = os.path.splitext(name)
     return folder, stem, ext.lower()
 
 
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
+_P = TypeVar("_P", str, Path)  # a path as the walk gives it (a string) or as given on the command line (a Path)
+
+
+def _lower_name(f: str | Path) -> str:
+    return os.path.basename(os.fspath(f)).lower()
+
+
 _GUIDELLM_YAML = re.compile(r"(?m)^benchmarks:")
 
 
-def _guidellm_csv(f: Path) -> bool:
+def _guidellm_csv(f: str | Path) -> bool:
     """GuideLLM's CSV (0.8: three header rows, the first starting 'Run Info,'), the twin of its JSON/YAML report."""
     try:
         with open(f, "rb") as fh:
@@ -355,7 +395,7 @@ def _guidellm_csv(f: Path) -> bool:
     return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Run Info,")
 
 
-def _metric_csv(f: Path) -> bool:
+def _metric_csv(f: str | Path) -> bool:
     if not is_regular(f):
         return False
     try:
@@ -370,11 +410,11 @@ _AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.c
 _PAYLOADS = ("inputs.json", "llm_inputs.json", "run_config.json", "phase_manifest.json")  # AIPerf 0.13 run files
 
 
-def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
+def _drop_companions(files: list[_P]) -> tuple[list[_P], int]:
     """Leave out what a GenAI-Perf/AIPerf run folder holds beside its aggregate ``X_genai_perf.json``: the raw
     per-request export ``X.json``/``X.jsonl`` (often many MB) and the request payloads ``inputs.json``. Parsing them
     only to reject them made a real sweep 100x slower to read than its aggregates alone."""
-    split = [(f, *os.path.split(str(f))) for f in files]
+    split = [(f, *os.path.split(os.fspath(f))) for f in files]
     names: dict[str, set[str]] = {}
     for _, d, name in split:
         names.setdefault(d, set()).add(name.lower())
@@ -480,7 +520,8 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
     named: list[tuple[Path, RawPoint, str, str, str, str]] = []
     root_date = root.name if root.is_dir() and naming.is_date(root.name) else ""  # PATH is one dated sweep
     for f, raws in raws_by_file:
-        rel = f.relative_to(root) if f != root else Path(f.name)
+        # The parts below root, as f.relative_to(root).parts (f was found under root), without its checks.
+        rel = f.parts[len(root.parts) :] if f != root else (f.name,)
         path = _PathNames(root_date, rel, f, single=len(raws) == 1)
         for r in raws:
             # Text from files and folder names enters here, cleaned once for every output (tco_report.text).
@@ -538,8 +579,7 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
 class _PathNames:
     """What the folder names between root and a file, and the file's own name, say about its runs."""
 
-    def __init__(self, root_date: str, rel: Path, f: Path, *, single: bool) -> None:
-        parts = rel.parts
+    def __init__(self, root_date: str, parts: tuple[str, ...], f: Path, *, single: bool) -> None:
         folders = parts[:-1]
         self.file, self.single = f, single
         self.infos = [
