@@ -439,7 +439,7 @@ def _drop_companions(files: list[_P]) -> tuple[list[_P], int]:
 
 def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
     try:
-        raw = read_regular(f, MAX_RESULT_BYTES, "a benchmark result file")
+        raw = read_regular(f, MAX_RESULT_BYTES, "a benchmark result file", listed_regular=not explicit)
     except InputError as e:  # dangling link, symlink loop, permission
         if explicit:
             raise
