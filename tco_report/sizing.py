@@ -345,6 +345,8 @@ def _where(a: Assumptions, point: BenchmarkPoint | None) -> str:
 def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
     """The first number in a result (dataclasses, mappings and tuples walked; benchmark points and load levels, which
     may be an infinite request rate, left out) that is NaN or infinite, with where it is."""
+    if _all_finite(obj):  # the common case, without building a path for each of the figures
+        return None
     if isinstance(obj, float):
         return None if math.isfinite(obj) else (path, obj)
     if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
@@ -364,6 +366,34 @@ def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
         if found is not None:
             return found
     return None
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per dataclass: its fields' names but the load level's
+
+
+def _all_finite(obj: object) -> bool:
+    """Whether first_non_finite(obj) finds nothing: the same walk, with nothing but the answer."""
+    if isinstance(obj, float):
+        return math.isfinite(obj)
+    if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
+        return True
+    if is_dataclass(obj):
+        cls = type(obj)
+        names = _FIELD_NAMES.get(cls) if not isinstance(obj, type) else None
+        if names is None:
+            names = tuple(f.name for f in fields(obj) if f.name != "concurrency")
+            if not isinstance(obj, type):
+                _FIELD_NAMES[cls] = names
+        for n in names:
+            v = getattr(obj, n)
+            if not (math.isfinite(v) if type(v) is float else _all_finite(v)):
+                return False
+        return True
+    if isinstance(obj, Mapping):
+        return all(_all_finite(v) for k, v in obj.items() if str(k) != "concurrency")
+    if isinstance(obj, tuple | list):
+        return all(_all_finite(v) for v in obj)
+    return True
 
 
 def recommend(results: Sequence[ConfigResult]) -> ConfigResult | None:

@@ -580,14 +580,16 @@ def source_root(points: Sequence[BenchmarkPoint]) -> str:
     return root if root not in ("", os.sep) else ""
 
 
-def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = ()) -> list[Source]:
+def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = (), root: str | None = None) -> list[Source]:
     """One row per benchmark file with its load levels; for a large sweep one per config folder; for hundreds of
-    config folders, those of the configs the tables show (``shown``), then one row counting the rest."""
+    config folders, those of the configs the tables show (``shown``), then one row counting the rest. ``root``:
+    source_root(points), when the caller has it already (a large sweep's 6,400 paths are walked once)."""
+    root = source_root(points) if root is None else root
     by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
     for p in points:
         by_file.setdefault((p.source, p.config), []).append(p)
     if len(by_file) > MAX_SOURCE_ROWS:
-        rows = _sources_by_folder(points)
+        rows = _sources_by_folder(points, root)
         if len(rows) <= MAX_FOLDER_ROWS:
             return rows
         first = set(list(shown)[:MAX_FOLDER_ROWS])
@@ -614,17 +616,15 @@ def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = ()) -> list
     for (path, config), pts in sorted(by_file.items(), key=order):
         levels = ", ".join(_level_of(p) for p in sorted(pts, key=lambda p: p.load))
         rows.append(Source(path or "(not recorded)", config, _tool(pts[0]), pts[0].model or "\u2014", levels))
-    root = source_root(points)
     if root:
         rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
     return rows
 
 
-def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
+def _sources_by_folder(points: Sequence[BenchmarkPoint], root: str) -> list[Source]:
     by_config: dict[str, list[BenchmarkPoint]] = {}
     for p in points:
         by_config.setdefault(p.config, []).append(p)
-    root = source_root(points)
     rows = []
     for config in sorted(by_config):
         pts = by_config[config]
@@ -1629,9 +1629,9 @@ def _method(c: _Ctx, has_interactivity: bool) -> Section:
 def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], tool_version: str, date: str) -> Section:
     r = c.report
     models = sorted({p.model for p in r.points if p.model})
-    src = sources(r.points, [x.config for x in c.table_results])
-    files = len({p.source for p in r.points})
     root = source_root(r.points)
+    src = sources(r.points, [x.config for x in c.table_results], root)
+    files = len({p.source for p in r.points})
     intro: list[str | Span] = [f"{files} benchmark result file{_s(files)}"]
     if root:
         intro += [", under ", code(root)]
