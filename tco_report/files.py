@@ -92,9 +92,10 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str, *, listed_
             _check_size(p, st, limit, what)
         chunks: list[bytes] = []
         total = 0
+        size = min(st.st_size, limit) + 1  # the whole file in one read, and the end seen by the next one
         while True:
             try:
-                chunk = os.read(fd, _CHUNK)
+                chunk = os.read(fd, size)
             except OSError as e:
                 raise InputError(p, None, f"cannot be read: {e.strerror or e}") from None
             if not chunk:
@@ -103,6 +104,7 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str, *, listed_
             if total > limit:
                 raise FileTooLarge(p, None, f"grew past {limit:,} bytes while being read; {what} is smaller")
             chunks.append(chunk)
+            size = _CHUNK
         return b"".join(chunks)
     finally:
         os.close(fd)

@@ -595,6 +595,8 @@ class _PathNames:
         ]
         stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
+        # The names that carry a load level: the only ones check() compares with the file.
+        self.loads = [(part, info) for part, info in self.infos if _has_load(info)]
         self.stem = stem.rest
         self.dates = "/".join(x for x in (root_date, *(part for part in folders if naming.is_date(part))) if x)
         base = self.infos[0][1].rest if self.infos else ""
@@ -608,9 +610,14 @@ class _PathNames:
         """A load level in a name must agree with the one the file records (for a file of one run)."""
         if not self.single:
             return
-        for part, info in self.infos:
+        for part, info in self.loads:
             _check_load(info, r, f"{self.file} (folder '{part}')")
-        _check_load(self.stem_info, r, f"{self.file} (its name)")
+        if _has_load(self.stem_info):
+            _check_load(self.stem_info, r, f"{self.file} (its name)")
+
+
+def _has_load(info: naming.NameInfo) -> bool:
+    return info.concurrency is not None or info.request_rate is not None
 
 
 _MAX_NAME = 255  # a run name longer than any file name is not read as one
