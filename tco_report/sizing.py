@@ -205,24 +205,37 @@ def _first_rule(rules: tuple[ConfigRule, ...], config: str) -> ConfigRule | None
     """The first rule whose glob matches ``config``. A workbook read back gives one exact-name rule per config:
     matched one by one, 5,000 configs made 25 million glob matches per sizing (and the what-if questions size
     again and again). Literal rules are looked up by name; only real globs are matched, in order."""
-    literal, globs = _rule_index(rules)
+    literal, globs, memo = _rule_index(rules)
+    if config in memo:  # the what-if questions size every config again for each moved input: matched once
+        return memo[config]
     found = literal.get(config)
-    for i, rule in globs:
+    rule: ConfigRule | None = rules[found] if found is not None else None
+    for i, glob_rule in globs:
         if found is not None and i > found:
             break
-        if fnmatch.fnmatchcase(config, rule.match):
-            return rule
-    return rules[found] if found is not None else None
+        if fnmatch.fnmatchcase(config, glob_rule.match):
+            rule = glob_rule
+            break
+    if len(memo) < _MEMO_LIMIT:
+        memo[config] = rule
+    return rule
 
 
-_RULE_INDEX: dict[int, tuple[tuple[ConfigRule, ...], dict[str, int], list[tuple[int, ConfigRule]]]] = {}
+_MEMO_LIMIT = 100_000
+_RULE_INDEX: dict[
+    int,
+    tuple[tuple[ConfigRule, ...], dict[str, int], list[tuple[int, ConfigRule]], dict[str, ConfigRule | None]],
+] = {}
 
 
-def _rule_index(rules: tuple[ConfigRule, ...]) -> tuple[dict[str, int], list[tuple[int, ConfigRule]]]:
-    """(literal name -> index of its first rule, [(index, glob rule)]), kept for the same rules object."""
+def _rule_index(
+    rules: tuple[ConfigRule, ...],
+) -> tuple[dict[str, int], list[tuple[int, ConfigRule]], dict[str, ConfigRule | None]]:
+    """(literal name -> index of its first rule, [(index, glob rule)], config -> its first rule as found so far),
+    kept for the same rules object."""
     hit = _RULE_INDEX.get(id(rules))
     if hit is not None and hit[0] is rules:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     literal: dict[str, int] = {}
     globs: list[tuple[int, ConfigRule]] = []
     for i, rule in enumerate(rules):
@@ -233,8 +246,9 @@ def _rule_index(rules: tuple[ConfigRule, ...]) -> tuple[dict[str, int], list[tup
             literal.setdefault(name, i)
     if len(_RULE_INDEX) > 32:
         _RULE_INDEX.clear()
-    _RULE_INDEX[id(rules)] = (rules, literal, globs)
-    return literal, globs
+    memo: dict[str, ConfigRule | None] = {}
+    _RULE_INDEX[id(rules)] = (rules, literal, globs, memo)
+    return literal, globs, memo
 
 
 def _literal(pattern: str) -> str | None:
