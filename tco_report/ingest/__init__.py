@@ -501,7 +501,9 @@ def _loads(text: str, f: Path | None = None, line: int = 1) -> object:
     """json.loads, refusing a key given twice in one object (json keeps the last silently); a nesting deep enough
     to exhaust the stack is reported as a decode error."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        if text.startswith("\ufeff"):  # as json.loads does
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)  # json.loads(text, object_pairs_hook=...) without a new decoder per file
     except _DuplicateKey as e:
         raise InputError(f, e.key[:60], duplicate_key_message(text, e.key, line)) from None
     except RecursionError:
@@ -664,6 +666,9 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
                 raise _DuplicateKey(k)
             seen.add(k)
     return out
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
 
 
 def duplicate_key_message(text: str, key: str, first_line: int = 1) -> str:

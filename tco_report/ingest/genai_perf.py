@@ -52,7 +52,7 @@ def detect(p: Parsed) -> bool:
 
 def stats_block(block: Any, file: Path | str, fld: str) -> dict[str, float]:
     """{avg, p50, ...} of one metric, in the file's unit; 'avg' is required."""
-    if not isinstance(block, Mapping):
+    if type(block) is not dict and not isinstance(block, Mapping):
         raise InputError(file, fld, f"expected an object of statistics, got {describe(block)}")
     out = {}
     for k, v in block.items():
