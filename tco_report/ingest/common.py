@@ -200,6 +200,7 @@ def model_text(value: Any) -> str:
 _HF_CACHE = re.compile(r"models--([^/]+?)--([^/]+)")
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep names a few models thousands of times
 def clean_model(name: str) -> str:
     """A readable model name: 'org/name' from a Hugging Face cache path, the last part of another local path."""
     name = name.strip()
