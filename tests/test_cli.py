@@ -171,6 +171,7 @@ def _entry(*args: str) -> subprocess.CompletedProcess[str]:
         f"sys.argv = ['tco-report', *{list(args)!r}]; from tco_report.cli import entry; entry()"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered, as a pipe is by default: the flush must happen
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
 
 
