@@ -18,7 +18,6 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from ..errors import InputError
 from ..files import is_regular, kind, read_regular
@@ -49,6 +48,7 @@ from .repeats import combine
 READERS = (inferencemax, aiperf, genai_perf, guidellm, inference_perf, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv", ".yaml", ".yml")  # YAML: GuideLLM reports only
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
+_P = str | Path  # a path as the walk gives it (a string) or as given on the command line (a Path)
 
 
 @dataclass
@@ -381,7 +381,6 @@ def _dir_stem_ext(f: str | Path) -> tuple[str, str, str]:
 
 
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
-_P = TypeVar("_P", str, Path)  # a path as the walk gives it (a string) or as given on the command line (a Path)
 
 
 def _lower_name(f: str | Path) -> str:

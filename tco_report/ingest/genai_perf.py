@@ -32,7 +32,6 @@ TOOL = "genai-perf"
 METRICS = {"time_to_first_token": "ttft", "inter_token_latency": "itl", "request_latency": "e2e"}
 _INF = float("inf")
 _STATISTIC: dict[Any, str | None] = {}  # a block's key -> normalise_statistic(str(key))
-_UNSEEN = object()
 _FOLDER_LOAD = re.compile(r"(?:^|[-_])(concurrency|request_rate)(\d+(?:\.\d+)?)$")
 
 
@@ -56,8 +55,8 @@ def stats_block(block: Any, file: Path | str, fld: str) -> dict[str, float]:
         raise InputError(file, fld, f"expected an object of statistics, got {describe(block)}")
     out = {}
     for k, v in block.items():
-        s = _STATISTIC.get(k, _UNSEEN)  # a plain dict lookup: the same dozen keys in every block of every file
-        if s is _UNSEEN:
+        s = _STATISTIC.get(k, "")  # a plain dict lookup: the same dozen keys in every block of every file
+        if s == "":  # not seen yet ("" is no statistic's name)
             s = normalise_statistic(str(k))
             if len(_STATISTIC) < 1024:
                 _STATISTIC[k] = s
