@@ -374,10 +374,21 @@ def _drop_csv_twins(files: list[_P]) -> list[_P]:
 
 
 def _dir_stem_ext(f: str | Path) -> tuple[str, str, str]:
-    """(folder, name without its suffix, suffix in lower case), as Path.parent, .stem and .suffix give them."""
+    """(folder, name without its suffix, suffix in lower case), as Path.parent, .stem and .suffix give them. The
+    folder is a key that files of one folder share, not a path to use: for the walk's strings on POSIX it is the
+    text before the last '/', without os.path's calls (12,800 of them for a large sweep)."""
+    if _POSIX and type(f) is str:
+        folder, _, name = f.rpartition("/")
+        i = name.rfind(".")
+        if i > 0 and name[:i].lstrip("."):  # as os.path.splitext: leading dots start no suffix
+            return folder, name[:i], name[i:].lower()
+        return folder, name, ""
     folder, name = os.path.split(os.fspath(f))
     stem, ext = os.path.splitext(name)
     return folder, stem, ext.lower()
+
+
+_POSIX = os.sep == "/" and os.altsep is None
 
 
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
