@@ -598,19 +598,20 @@ class _PathNames:
     """What the folder names between root and a file, and the file's own name, say about its runs."""
 
     def __init__(self, root_date: str, parts: tuple[str, ...], f: Path, *, single: bool) -> None:
-        folders = parts[:-1]
         self.file, self.single = f, single
-        self.infos = [
-            (part, _parse_name(part, f))
-            for part in folders
-            if not naming.is_date(part) and part not in naming.LAYOUT_FOLDERS
-        ]
+        self.infos: list[tuple[str, naming.NameInfo]] = []
+        dates = [root_date] if root_date else []
+        for part in parts[:-1]:
+            if naming.is_date(part):
+                dates.append(part)
+            elif part not in naming.LAYOUT_FOLDERS:
+                self.infos.append((part, _parse_name(part, f)))
         stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
         # The names that carry a load level: the only ones check() compares with the file.
         self.loads = [(part, info) for part, info in self.infos if _has_load(info)]
         self.stem = stem.rest
-        self.dates = "/".join(x for x in (root_date, *(part for part in folders if naming.is_date(part))) if x)
+        self.dates = "/".join(dates)
         base = self.infos[0][1].rest if self.infos else ""
         servers = [info.server for _, info in self.infos if info.server]
         self.config = "-".join(x for x in (base, *servers) if x)
