@@ -43,7 +43,7 @@ def detect(p: Parsed) -> bool:
             isinstance(rt, Mapping)
             and "avg" in rt
             and "input_config" in o
-            and not any(k in o for k in ("aiperf_version", "schema_version", "was_cancelled", "telemetry_data"))
+            and o.keys().isdisjoint(("aiperf_version", "schema_version", "was_cancelled", "telemetry_data"))
             and not (isinstance(o.get("input_config"), Mapping) and "loadgen" in o["input_config"])
         )
     return not p.is_json and p.text.lstrip("\ufeff").startswith("Metric,avg,min,max,p99")
