@@ -400,11 +400,18 @@ def _all_finite(obj: object) -> bool:
                 _FIELD_NAMES[cls] = names
         for n in names:
             v = getattr(obj, n)
-            if not (math.isfinite(v) if type(v) is float else _all_finite(v)):
-                return False
+            t = type(v)
+            if t is float:
+                if not math.isfinite(v):
+                    return False
+            elif not (t is str or t is int or t is bool or v is None or t is BenchmarkPoint or _all_finite(v)):
+                return False  # (the common leaves above need no call of their own)
         return True
     if isinstance(obj, Mapping):
-        return all(_all_finite(v) for k, v in obj.items() if str(k) != "concurrency")
+        for k, v in obj.items():
+            if not (math.isfinite(v) if type(v) is float else _all_finite(v)) and str(k) != "concurrency":
+                return False
+        return True
     if isinstance(obj, tuple | list):
         return all(_all_finite(v) for v in obj)
     return True
