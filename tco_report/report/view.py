@@ -1787,6 +1787,7 @@ def _plots(report: Report, c: _Ctx) -> Plots:
     for p in report.points:
         by_config.setdefault(p.config, []).append(p)
     feasible_config = {r.config: r.feasible for r in report.results}
+    levels: dict[float, str] = {}  # a sweep's few load levels, each formatted once
     curves = []
     for config in report.configs:
         pts = sorted(by_config.get(config, []), key=lambda p: p.load)
@@ -1801,7 +1802,7 @@ def _plots(report: Report, c: _Ctx) -> Plots:
                     rps=p.rps,
                     per_gpu=p.rps / g,
                     load=p.load,
-                    level=f.level(p.load),
+                    level=levels[p.load] if p.load in levels else levels.setdefault(p.load, f.level(p.load)),
                     feasible=bool(report.feasible.get(index[id(p)], False)),
                     failed=p.failed,
                     tokens_per_user=tpu,
