@@ -730,6 +730,10 @@ def main(argv: list[str] | None = None) -> int:
         kind, *rest = args.worker
         result = worker_full(*rest) if kind == "full" else worker_floor(*rest)
         print(json.dumps(result))
+        if kind == "full":  # leave as the console script does after a run (cli.entry), so "exit" is the CLI's
+            from tco_report.cli import leave
+
+            leave(0)
         return 0
 
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
-import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from .model import Report
@@ -24,6 +24,11 @@ from . import __version__
 from .outputs import OUTPUTS, WORKBOOK
 
 DEFAULT_OUT = "tco_report_out"
+# The cyclic garbage collector's thresholds during a run. A run builds hundreds of thousands of objects that form
+# no cycles (a large sweep's parsed files, points, cells); at the default (700, 10, 10) the collector ran 1,700
+# times and walked the whole heap 10 times, 0.8 s of a 12 s run; at these it runs ~10 times (0.15 s) and the peak
+# memory grows by ~6 MB. The previous thresholds are restored when main() returns.
+RUN_GC_THRESHOLDS = (100_000, 50, 1000)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = None
     with contextlib.suppress(ValueError):  # not the main thread (an embedding application): it handles its own
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLDS)
     try:
         return _run(args)
     except InputError as e:
@@ -92,14 +99,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tco-report: {why}; nothing was written", file=sys.stderr)
         return 130
     except Exception:  # an internal error: say so, show where, nothing was written
+        import traceback
+
         print(
             "tco-report: internal error (please report it with the trace below); nothing was written", file=sys.stderr
         )
         traceback.print_exc()
         return 1
     finally:
+        # The run's objects are moved to the oldest generation first (freeze, then unfreeze), where the default
+        # thresholds would have put them: restored directly, the defaults find the young generations far over
+        # their limits and collect the whole heap (0.13 s after a large sweep) just before the process exits.
+        gc.freeze()
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def entry() -> NoReturn:
+    """The console script (``tco-report``, ``python -m tco_report``): main(), then leave at once.
+
+    When main() returns, every output has been renamed into place (or none was) and its messages printed: what is
+    left is freeing the run's objects one by one (points, report, chart and workbook data: ~0.3 s CPU after a large
+    sweep) and the libraries' exit hooks, none of which writes a file (PIL's cache, matplotlib's figures; logging's,
+    which flushes handlers, is run here). So it flushes stdout and stderr and ends the process with os._exit, as
+    mypy does. Only this entry point leaves so: main() returns, for tests and applications that call it."""
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` without tearing down the interpreter, once stdout and stderr are flushed. A
+    flush that fails (a closed pipe), or a thread still running, leaves the normal way, so that the interpreter
+    reports it as it would without this."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        raise SystemExit(code)
+    try:
+        logging = sys.modules.get("logging")
+        if logging is not None:
+            logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        raise SystemExit(code) from None
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -183,4 +227,4 @@ def _from_workbook(path: Path) -> Report:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

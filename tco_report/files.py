@@ -39,7 +39,7 @@ def kind(mode: int) -> str:
 def check_regular(path: str | os.PathLike[str], limit: int, what: str) -> os.stat_result:
     """The stat of ``path`` (links followed) when it is a regular file of at most ``limit`` bytes; otherwise an
     InputError naming the path and what was expected (``what``, e.g. "a YAML assumptions file")."""
-    p = Path(path)
+    p = path if isinstance(path, Path) else Path(path)
     try:
         st = os.stat(p)
     except FileNotFoundError:
@@ -54,30 +54,48 @@ def check_regular(path: str | os.PathLike[str], limit: int, what: str) -> os.sta
         if stat.S_ISDIR(st.st_mode):
             raise NotRegularFile(p, None, f"is a folder; expected {what}")
         raise NotRegularFile(p, None, f"is {kind(st.st_mode)}, not a regular file; expected {what}")
-    if st.st_size > limit:
-        raise FileTooLarge(p, None, f"is {st.st_size:,} bytes; {what} is expected to be under {limit:,}")
+    _check_size(p, st, limit, what)
     return st
 
 
-def read_regular(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+def _check_size(p: Path, st: os.stat_result, limit: int, what: str) -> None:
+    if st.st_size > limit:
+        raise FileTooLarge(p, None, f"is {st.st_size:,} bytes; {what} is expected to be under {limit:,}")
+
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: str | os.PathLike[str], limit: int, what: str, *, listed_regular: bool = False) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes. Opened without blocking (a FIFO swapped in after the
-    check cannot hang the run) and checked again on the open descriptor; reading stops past the limit."""
-    p = Path(path)
-    check_regular(p, limit, what)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    check cannot hang the run) and checked again on the open descriptor; reading stops past the limit.
+
+    ``listed_regular``: the caller has just seen the path listed as a regular file (a folder walk), so the stat
+    before the open is skipped: the checks on the open descriptor (type, size) make the same refusals, with the
+    same messages; a path that cannot be opened is stat'ed then, for check_regular's message."""
+    p = path if isinstance(path, Path) else Path(path)
+    if not listed_regular:
+        check_regular(p, limit, what)
     try:
-        fd = os.open(p, flags)
+        fd = os.open(p, _FLAGS)
     except OSError as e:
+        if listed_regular:
+            check_regular(p, limit, what)  # gone, a dangling link, a loop ...: the message a stat first gives
         raise InputError(p, None, f"cannot be read: {e.strerror or e}") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):  # replaced between the check and the open
+            if listed_regular and stat.S_ISDIR(st.st_mode):
+                raise NotRegularFile(p, None, f"is a folder; expected {what}")
             raise NotRegularFile(p, None, f"is {kind(st.st_mode)}, not a regular file; expected {what}")
+        if listed_regular:
+            _check_size(p, st, limit, what)
         chunks: list[bytes] = []
         total = 0
+        size = min(st.st_size, limit) + 1  # the whole file in one read, and the end seen by the next one
         while True:
             try:
-                chunk = os.read(fd, _CHUNK)
+                chunk = os.read(fd, size)
             except OSError as e:
                 raise InputError(p, None, f"cannot be read: {e.strerror or e}") from None
             if not chunk:
@@ -86,6 +104,7 @@ def read_regular(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
             if total > limit:
                 raise FileTooLarge(p, None, f"grew past {limit:,} bytes while being read; {what} is smaller")
             chunks.append(chunk)
+            size = _CHUNK
         return b"".join(chunks)
     finally:
         os.close(fd)

@@ -213,24 +213,37 @@ def _first_rule(rules: tuple[ConfigRule, ...], config: str) -> ConfigRule | None
     """The first rule whose glob matches ``config``. A workbook read back gives one exact-name rule per config:
     matched one by one, 5,000 configs made 25 million glob matches per sizing (and the what-if questions size
     again and again). Literal rules are looked up by name; only real globs are matched, in order."""
-    literal, globs = _rule_index(rules)
+    literal, globs, memo = _rule_index(rules)
+    if config in memo:  # the what-if questions size every config again for each moved input: matched once
+        return memo[config]
     found = literal.get(config)
-    for i, rule in globs:
+    rule: ConfigRule | None = rules[found] if found is not None else None
+    for i, glob_rule in globs:
         if found is not None and i > found:
             break
-        if fnmatch.fnmatchcase(config, rule.match):
-            return rule
-    return rules[found] if found is not None else None
+        if fnmatch.fnmatchcase(config, glob_rule.match):
+            rule = glob_rule
+            break
+    if len(memo) < _MEMO_LIMIT:
+        memo[config] = rule
+    return rule
 
 
-_RULE_INDEX: dict[int, tuple[tuple[ConfigRule, ...], dict[str, int], list[tuple[int, ConfigRule]]]] = {}
+_MEMO_LIMIT = 100_000
+_RULE_INDEX: dict[
+    int,
+    tuple[tuple[ConfigRule, ...], dict[str, int], list[tuple[int, ConfigRule]], dict[str, ConfigRule | None]],
+] = {}
 
 
-def _rule_index(rules: tuple[ConfigRule, ...]) -> tuple[dict[str, int], list[tuple[int, ConfigRule]]]:
-    """(literal name -> index of its first rule, [(index, glob rule)]), kept for the same rules object."""
+def _rule_index(
+    rules: tuple[ConfigRule, ...],
+) -> tuple[dict[str, int], list[tuple[int, ConfigRule]], dict[str, ConfigRule | None]]:
+    """(literal name -> index of its first rule, [(index, glob rule)], config -> its first rule as found so far),
+    kept for the same rules object."""
     hit = _RULE_INDEX.get(id(rules))
     if hit is not None and hit[0] is rules:
-        return hit[1], hit[2]
+        return hit[1], hit[2], hit[3]
     literal: dict[str, int] = {}
     globs: list[tuple[int, ConfigRule]] = []
     for i, rule in enumerate(rules):
@@ -241,8 +254,9 @@ def _rule_index(rules: tuple[ConfigRule, ...]) -> tuple[dict[str, int], list[tup
             literal.setdefault(name, i)
     if len(_RULE_INDEX) > 32:
         _RULE_INDEX.clear()
-    _RULE_INDEX[id(rules)] = (rules, literal, globs)
-    return literal, globs
+    memo: dict[str, ConfigRule | None] = {}
+    _RULE_INDEX[id(rules)] = (rules, literal, globs, memo)
+    return literal, globs, memo
 
 
 def _literal(pattern: str) -> str | None:
@@ -352,6 +366,8 @@ def _where(a: Assumptions, point: BenchmarkPoint) -> str:
 def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
     """The first number in a result (dataclasses, mappings and tuples walked; benchmark points and load levels, which
     may be an infinite request rate, left out) that is NaN or infinite, with where it is."""
+    if _all_finite(obj):  # the common case, without building a path for each of the figures
+        return None
     if isinstance(obj, float):
         return None if math.isfinite(obj) else (path, obj)
     if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
@@ -371,6 +387,41 @@ def first_non_finite(obj: object, path: str) -> tuple[str, float] | None:
         if found is not None:
             return found
     return None
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per dataclass: its fields' names but the load level's
+
+
+def _all_finite(obj: object) -> bool:
+    """Whether first_non_finite(obj) finds nothing: the same walk, with nothing but the answer."""
+    if isinstance(obj, float):
+        return math.isfinite(obj)
+    if isinstance(obj, BenchmarkPoint | str | int | bool) or obj is None:
+        return True
+    if is_dataclass(obj):
+        cls = type(obj)
+        names = _FIELD_NAMES.get(cls) if not isinstance(obj, type) else None
+        if names is None:
+            names = tuple(f.name for f in fields(obj) if f.name != "concurrency")
+            if not isinstance(obj, type):
+                _FIELD_NAMES[cls] = names
+        for n in names:
+            v = getattr(obj, n)
+            t = type(v)
+            if t is float:
+                if not math.isfinite(v):
+                    return False
+            elif not (t is str or t is int or t is bool or v is None or t is BenchmarkPoint or _all_finite(v)):
+                return False  # (the common leaves above need no call of their own)
+        return True
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            if not (math.isfinite(v) if type(v) is float else _all_finite(v)) and str(k) != "concurrency":
+                return False
+        return True
+    if isinstance(obj, tuple | list):
+        return all(_all_finite(v) for v in obj)
+    return True
 
 
 def recommend(results: Sequence[ConfigResult]) -> FeasibleResult | None:

@@ -22,9 +22,13 @@ _BAD_MULTILINE = re.compile(
 
 def clean(text: str, *, multiline: bool = False) -> str:
     """``text`` with every character that XML, a font or a terminal cannot hold replaced by U+FFFD."""
+    if text.isascii() and text.isprintable():  # the common case, without a regex: printable ASCII is all clean
+        return text
     pattern = _BAD_MULTILINE if multiline else _BAD_NAME
     return pattern.sub(REPLACEMENT, text) if pattern.search(text) else text
 
 
 def is_clean(text: str, *, multiline: bool = False) -> bool:
+    if text.isascii() and text.isprintable():
+        return True
     return (_BAD_MULTILINE if multiline else _BAD_NAME).search(text) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
@@ -218,3 +219,53 @@ def test_scaling_every_price_scales_every_cost(pts, k):
             for key in money:
                 assert getattr(b, key) == pytest.approx(getattr(a, key) * k, rel=1e-9)
     assert (r0.recommended is None) == (r1.recommended is None)
+
+
+# --- first_non_finite: its quick all-finite walk and its path-building walk agree ------------------------------
+@dataclass(frozen=True)
+class _Box:
+    a: object
+    concurrency: object = 0.0  # a load level: never checked (a request rate may be inf)
+
+
+_leaf = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.text(max_size=3), st.none())
+
+
+def _tree(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    keys = st.sampled_from(["x", "y", "concurrency", 1])
+    return st.one_of(
+        st.lists(children, max_size=3),
+        st.lists(children, max_size=3).map(tuple),
+        st.dictionaries(keys, children, max_size=3),
+        st.builds(_Box, children, children),
+        st.builds(lambda v: point("c", 1, 1.0, 1.0) if v else point("c", 1, math.inf, 1.0), st.booleans()),
+    )
+
+
+def _reference(obj: object, path: str) -> list[tuple[str, float]]:
+    """Every non-finite float in obj, with its path, in walk order (an independent walk)."""
+    if isinstance(obj, float):
+        return [] if math.isfinite(obj) else [(path, obj)]
+    if isinstance(obj, BenchmarkPoint):
+        return []
+    if isinstance(obj, _Box):
+        return _reference(obj.a, f"{path}.a")
+    if isinstance(obj, dict):
+        return [x for k, v in obj.items() if str(k) != "concurrency" for x in _reference(v, f"{path}.{k}")]
+    if isinstance(obj, list | tuple):
+        return [x for i, v in enumerate(obj) for x in _reference(v, f"{path}.{i}")]
+    return []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(_leaf, _tree, max_leaves=12))
+def test_first_non_finite_finds_the_first_nan_or_infinity_with_its_path(obj):
+    from tco_report.sizing import first_non_finite
+
+    expected = _reference(obj, "r")
+    found = first_non_finite(obj, "r")
+    if not expected:
+        assert found is None
+    else:
+        assert found is not None and found[0] == expected[0][0]
+        assert found[1] is expected[0][1] or (math.isnan(found[1]) and math.isnan(expected[0][1]))

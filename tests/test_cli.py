@@ -162,3 +162,77 @@ def test_from_workbook_notes_each_edited_formula_once(tmp_path, capsys):
     assert "holds 99999" in notes[0] and "computes 87500" in notes[0]
     warnings = json.loads((out / "summary.json").read_text())["warnings"]
     assert [w for w in warnings if "disagrees" in w] == [notes[0].removeprefix("note: ")]
+
+
+def _entry(*args: str) -> subprocess.CompletedProcess[str]:
+    """The console script's entry point, in a child with an atexit hook that says whether it ran."""
+    code = (
+        "import atexit, sys; atexit.register(lambda: print('atexit hook ran', flush=True)); "
+        f"sys.argv = ['tco-report', *{list(args)!r}]; from tco_report.cli import entry; entry()"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("PYTHONUNBUFFERED", None)  # stdout block-buffered, as a pipe is by default: the flush must happen
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_console_entry_leaves_at_once_after_every_output_and_message(tmp_path):
+    """entry() ends the process with os._exit (no atexit hooks, no teardown), yet only once the outputs are in place
+    and stdout, a pipe here and so block-buffered, is flushed: the table and the closing line arrive whole."""
+    out = tmp_path / "out"
+    r = _entry("--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "atexit hook ran" not in r.stdout
+    assert "* Recommended: llama3-8b-fp8-tp1 at c=10" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("wrote ") and r.stdout.endswith("summary.json\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "summary.json",
+        "tco_report.html",
+        "tco_report.pdf",
+        "tco_report.xlsx",
+    ]
+    assert json.loads((out / "summary.json").read_text())["recommended"]["config"] == "llama3-8b-fp8-tp1"
+
+
+def test_console_entry_keeps_the_exit_code_and_the_message_of_bad_input(tmp_path):
+    r = _entry(str(ROOT / "inputs/sweep"), "--out", str(tmp_path / "out"))  # no assumptions: GPUs unknown
+    assert r.returncode == 2 and "atexit hook ran" not in r.stdout
+    assert r.stderr.count("\n") == 1 and "no known GPUs per instance" in r.stderr
+
+
+def test_leave_falls_back_to_a_normal_exit_when_a_flush_fails_or_a_thread_runs(monkeypatch):
+    """leave() hard-exits only when nothing is pending: a stdout that cannot be flushed (a closed pipe) or a thread
+    still running leaves through SystemExit, so the interpreter handles it as without leave()."""
+    import threading
+
+    from tco_report import cli
+
+    class Closed:
+        def flush(self) -> None:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(cli.os, "_exit", lambda code: pytest.fail("os._exit called"))
+    with monkeypatch.context() as m:
+        m.setattr(sys, "stdout", Closed())
+        with pytest.raises(SystemExit) as e:
+            cli.leave(3)
+    assert e.value.code == 3
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        with pytest.raises(SystemExit) as e:
+            cli.leave(0)
+        assert e.value.code == 0
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_main_restores_the_garbage_collector_thresholds(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    assert main(["--out", str(tmp_path), "-q"]) == 0
+    assert gc.get_threshold() == before
+    assert main(["--out", str(tmp_path), "--assumptions", str(tmp_path / "missing.yaml")]) == 2
+    assert gc.get_threshold() == before

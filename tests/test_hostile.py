@@ -374,6 +374,38 @@ def test_a_file_that_grows_past_the_limit_while_read_is_stopped(tmp_path, monkey
         files.read_regular(f, 100, "a benchmark result file")
 
 
+@pytest.mark.parametrize("case", ["folder", "too large", "missing", "dangling link", "fifo"])
+def test_a_listed_file_read_without_a_stat_first_is_refused_as_with_one(tmp_path, case):
+    """read_regular(listed_regular=True), as the folder walk calls it, skips the stat before the open: a path that
+    changed since the listing is refused with the very message (and error type) the stat would have given."""
+    from tco_report import files
+    from tco_report.errors import InputError
+
+    f = tmp_path / "r.json"
+    if case == "folder":
+        f.mkdir()
+    elif case == "too large":
+        f.write_bytes(b"x" * 101)
+    elif case == "dangling link":
+        f.symlink_to(tmp_path / "gone.json")
+    elif case == "fifo":
+        os.mkfifo(f)
+    errors = []
+    for listed in (False, True):
+        with pytest.raises(InputError) as e:
+            files.read_regular(f, 100, "a benchmark result file", listed_regular=listed)
+        errors.append((type(e.value), str(e.value)))
+    assert errors[0] == errors[1]
+    expected = {
+        "folder": "is a folder; expected a benchmark result file",
+        "too large": "is 101 bytes; a benchmark result file is expected to be under 100",
+        "missing": "file not found (expected a benchmark result file)",
+        "dangling link": "a symbolic link whose target is missing",
+        "fifo": "is a named pipe (FIFO), not a regular file",
+    }[case]
+    assert expected in errors[1][1]
+
+
 # ------------------------------------------------------------------------ 3. bounds on inputs that drive work
 def sla(n: int) -> str:
     return "sla:\n" + "".join(f"  - {{metric: ttft, statistic: avg, max_ms: {1000 + i}}}\n" for i in range(n))

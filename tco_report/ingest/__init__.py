@@ -48,6 +48,7 @@ from .repeats import combine
 READERS = (inferencemax, aiperf, genai_perf, guidellm, inference_perf, llmperf, genai_bench, sglang, vllm, plain_csv)
 SUFFIXES = (".json", ".jsonl", ".csv", ".yaml", ".yml")  # YAML: GuideLLM reports only
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a result file is KBs to a few MBs; per-request dumps are not read
+_P = str | Path  # a path as the walk gives it (a string) or as given on the command line (a Path)
 
 
 @dataclass
@@ -63,7 +64,8 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
     runs: list[_Run] = []
     for root in map(Path, paths):
         _check_root(root)
-        files = [root] if not root.is_dir() else list(_walk(root, result))
+        is_dir = root.is_dir()
+        files: list[str | Path] = list(_walk(root, result)) if is_dir else [root]
         if not files:
             raise InputError(
                 root, None, "no benchmark result file (.json, .jsonl or .csv) found in this folder or below"
@@ -71,15 +73,16 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
         skipped_before = len(result.skipped)
         raws_by_file: list[tuple[Path, list[RawPoint]]] = []
         candidates = _drop_csv_twins(files)
-        if root.is_dir():
+        if is_dir:
             candidates, companions = _drop_companions(candidates)
             if companions:
                 result.skipped.append(
                     f"{root}: {companions:,} file(s) beside GenAI-Perf/AIPerf results not read (raw per-request "
                     "exports, request payloads such as inputs.json): they hold no aggregate results"
                 )
-        for f in progress(candidates, total=len(candidates), label=f"Reading {root.name or root}"):
-            parsed = _parse(f, explicit=f == root, result=result)
+        for c in progress(candidates, total=len(candidates), label=f"Reading {root.name or root}"):
+            f = Path(c) if is_dir else root
+            parsed = _parse(f, explicit=not is_dir, result=result)
             if parsed is None:
                 continue
             try:
@@ -87,7 +90,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             if reader is None:
-                if f == root:
+                if not is_dir:
                     raise InputError(f, None, _unrecognised(parsed))
                 result.skipped.append(f"{f}: not a benchmark result file ({_shape(parsed)})")
                 continue
@@ -96,7 +99,7 @@ def read_paths(paths: Sequence[str | os.PathLike[str]]) -> IngestResult:
             except csv.Error as e:
                 raise InputError(f, None, f"is not a readable CSV file ({e})") from None
             except NotAPoint as e:
-                if f == root:
+                if not is_dir:
                     raise InputError(f, None, f"holds no benchmark point of its own: {e.reason}") from None
                 result.skipped.append(f"{f}: {e.reason}")
                 continue
@@ -210,6 +213,11 @@ def check_points(points: Sequence[BenchmarkPoint], where: str | os.PathLike[str]
     configs = {p.config for p in points}
     if len(configs) > MAX_CONFIGS:
         raise InputError(where, None, f"holds {len(configs):,} configs; expected at most {MAX_CONFIGS:,}")
+    lat = POINT_BOUNDS["latency_ms"]
+    # Latencies are most of the figures (30 a point): checked first as one range test each, which with finite,
+    # inclusive ends holds exactly for a finite value the bounds accept; only a point that fails it gets labels.
+    quick = lat.min_inclusive and lat.max_inclusive and not lat.whole and math.isfinite(lat.maximum - lat.minimum)
+    lo, hi = lat.minimum, lat.maximum
     for p in points:
         figures: list[tuple[str, str, float | None]] = [
             ("rps", "rps (requests/s)", p.rps),
@@ -221,11 +229,12 @@ def check_points(points: Sequence[BenchmarkPoint], where: str | os.PathLike[str]
         ]
         if p.request_rate is not None and not math.isinf(p.request_rate):
             figures.append(("request_rate", "request rate (req/s)", p.request_rate))
-        figures += [
-            ("latency_ms", f"{metric}_{stat} latency (ms)", v)
-            for metric, stats in p.latency_ms.items()
-            for stat, v in stats.items()
-        ]
+        if not (quick and all(v is None or lo <= v <= hi for s in p.latency_ms.values() for v in s.values())):
+            figures += [
+                ("latency_ms", f"{metric}_{stat} latency (ms)", v)
+                for metric, stats in p.latency_ms.items()
+                for stat, v in stats.items()
+            ]
         if p.failed:  # a failed run measured nothing: only its load level and GPUs are figures to check
             figures = [f for f in figures if f[0] in ("concurrency", "request_rate", "gpus_per_instance")]
         for key, label, v in figures:
@@ -292,27 +301,57 @@ def _unrecognised(p: Parsed) -> str:
     return f"not a result file of a supported benchmark tool ({what}; see README, Formats).{hint}"
 
 
-def _walk(root: Path, result: IngestResult) -> Iterable[Path]:
-    """Candidate files below root, in a stable order. Symlinked folders are not followed (no loops). FIFOs,
-    devices and sockets are skipped with a note, never opened (a FIFO would block the run)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
+def _walk(root: Path, result: IngestResult) -> Iterable[str]:
+    """Candidate files below root, in a stable order (each folder's files by name, then its subfolders by name, as
+    a sorted os.walk gives them), as path strings: a Path is made only for the files that are read. Symlinked
+    folders are not followed (no loops). FIFOs, devices and sockets are skipped with a note, never opened (a FIFO
+    would block the run). The folder listing says which entries are regular files, so only symbolic links (and
+    entries of a file system that does not say) cost a stat of their own."""
+    stack = [os.fspath(root)]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as it:
+                entries = list(it)
+        except OSError:  # an unreadable folder is passed over, as os.walk does
+            continue
+        dirs: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                files.append(entry)
+            elif not _is_symlink(entry):
+                dirs.append(entry.name)
+        files.sort(key=lambda e: e.name)
+        for entry in files:
+            name = entry.name
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
-            f = Path(dirpath) / name
             try:
-                mode = f.stat().st_mode
+                regular = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+                mode = stat.S_IFREG if regular else os.stat(entry.path).st_mode
             except OSError:
-                yield f  # _parse says why it cannot be read
+                yield entry.path  # _parse says why it cannot be read
                 continue
             if not stat.S_ISREG(mode):
-                result.skipped.append(f"{f}: {kind(mode)}, not a regular file (not opened)")
+                result.skipped.append(f"{Path(entry.path)}: {kind(mode)}, not a regular file (not opened)")
                 continue
-            yield f
+            yield entry.path
+        stack.extend(os.path.join(top, d) for d in sorted(dirs, reverse=True))
 
 
-def _drop_csv_twins(files: list[Path]) -> list[Path]:
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # as os.walk: a folder that cannot be checked is walked into
+        return False
+
+
+def _drop_csv_twins(files: list[_P]) -> list[_P]:
     """A JSON and its CSV twin describe the same run: keep the JSON, which is not rounded. GuideLLM's YAML and CSV
     beside its JSON (or its CSV beside its YAML) are the same benchmarks again: the JSON (else the YAML) is read.
 
@@ -328,24 +367,41 @@ def _drop_csv_twins(files: list[Path]) -> list[Path]:
     return [
         f
         for f, d, stem, ext in parts
-        if not (ext == ".csv" and (d, stem) in stems and (f.name.lower().endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
+        if not (ext == ".csv" and (d, stem) in stems and (_lower_name(f).endswith(_TWIN_CSV_NAMES) or _metric_csv(f)))
         and not (ext in (".yaml", ".yml") and (d, stem) in stems)  # GuideLLM's YAML twin of its JSON
         and not (ext == ".csv" and ((d, stem) in stems or (d, stem) in yamls) and _guidellm_csv(f))
     ]
 
 
-def _dir_stem_ext(f: Path) -> tuple[str, str, str]:
-    """(folder, name without its suffix, suffix in lower case), as Path.parent, .stem and .suffix give them."""
-    folder, name = os.path.split(str(f))
+def _dir_stem_ext(f: str | Path) -> tuple[str, str, str]:
+    """(folder, name without its suffix, suffix in lower case), as Path.parent, .stem and .suffix give them. The
+    folder is a key that files of one folder share, not a path to use: for the walk's strings on POSIX it is the
+    text before the last '/', without os.path's calls (12,800 of them for a large sweep)."""
+    if _POSIX and type(f) is str:
+        folder, _, name = f.rpartition("/")
+        i = name.rfind(".")
+        if i > 0 and name[:i].lstrip("."):  # as os.path.splitext: leading dots start no suffix
+            return folder, name[:i], name[i:].lower()
+        return folder, name, ""
+    folder, name = os.path.split(os.fspath(f))
     stem, ext = os.path.splitext(name)
     return folder, stem, ext.lower()
 
 
+_POSIX = os.sep == "/" and os.altsep is None
+
+
 _TWIN_CSV_NAMES = ("_genai_perf.csv", "_aiperf.csv")
+
+
+def _lower_name(f: str | Path) -> str:
+    return os.path.basename(os.fspath(f)).lower()
+
+
 _GUIDELLM_YAML = re.compile(r"(?m)^benchmarks:")
 
 
-def _guidellm_csv(f: Path) -> bool:
+def _guidellm_csv(f: str | Path) -> bool:
     """GuideLLM's CSV (0.8: three header rows, the first starting 'Run Info,'), the twin of its JSON/YAML report."""
     try:
         with open(f, "rb") as fh:
@@ -355,7 +411,7 @@ def _guidellm_csv(f: Path) -> bool:
     return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Run Info,")
 
 
-def _metric_csv(f: Path) -> bool:
+def _metric_csv(f: str | Path) -> bool:
     if not is_regular(f):
         return False
     try:
@@ -370,11 +426,11 @@ _AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.c
 _PAYLOADS = ("inputs.json", "llm_inputs.json", "run_config.json", "phase_manifest.json")  # AIPerf 0.13 run files
 
 
-def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
+def _drop_companions(files: list[_P]) -> tuple[list[_P], int]:
     """Leave out what a GenAI-Perf/AIPerf run folder holds beside its aggregate ``X_genai_perf.json``: the raw
     per-request export ``X.json``/``X.jsonl`` (often many MB) and the request payloads ``inputs.json``. Parsing them
     only to reject them made a real sweep 100x slower to read than its aggregates alone."""
-    split = [(f, *os.path.split(str(f))) for f in files]
+    split = [(f, *os.path.split(os.fspath(f))) for f in files]
     names: dict[str, set[str]] = {}
     for _, d, name in split:
         names.setdefault(d, set()).add(name.lower())
@@ -393,7 +449,7 @@ def _drop_companions(files: list[Path]) -> tuple[list[Path], int]:
 
 def _parse(f: Path, *, explicit: bool, result: IngestResult) -> Parsed | None:
     try:
-        raw = read_regular(f, MAX_RESULT_BYTES, "a benchmark result file")
+        raw = read_regular(f, MAX_RESULT_BYTES, "a benchmark result file", listed_regular=not explicit)
     except InputError as e:  # dangling link, symlink loop, permission
         if explicit:
             raise
@@ -455,7 +511,9 @@ def _loads(text: str, f: Path | None = None, line: int = 1) -> object:
     """json.loads, refusing a key given twice in one object (json keeps the last silently); a nesting deep enough
     to exhaust the stack is reported as a decode error."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        if text.startswith("\ufeff"):  # as json.loads does
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)  # json.loads(text, object_pairs_hook=...) without a new decoder per file
     except _DuplicateKey as e:
         raise InputError(f, e.key[:60], duplicate_key_message(text, e.key, line)) from None
     except RecursionError:
@@ -480,7 +538,8 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
     named: list[tuple[Path, RawPoint, str, str, str, str]] = []
     root_date = root.name if root.is_dir() and naming.is_date(root.name) else ""  # PATH is one dated sweep
     for f, raws in raws_by_file:
-        rel = f.relative_to(root) if f != root else Path(f.name)
+        # The parts below root, as f.relative_to(root).parts (f was found under root), without its checks.
+        rel = f.parts[len(root.parts) :] if f != root else (f.name,)
         path = _PathNames(root_date, rel, f, single=len(raws) == 1)
         for r in raws:
             # Text from files and folder names enters here, cleaned once for every output (tco_report.text).
@@ -538,19 +597,21 @@ def _name(raws_by_file: list[tuple[Path, list[RawPoint]]], root: Path) -> list[_
 class _PathNames:
     """What the folder names between root and a file, and the file's own name, say about its runs."""
 
-    def __init__(self, root_date: str, rel: Path, f: Path, *, single: bool) -> None:
-        parts = rel.parts
-        folders = parts[:-1]
+    def __init__(self, root_date: str, parts: tuple[str, ...], f: Path, *, single: bool) -> None:
         self.file, self.single = f, single
-        self.infos = [
-            (part, _parse_name(part, f))
-            for part in folders
-            if not naming.is_date(part) and part not in naming.LAYOUT_FOLDERS
-        ]
+        self.infos: list[tuple[str, naming.NameInfo]] = []
+        dates = [root_date] if root_date else []
+        for part in parts[:-1]:
+            if naming.is_date(part):
+                dates.append(part)
+            elif part not in naming.LAYOUT_FOLDERS:
+                self.infos.append((part, _parse_name(part, f)))
         stem = _parse_name(os.path.splitext(parts[-1])[0], f)
         self.stem_info = stem
+        # The names that carry a load level: the only ones check() compares with the file.
+        self.loads = [(part, info) for part, info in self.infos if _has_load(info)]
         self.stem = stem.rest
-        self.dates = "/".join(x for x in (root_date, *(part for part in folders if naming.is_date(part))) if x)
+        self.dates = "/".join(dates)
         base = self.infos[0][1].rest if self.infos else ""
         servers = [info.server for _, info in self.infos if info.server]
         self.config = "-".join(x for x in (base, *servers) if x)
@@ -562,9 +623,14 @@ class _PathNames:
         """A load level in a name must agree with the one the file records (for a file of one run)."""
         if not self.single:
             return
-        for part, info in self.infos:
+        for part, info in self.loads:
             _check_load(info, r, f"{self.file} (folder '{part}')")
-        _check_load(self.stem_info, r, f"{self.file} (its name)")
+        if _has_load(self.stem_info):
+            _check_load(self.stem_info, r, f"{self.file} (its name)")
+
+
+def _has_load(info: naming.NameInfo) -> bool:
+    return info.concurrency is not None or info.request_rate is not None
 
 
 _MAX_NAME = 255  # a run name longer than any file name is not read as one
@@ -611,6 +677,9 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
                 raise _DuplicateKey(k)
             seen.add(k)
     return out
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
 
 
 def duplicate_key_message(text: str, key: str, first_line: int = 1) -> str:

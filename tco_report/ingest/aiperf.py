@@ -53,7 +53,7 @@ def detect(p: Parsed) -> bool:
             return True
         cfg = o.get("input_config")
         return ("request_throughput" in o or bool(error_only_failure(o))) and (
-            any(k in o for k in _MARKERS) or (isinstance(cfg, Mapping) and "loadgen" in cfg)
+            not o.keys().isdisjoint(_MARKERS) or (isinstance(cfg, Mapping) and "loadgen" in cfg)
         )
     return not p.is_json and bool(_CSV_HEADER.match(p.text.lstrip("\ufeff")))
 

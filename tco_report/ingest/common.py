@@ -133,7 +133,7 @@ def get(obj: Mapping[str, Any], dotted: str, file: Path | str, *, required: bool
     """obj['a']['b'] for 'a.b'; an InputError naming the dotted field when it is missing or not an object."""
     cur: Any = obj
     for part in dotted.split("."):
-        if not isinstance(cur, Mapping):
+        if type(cur) is not dict and not isinstance(cur, Mapping):  # a dict, as parsed JSON is, checked first
             raise InputError(file, dotted, f"expected an object at '{part}', got {describe(cur)}")
         if part not in cur:
             if required:
@@ -200,6 +200,7 @@ def model_text(value: Any) -> str:
 _HF_CACHE = re.compile(r"models--([^/]+?)--([^/]+)")
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep names a few models thousands of times
 def clean_model(name: str) -> str:
     """A readable model name: 'org/name' from a Hugging Face cache path, the last part of another local path."""
     name = name.strip()

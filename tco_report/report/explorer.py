@@ -71,24 +71,25 @@ def explorer_payload(report: Report) -> dict[str, Any]:
 
     # Columns, one entry per point: 6,400 points as one list per field keep the page's data about a third the size
     # of one object per point.
-    points: dict[str, list[Any]] = {key: [] for key in POINT_FIELDS}
-    for p, x, per_instance, per_gpu in plotted:
-        row = {
-            "config": number[p.config],
-            "load": _load_text(p),
-            "latency_ms": x,
-            "rps_per_instance": per_instance,
-            "rps_per_gpu": per_gpu,
-            "latency_text": formatting.latency(x),
-            "rps_per_instance_text": formatting.rate(per_instance),
-            "rps_per_gpu_text": formatting.rate(per_gpu),
-            "feasible": bool(report.feasible.get(index[id(p)], False)),
-            "chosen": id(p) in chosen,
-            "recommended": id(p) == rec_point,
-            "frontier": id(p) in frontier,
-        }
-        for key, value in row.items():
-            points[key].append(value)
+    rows = [  # one tuple per point, in POINT_FIELDS' order, then turned into columns (a dict per point cost more)
+        (
+            number[p.config],
+            _load_text(p),
+            x,
+            per_instance,
+            per_gpu,
+            formatting.latency(x),
+            formatting.rate(per_instance),
+            formatting.rate(per_gpu),
+            bool(report.feasible.get(index[id(p)], False)),
+            id(p) in chosen,
+            id(p) == rec_point,
+            id(p) in frontier,
+        )
+        for p, x, per_instance, per_gpu in plotted
+    ]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in POINT_FIELDS]
+    points: dict[str, list[Any]] = {key: list(col) for key, col in zip(POINT_FIELDS, columns, strict=True)}
 
     limits = [c for c in report.assumptions.sla if c.metric == metric and c.statistic == statistic and c.max_ms > 0]
     sla = [{"value": c.max_ms, "label": f"SLA limit: {c.describe()}"} for c in limits]

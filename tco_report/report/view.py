@@ -583,14 +583,16 @@ def source_root(points: Sequence[BenchmarkPoint]) -> str:
     return root if root not in ("", os.sep) else ""
 
 
-def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = ()) -> list[Source]:
+def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = (), root: str | None = None) -> list[Source]:
     """One row per benchmark file with its load levels; for a large sweep one per config folder; for hundreds of
-    config folders, those of the configs the tables show (``shown``), then one row counting the rest."""
+    config folders, those of the configs the tables show (``shown``), then one row counting the rest. ``root``:
+    source_root(points), when the caller has it already (a large sweep's 6,400 paths are walked once)."""
+    root = source_root(points) if root is None else root
     by_file: dict[tuple[str, str], list[BenchmarkPoint]] = {}
     for p in points:
         by_file.setdefault((p.source, p.config), []).append(p)
     if len(by_file) > MAX_SOURCE_ROWS:
-        rows = _sources_by_folder(points)
+        rows = _sources_by_folder(points, root)
         if len(rows) <= MAX_FOLDER_ROWS:
             return rows
         first = set(list(shown)[:MAX_FOLDER_ROWS])
@@ -617,17 +619,15 @@ def sources(points: Sequence[BenchmarkPoint], shown: Sequence[str] = ()) -> list
     for (path, config), pts in sorted(by_file.items(), key=order):
         levels = ", ".join(_level_of(p) for p in sorted(pts, key=lambda p: p.load))
         rows.append(Source(path or "(not recorded)", config, _tool(pts[0]), pts[0].model or "\u2014", levels))
-    root = source_root(points)
     if root:
         rows = [replace(r, path=r.path[len(root) :].lstrip("/\\")) for r in rows]
     return rows
 
 
-def _sources_by_folder(points: Sequence[BenchmarkPoint]) -> list[Source]:
+def _sources_by_folder(points: Sequence[BenchmarkPoint], root: str) -> list[Source]:
     by_config: dict[str, list[BenchmarkPoint]] = {}
     for p in points:
         by_config.setdefault(p.config, []).append(p)
-    root = source_root(points)
     rows = []
     for config in sorted(by_config):
         pts = by_config[config]
@@ -1627,9 +1627,9 @@ def _method(c: _Ctx, has_interactivity: bool) -> Section:
 def _appendix(c: _Ctx, warnings: WarningSummary, failed: list[BenchmarkPoint], tool_version: str, date: str) -> Section:
     r = c.report
     models = sorted({p.model for p in r.points if p.model})
-    src = sources(r.points, [x.config for x in c.table_results])
-    files = len({p.source for p in r.points})
     root = source_root(r.points)
+    src = sources(r.points, [x.config for x in c.table_results], root)
+    files = len({p.source for p in r.points})
     parent = shared_parent(p.source for p in r.points)  # no path of this machine in a shared report
     intro: list[str | Span] = [f"{files} benchmark result file{_s(files)}"]
     if root:
@@ -1794,6 +1794,7 @@ def _plots(report: Report, c: _Ctx) -> Plots:
     for p in report.points:
         by_config.setdefault(p.config, []).append(p)
     feasible_config = {r.config: r.feasible for r in report.results}
+    levels: dict[float, str] = {}  # a sweep's few load levels, each formatted once
     curves = []
     for config in report.configs:
         pts = sorted(by_config.get(config, []), key=lambda p: p.load)
@@ -1808,7 +1809,7 @@ def _plots(report: Report, c: _Ctx) -> Plots:
                     rps=p.rps,
                     per_gpu=p.rps / g,
                     load=p.load,
-                    level=f.level(p.load),
+                    level=levels[p.load] if p.load in levels else levels.setdefault(p.load, f.level(p.load)),
                     feasible=bool(report.feasible.get(index[id(p)], False)),
                     failed=p.failed,
                     tokens_per_user=tpu,
