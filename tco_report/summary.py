@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from .calculator import RENTING_BASIS
-from .gcpause import paused_gc
 from .model import ConfigResult, Report, result_value
 from .names import EXTENDED_RESULT_KEYS, RESULT_KEYS
 
@@ -175,8 +174,7 @@ def warning_counts(report: Report) -> dict[str, Any]:
 
 
 def write_summary(report: Report, path: Path, tool_version: str) -> None:
-    with paused_gc():  # ~40,000 dicts: see gcpause
-        text = dumps_indented(summary_dict(report, tool_version))
+    text = dumps_indented(summary_dict(report, tool_version))
     path.write_text(text + "\n", encoding="utf-8")
 
 

@@ -10,7 +10,6 @@ control character reaches a font).
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -650,15 +649,5 @@ def draw(key: str, plots: Plots) -> str:
 
 
 def draw_all(view: ReportView) -> dict[str, str]:
-    """Every chart the view shows, by key, as standalone SVG documents.
-
-    Meanwhile the objects alive when drawing starts (the report, the view, the modules: about 100,000 for a large
-    sweep) are kept out of the garbage collector's way: they outlive the charts, and the full collection that
-    matplotlib's short-lived objects trigger would walk them all (60 ms of the sweep's charts)."""
-    theirs = gc.get_freeze_count() > 0  # frozen by someone else: theirs to thaw
-    gc.freeze()
-    try:
-        return {key: draw(key, view.plots) for key in view.charts}
-    finally:
-        if not theirs:
-            gc.unfreeze()
+    """Every chart the view shows, by key, as standalone SVG documents."""
+    return {key: draw(key, view.plots) for key in view.charts}

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from ..gcpause import paused_gc
 from ..model import Report
 from . import (
     cells,
@@ -34,11 +33,6 @@ def write_workbook(report: Report, path: Path, *, tool_version: str, page_size: 
     ``use_future_functions`` makes XlsxWriter write AGGREGATE (Excel 2010+) with its _xlfn. prefix, without which
     Excel and LibreOffice show #NAME?.
     """
-    with paused_gc():  # ~350,000 cell tuples: see gcpause
-        _write(report, path, tool_version=tool_version, page_size=page_size)
-
-
-def _write(report: Report, path: Path, *, tool_version: str, page_size: str) -> None:
     wb = Workbook(str(path), {"use_future_functions": True, "strings_to_formulas": False, "strings_to_urls": False})
     wb.worksheet_class = cells.FastFormulaSheet  # every sheet: the _xlfn. prefix without 160 regexes per formula
     try:
