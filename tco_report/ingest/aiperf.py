@@ -29,6 +29,7 @@ from .common import (
     check_latency,
     describe,
     error_only_failure,
+    failed_run,
     get,
     model_text,
     normalise_statistic,
@@ -99,18 +100,7 @@ def _read_run(o: Mapping[str, Any], file: Path) -> RawPoint:
     group, label = _repeat_of(o, file)
     version = text_at(o, "aiperf_version")
     if failure := error_only_failure(o):  # every request failed: a failed point
-        failed = RawPoint(
-            0.0,
-            0.0,
-            0.0,
-            {},
-            conc,
-            rate,
-            tool=TOOL,
-            tool_version=version,
-            workload=requested_workload(cfg),
-            failure=failure,
-        )
+        failed = failed_run(failure, conc, rate, tool=TOOL, tool_version=version, workload=requested_workload(cfg))
         failed.repeat_group, failed.repeat_label = group, label
         return failed
     point = point_from_metrics(

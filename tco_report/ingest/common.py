@@ -63,6 +63,12 @@ class RawPoint:
     repeat_label: str = ""
 
 
+def failed_run(failure: str, concurrency: float | None, request_rate: float | None, **fields: Any) -> RawPoint:
+    """A run that measured nothing (every request failed): no figure, only its load level, why, and what the file
+    says of it (``fields``: tool, model, workload, ...). Such a point is shown and counted, never feasible."""
+    return RawPoint(0.0, 0.0, 0.0, {}, concurrency, request_rate, failure=failure, **fields)
+
+
 class NotAPoint(Exception):
     """Raised by a reader for a file it recognises that holds no point of its own (a warmup phase, a copy or an
     average of runs read from their own files, a summary over several load levels); the reason is listed among

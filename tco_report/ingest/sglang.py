@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .common import Parsed, RawPoint, check_latency, describe, get, model_text, number, text_at
+from .common import Parsed, RawPoint, check_latency, describe, failed_run, get, model_text, number, text_at
 from .common import optional_number as opt
 from .naming import requested_length, workload_name
 from .vllm import failure, latency_ms, load_level
@@ -79,20 +79,7 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     tag = text_at(o, "tag")
     model = model_text(o.get("model_id") or o.get("model"))
     if completed == 0:
-        return RawPoint(
-            rps=0.0,
-            isl=0.0,
-            osl=0.0,
-            latency_ms={},
-            concurrency=conc,
-            request_rate=rate,
-            model=model,
-            tool=TOOL,
-            record=line,
-            workload=_workload(o),
-            failure=failure(o),
-            name=tag,
-        )
+        return failed_run(failure(o), conc, rate, model=model, tool=TOOL, record=line, workload=_workload(o), name=tag)
     latency = latency_ms(o, where, _KEY, _METRIC)
     if o.get("request_throughput") is not None:
         rps = number(o["request_throughput"], where, "request_throughput", positive=True)

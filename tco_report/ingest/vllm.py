@@ -18,6 +18,7 @@ from .common import (
     RawPoint,
     check_latency,
     describe,
+    failed_run,
     get,
     mapping_at,
     model_text,
@@ -77,18 +78,14 @@ def _sweep_failure(o: Mapping[str, Any], file: Path) -> list[RawPoint]:
     error = " ".join(str(o.get(k) or "") for k in ("error_type", "error")).strip()[:200]
     serve = mapping_at(o, "serve_overrides")
     return [
-        RawPoint(
-            rps=0.0,
-            isl=0.0,
-            osl=0.0,
-            latency_ms={},
-            concurrency=conc,
-            request_rate=rate,
+        failed_run(
+            f"the run raised {error}" if error else "the run failed",
+            conc,
+            rate,
             label=server_label(serve),
             tool=TOOL,
             repeat=f"run={run}",
             workload=workload(bench),
-            failure=f"the run raised {error}" if error else "the run failed",
         )
     ]
 
@@ -200,19 +197,15 @@ def _read_record(o: Mapping[str, Any], file: Path, line: int | None) -> RawPoint
     label = o.get("label") or o.get("framework")
     label = "-".join(x for x in (label if isinstance(label, str) else "", server_label(o)) if x)
     if completed == 0:
-        return RawPoint(
-            rps=0.0,
-            isl=0.0,
-            osl=0.0,
-            latency_ms={},
-            concurrency=conc,
-            request_rate=rate,
+        return failed_run(
+            failure(o),
+            conc,
+            rate,
             model=model_text(o.get("model_id")),
             label=label,
             tool=TOOL,
             record=line,
             workload=workload(o),
-            failure=failure(o),
         )
     latency = latency_ms(o, where, _KEY, _METRIC)
     osl = number(get(o, "total_output_tokens", where), where, "total_output_tokens", positive=True) / completed
