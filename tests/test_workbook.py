@@ -528,3 +528,20 @@ def test_from_workbook_says_which_cell_differs_and_what_can_explain_it(tmp_path:
         else:
             assert differ == []
             assert any("outside the BenchmarkPoints table" in w for w in warnings), warnings
+
+
+def test_rebuilt_workbook_is_identical_with_source_date_epoch(tmp_path, monkeypatch):
+    """With SOURCE_DATE_EPOCH the document's creation time is the report's, not the clock's: two builds a second
+    apart are the same bytes (reproducible builds), and the time is the one given."""
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733011200")  # 2024-12-01 00:00:00 UTC
+    report = api.run()
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(report, first, tool_version="test")
+    time.sleep(1.1)
+    write_workbook(report, second, tool_version="test")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2024-12-01T00:00:00Z</dcterms:created>' in core

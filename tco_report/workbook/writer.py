@@ -6,6 +6,7 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
+from ..clock import report_time
 from ..model import Report
 from . import (
     cells,
@@ -57,6 +58,8 @@ def write_workbook(report: Report, path: Path, *, tool_version: str, page_size: 
         sheet_summary.write(book, summary)
         printing.apply_all(book, page_size)
         summary.activate()
-        wb.set_properties({"title": "LLM serving TCO", "comments": f"tco_report {tool_version}"})
+        # The document's creation time is the report's (SOURCE_DATE_EPOCH when set), so a rebuild is identical.
+        created = report_time().replace(tzinfo=None)  # XlsxWriter writes a naive time as UTC
+        wb.set_properties({"title": "LLM serving TCO", "comments": f"tco_report {tool_version}", "created": created})
     finally:
         wb.close()
