@@ -429,41 +429,13 @@ class Package:
                 formula = None
                 if f_el is not None:
                     formula = f_el.text or ""  # a shared formula's other cells hold no text: still a formula
+                inline = None
                 if t == "inlineStr":
                     is_el = el.find(f"{NS}is")
-                    value: Any = "".join(x.text or "" for x in is_el.iter(f"{NS}t")) if is_el is not None else ""
-                    kind = "s"
-                elif raw is None:
-                    value, kind = None, "n"
-                elif t == "s":
-                    if strings is None:
-                        strings = self.strings
-                    try:
-                        value = strings[int(raw)]
-                    except (ValueError, IndexError):
-                        raise InputError(
-                            self.path,
-                            ref,
-                            f"refers to shared string {raw[:20]!r}, and the workbook holds {len(strings):,}; the file "
-                            "is damaged",
-                        ) from None
-                    kind = "s"
-                elif t in ("str", "e"):
-                    value, kind = raw, "s" if t == "str" else "e"
-                elif t == "b":
-                    if raw not in ("0", "1"):
-                        raise InputError(self.path, ref, f"a boolean cell holds {raw[:20]!r}; the file is damaged")
-                    value, kind = raw == "1", "b"
-                else:
-                    try:
-                        value = float(raw)
-                    except ValueError:
-                        raise InputError(
-                            self.path, ref, f"a number cell holds the text {raw[:20]!r}; the file is damaged"
-                        ) from None
-                    if value.is_integer() and "." not in raw and "e" not in raw.lower():
-                        value = int(value)
-                    kind = "n"
+                    inline = "".join(x.text or "" for x in is_el.iter(f"{NS}t")) if is_el is not None else ""
+                elif t == "s" and raw is not None and strings is None:
+                    strings = self.strings
+                value, kind = self._value(ref, t, raw, inline, strings)
                 rows.setdefault(row_no, {})[col_no] = RawCell(formula, value, "f" if formula is not None else kind)
                 el.clear()
         except InputError:
