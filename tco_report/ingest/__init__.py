@@ -403,23 +403,24 @@ _GUIDELLM_YAML = re.compile(r"(?m)^benchmarks:")
 
 def _guidellm_csv(f: str | Path) -> bool:
     """GuideLLM's CSV (0.8: three header rows, the first starting 'Run Info,'), the twin of its JSON/YAML report."""
-    try:
-        with open(f, "rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        return False
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Run Info,")
+    return _csv_starts_with(f, b"Run Info,")
 
 
 def _metric_csv(f: str | Path) -> bool:
+    return _csv_starts_with(f, b"Metric,")
+
+
+def _csv_starts_with(f: str | Path, head: bytes) -> bool:
+    """Whether a regular file's first bytes (after a UTF-8 BOM) are ``head``; anything else (a FIFO, which would
+    block, a file that cannot be opened) is not, and is left to the reader to explain."""
     if not is_regular(f):
         return False
     try:
         with open(f, "rb") as fh:
-            head = fh.read(16)
+            start = fh.read(16)
     except OSError:
         return False
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"Metric,")
+    return start.removeprefix(b"\xef\xbb\xbf").startswith(head)
 
 
 _AGGREGATES = ("_genai_perf.json", "_genai_perf.csv", "_aiperf.json", "_aiperf.csv")
