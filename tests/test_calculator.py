@@ -221,7 +221,7 @@ def test_scaling_every_price_scales_every_cost(pts, k):
     assert (r0.recommended is None) == (r1.recommended is None)
 
 
-# --- first_non_finite: its quick all-finite walk and its path-building walk agree ------------------------------
+# --- first_non_finite against an independent walk: the first NaN or infinity and its path ----------------------
 @dataclass(frozen=True)
 class _Box:
     a: object
