@@ -8,11 +8,22 @@ Each function returns an em dash for a missing value.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 MISSING = "\u2014"  # em dash: the value does not exist (an infeasible config, an unset override)
 CURRENCY = "$"
+
+# Every chart's one rule for its scale (the static charts, the appendix grids and the page's explorer alike): a log
+# axis when the positive values span more than this factor (sweeps double the load at every step).
+LOG_WHEN_WIDER_THAN = 30.0
+
+
+def wants_log(values: Iterable[float | None]) -> bool:
+    """Whether an axis over ``values`` is logarithmic: at least two positive finite values, spanning more than
+    LOG_WHEN_WIDER_THAN."""
+    vals = [v for v in values if v is not None and v > 0 and math.isfinite(v)]
+    return len(vals) >= 2 and max(vals) / min(vals) > LOG_WHEN_WIDER_THAN
 
 
 def _significant(x: float, digits: int, min_decimals: int = 0) -> str:

@@ -49,9 +49,8 @@ def _figure(height_in: float) -> Figure:
 
 
 def log_if_wide(ax, axis: str, values: Sequence[float]) -> bool:  # noqa: ANN001
-    """A log scale when the values span more than 30x (sweeps double the load at every step)."""
-    vals = [v for v in values if v is not None and v > 0 and math.isfinite(v)]
-    if len(vals) < 2 or max(vals) / min(vals) <= 30:
+    """A log scale when the values span widely (formatting.wants_log)."""
+    if not formatting.wants_log(values):
         return False
     target = ax.xaxis if axis == "x" else ax.yaxis
     (ax.set_xscale if axis == "x" else ax.set_yscale)("log")

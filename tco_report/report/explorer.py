@@ -16,8 +16,6 @@ from .. import analysis, formatting
 from ..model import BenchmarkPoint, Report
 from ..names import LATENCY_METRICS, label, unit
 
-# The static chart's rule: a log scale when the values span more than 30x (sweeps double the load at each step).
-LOG_WHEN_WIDER_THAN = 30.0
 MAX_TICKS = 12  # a log axis over many decades keeps only the powers of ten
 # The columns of ``points``: the config (an index into ``configs``), the load level in words, the chart's latency
 # (ms) and the two throughputs (req/s), each also as the report formats it, and what the point is.
@@ -60,8 +58,11 @@ def explorer_payload(report: Report) -> dict[str, Any]:
             if x is None or not math.isfinite(x) or not math.isfinite(p.rps):
                 continue
             candidates.append((p, x, p.rps, p.rps / g))
-    x_log = _wide([c[1] for c in candidates])
-    y_log = {"per_instance": _wide([c[2] for c in candidates]), "per_gpu": _wide([c[3] for c in candidates])}
+    x_log = formatting.wants_log([c[1] for c in candidates])  # the static chart's rule
+    y_log = {
+        "per_instance": formatting.wants_log([c[2] for c in candidates]),
+        "per_gpu": formatting.wants_log([c[3] for c in candidates]),
+    }
     # A log axis cannot show zero or less: such points are left out (and counted), as the static chart drops them.
     plotted = [
         c
@@ -129,11 +130,6 @@ def _load_text(p: BenchmarkPoint) -> str:
         rate = formatting.level(p.request_rate)
         return f"request rate {rate}" if math.isinf(p.request_rate) else f"request rate {rate} req/s"
     return "load level not recorded"
-
-
-def _wide(values: Sequence[float]) -> bool:
-    vals = [v for v in values if v > 0 and math.isfinite(v)]
-    return len(vals) >= 2 and max(vals) / min(vals) > LOG_WHEN_WIDER_THAN
 
 
 def _axis(title: str, values: Sequence[float], log: bool) -> dict[str, Any]:

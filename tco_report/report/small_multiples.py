@@ -38,7 +38,6 @@ COLS = 5
 ROWS = 6
 PER_PAGE = SM_PER_PAGE  # COLS x ROWS
 DPI = 72
-WIDE = 30  # as charts._log_if_wide: a log scale when the values span more than 30x
 
 # The page's geometry in points (1/72 in); the figure is as wide as the main charts (charts.WIDTH_IN).
 WIDTH = 504.0
@@ -105,11 +104,11 @@ class _Scale:
 
 
 def _scale(values: Sequence[float | None]) -> _Scale:
-    """The shared axis for ``values``: logarithmic when they span more than 30x (as the main chart), padded by 5% of
-    the span on each side."""
+    """The shared axis for ``values``: logarithmic when they span widely (formatting.wants_log, as the main chart),
+    padded by 5% of the span on each side."""
     vals = [v for v in values if v is not None and math.isfinite(v)]
     positive = [v for v in vals if v > 0]
-    log = len(positive) >= 2 and max(positive) / min(positive) > WIDE
+    log = formatting.wants_log(positive)
     if log:
         lo, hi = min(positive), max(positive)
         pad = (math.log10(hi) - math.log10(lo)) * 0.05
